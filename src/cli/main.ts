@@ -1,0 +1,86 @@
+// Parses argv, runs one command, prints its result or error and sets the exit code:
+// 0 ok, 1 handled error, 124 bad command line. The only file that calls process.exit.
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { isUserError, UserError } from "../core/errors.js";
+import { PROGRAM } from "../core/paths.js";
+import { TerminalReporter } from "../core/reporter.js";
+import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
+import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { COMMANDS, type CommandContext } from "./commands/index.js";
+
+const EXIT_OK = 0;
+const EXIT_ERROR = 1;
+const EXIT_CLI = 124;
+
+function packageVersion(): string {
+  const url = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+function buildProgram(onRun: (name: string, options: CommonOptions, operands: string[], raw: string[]) => Promise<void>): Command {
+  const program = new Command(PROGRAM)
+    .description("Assemble a self-contained dune workspace from a project's opam dependencies (lock, pull, workspace).")
+    .version(packageVersion(), "--version", "print the version")
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+  for (const spec of COMMANDS) {
+    const command = addCommonOptions(program.command(spec.name).description(spec.summary));
+    spec.configure(command);
+    if (spec.examples.length > 0) {
+      command.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+    }
+    command.exitOverride().action(async (...args: unknown[]) => {
+      const self = args[args.length - 1] as Command;
+      const operands = self.args.slice(0, spec.operandCount ?? self.args.length);
+      await onRun(spec.name, self.opts() as CommonOptions, operands, []);
+    });
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const code = await run(argv);
+  process.exitCode = code;
+}
+
+async function run(argv: string[]): Promise<number> {
+  let exit = EXIT_OK;
+  let jsonErrors = false;
+  let color = colorEnabled(process.stderr);
+  const program = buildProgram(async (name, options, operands) => {
+    const spec = COMMANDS.find((c) => c.name === name)!;
+    color = colorEnabled(process.stderr, options.color);
+    jsonErrors = options.json === true;
+    const reporter = new TerminalReporter({ program: PROGRAM, level: logLevel(options), color, stdout: process.stdout, stderr: process.stderr });
+    const subcommandIndex = argv.findIndex((word) => !word.startsWith("-"));
+    const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout: process.stdout, color };
+    exit = await spec.run(context, options as never, operands);
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_OK;
+    }
+    await program.parseAsync(expandPrefixes(program, argv), { from: "user" });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT_OK : EXIT_CLI;
+    }
+    if (error instanceof AmbiguousPrefix) {
+      process.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      return EXIT_CLI;
+    }
+    if (isUserError(error)) {
+      if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
+      process.stderr.write(renderUserError(error, color));
+      return EXIT_ERROR;
+    }
+    process.stderr.write(renderBug(error));
+    return EXIT_ERROR;
+  }
+}
+
+export { UserError };

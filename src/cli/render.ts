@@ -1,0 +1,30 @@
+// Turns results and errors into terminal text. The only module (with the Reporter) that
+// decides how things look: colour only on a TTY and never with NO_COLOR.
+import { InternalError, UserError } from "../core/errors.js";
+import { PROGRAM } from "../core/paths.js";
+
+export function colorEnabled(stream: NodeJS.WriteStream, mode: "auto" | "always" | "never" = "auto", env = process.env): boolean {
+  if (mode === "always") return true;
+  if (mode === "never") return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+/** One paragraph for a user error: `opam-monorepo: [ERROR] message`, then the hint. */
+export function renderUserError(error: UserError, color: boolean): string {
+  const tag = color ? "\x1b[31m[ERROR]\x1b[0m" : "[ERROR]";
+  let text = `${PROGRAM}: ${tag} ${error.message}\n`;
+  if (error.hint) text += `Hint: ${error.hint}\n`;
+  return text;
+}
+
+export function renderUserErrorJson(error: UserError): string {
+  return JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null, details: error.details ?? null } }, null, 2) + "\n";
+}
+
+/** An unexpected exception is a bug: say so, with enough to report it. */
+export function renderBug(error: unknown): string {
+  const kind = error instanceof InternalError ? "internal error" : "unexpected error";
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `${PROGRAM}: [ERROR] ${kind} (this is a bug, please report it with the command you ran):\n${detail}\n`;
+}

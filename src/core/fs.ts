@@ -1,0 +1,59 @@
+// Filesystem helpers shared by every stage: atomic writes, containment checks, and deletion
+// that never follows a symlink out of the directory it was asked to clean.
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, rm, writeFile, lstat } from "node:fs/promises";
+import path from "node:path";
+import { errnoCode } from "./errors.js";
+
+/** A unique temporary name beside `target` (same filesystem, so rename is atomic). */
+export function siblingTempPath(target: string, tag = "tmp"): string {
+  const dir = path.dirname(target);
+  return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString("hex")}`);
+}
+
+/** Write a file so that readers see either the old content or the new one, never a mix. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array, mode?: number): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temp = siblingTempPath(target);
+  try {
+    await writeFile(temp, content, mode === undefined ? undefined : { mode });
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** True when `child` is `parent` itself or lies below it (after normalisation). */
+export function pathIsInside(child: string, parent: string, strict = false): boolean {
+  const relative = path.relative(path.resolve(parent), path.resolve(child));
+  if (relative === "") return !strict;
+  return !relative.startsWith("..") && !path.isAbsolute(relative) && relative.split(path.sep)[0] !== "..";
+}
+
+/**
+ * Remove `target` (file, directory or symlink) only if it lies strictly inside `root`.
+ * A symlink is unlinked, never followed. Missing targets are fine.
+ */
+export async function removeInside(root: string, target: string): Promise<void> {
+  if (!pathIsInside(target, root, true)) {
+    throw new Error(`refusing to delete ${target}: not inside ${root}`);
+  }
+  try {
+    await lstat(target);
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return;
+    throw error;
+  }
+  await rm(target, { recursive: true, force: true });
+}
+
+export async function pathExists(target: string): Promise<boolean> {
+  try {
+    await lstat(target);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return false;
+    throw error;
+  }
+}
