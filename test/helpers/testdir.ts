@@ -1,0 +1,22 @@
+// Builds a temporary directory tree from a map of relative paths to contents, for tests.
+import { mkdtemp, mkdir, writeFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+export async function testdir(files: Record<string, string> = {}, prefix = "om-test-"): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await writeFiles(dir, files);
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [relative, content] of Object.entries(files)) {
+    const target = path.join(dir, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+}
+
+export async function removeTestdir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
