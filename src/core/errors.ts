@@ -35,7 +35,11 @@ export type ErrorCode =
   | "WORKSPACE_EXISTS"
   | "UNKNOWN_TARGET"
   | "DEPEXT_FAILED"
-  | "ABORTED";
+  | "ABORTED"
+  | "PIN_CONFLICT"
+  | "PACKAGE_NAME_INVALID"
+  | "DEV_REPO_INVALID"
+  | "DUNIVERSE_URL_CONFLICT";
 
 export interface UserErrorOptions {
   hint?: string;
