@@ -1,6 +1,6 @@
 // Pure planning of a dune-workspace from `--target` and `--context NAME --toolchain T` requests.
-// Decisions (docs/workspace.md): targets sharing a context produce it once, in first-mention order;
-// `(merlin)` goes to the first target context only (dune allows one); two unikraft backends refuse.
+// Decisions: targets sharing a context produce it once, in first-mention order; `(merlin)` goes to
+// the first target context only (dune allows one); two unikraft backends are refused (see below).
 import { UserError } from "../core/errors.js";
 import { DUNE_LANG_VERSION, type CustomContext, type DuneWorkspace, type ToolchainContext } from "./model.js";
 import { parseTarget, targetContext, type Target } from "./targets.js";
