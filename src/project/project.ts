@@ -1,0 +1,81 @@
+// The project `lock` works on, assembled in the reference's order: scan local packages, choose
+// targets, read every local opam file, lock file path, source config, pin-depends. Reads only.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { OpamFile } from "../opam/ast.js";
+import { parseOpam } from "../opam/parser.js";
+import { makeSourceConfig, sourceConfigOfTargets, type CliConfig, type SourceConfig } from "./config.js";
+import { lockfilePathForWrite } from "./lockfile-path.js";
+import { scanLocalPackages, type LocalPackage } from "./local-packages.js";
+import { collectPinDepends, type PinDependEntry } from "./pin-depends.js";
+import { chooseTargets, localPackageVersion } from "./targets.js";
+
+export { scanLocalPackages, packageNameOfOpamFile, type LocalPackage, type LocalScan } from "./local-packages.js";
+export { chooseTargets, localPackageVersion, targetsMessage, NO_TARGETS_MESSAGE, type Target, type TargetRequest } from "./targets.js";
+export { lockfilePathForRead, lockfilePathForWrite, lockfilesAtRoot, duneProjectName } from "./lockfile-path.js";
+export { collectPinDepends, sortUniqPins, pinDependsOf, groupPinsByUrl, pinId, type PinDependEntry } from "./pin-depends.js";
+
+/** The project root as an absolute path (a relative `--root` is resolved against `cwd`). */
+export function projectRoot(root: string | undefined, cwd: string = process.cwd()): string {
+  return path.resolve(cwd, root ?? ".");
+}
+
+export interface LocalOpamPackage extends LocalPackage {
+  opam: OpamFile;
+  /** Explicit CLI version > `version:` field > `zdev`. */
+  version: string;
+  isTarget: boolean;
+}
+
+export interface ProjectRequest {
+  /** `--root` (may be relative); undefined = the current directory. */
+  root: string | undefined;
+  /** Positional `LOCAL_PACKAGE` arguments (`name` or `name.version`). */
+  packages: readonly string[];
+  recurse: boolean;
+  /** `-l PATH`, verbatim. */
+  lockfile: string | undefined;
+  cli: CliConfig;
+}
+
+export interface Project {
+  root: string;
+  /** Every local package, sorted by name. */
+  locals: LocalOpamPackage[];
+  /** The targets (a subset of `locals`), sorted by name. */
+  targets: LocalOpamPackage[];
+  /** Warnings to show (duplicate local package names). */
+  warnings: string[];
+  lockfilePath: string;
+  /** The merged `x-opam-monorepo-*` configuration, repository URLs rewritten to absolute paths. */
+  config: SourceConfig;
+  /** pin-depends of every local opam file, de-duplicated, sorted by package name. */
+  pins: PinDependEntry[];
+}
+
+async function readOpamFile(file: string): Promise<OpamFile> {
+  return parseOpam(await readFile(file, "utf8"), file);
+}
+
+/** Everything `lock` needs to know about the local project before solving. */
+export async function loadProject(request: ProjectRequest): Promise<Project> {
+  const root = projectRoot(request.root);
+  const scan = await scanLocalPackages(root);
+  const targets = chooseTargets(scan.packages, { packages: request.packages, recurse: request.recurse });
+  const explicit = new Map(targets.map((target) => [target.name, target.explicitVersion]));
+  const locals = await Promise.all(
+    scan.packages.map(async (local): Promise<LocalOpamPackage> => {
+      const opam = await readOpamFile(local.path);
+      const version = localPackageVersion(explicit.get(local.name), opam);
+      return { ...local, opam, version, isTarget: explicit.has(local.name) };
+    }),
+  );
+  const targetPackages = locals.filter((local) => local.isTarget);
+  const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name) });
+  const config = makeSourceConfig(root, sourceConfigOfTargets(targetPackages.map((t) => t.opam)), request.cli);
+  const pins = collectPinDepends(
+    locals.map((local) => local.opam),
+    new Set(locals.map((local) => local.name)),
+  );
+  return { root, locals, targets: targetPackages, warnings: scan.warnings, lockfilePath, config, pins };
+}
