@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { parseValue } from "../opam/parser.js";
+import { printOpam } from "../opam/printer.js";
+import type { Lockfile } from "./model.js";
+import { compareFilters, compareOpamUrls, encodeLockfile, pinDependsOfRepos, sortDepexts } from "./encode.js";
+import { filterFromValue } from "../opam/filter.js";
+
+export const SIMPLE_LOCK = `opam-version: "2.0"
+synopsis: "opam-monorepo generated lockfile"
+maintainer: "opam-monorepo"
+depends: [
+  "b" {= "1" & ?vendor}
+  "base-bigarray" {= "base"}
+  "base-threads" {= "base"}
+  "base-unix" {= "base"}
+  "c" {= "1" & ?vendor}
+  "dune" {= "2.9.1"}
+  "ocaml" {= "4.13.1"}
+  "ocaml-base-compiler" {= "4.13.1"}
+  "ocaml-config" {= "2"}
+  "ocaml-options-vanilla" {= "1"}
+]
+pin-depends: [
+  ["b.1" "https://b.com/b.tbz"]
+  ["c.1" "https://c.com/c.tbz"]
+]
+x-opam-monorepo-duniverse-dirs: [
+  [
+    "https://b.com/b.tbz"
+    "b"
+    [
+      "sha256=0000000000000000000000000000000000000000000000000000000000000000"
+    ]
+  ]
+  [
+    "https://c.com/c.tbz"
+    "c"
+    [
+      "sha256=0000000000000000000000000000000000000000000000000000000000000001"
+    ]
+  ]
+]
+x-opam-monorepo-opam-repositories: [
+  "file://$OPAM_MONOREPO_CWD/minimal-repo" "file://$OPAM_MONOREPO_CWD/repo"
+]
+x-opam-monorepo-root-packages: ["simple-lock"]
+x-opam-monorepo-version: "0.3"
+`;
+
+const ROOT = "/home/user/simple-lock";
+
+/** The §2.3 lock file as data, lists deliberately out of order. */
+export function simpleLockModel(): Lockfile {
+  const dep = (name: string, version: string, vendored = false) => ({ name, version, vendored });
+  const repos = [
+    { dir: "c", url: "https://c.com/c.tbz", hashes: ["sha256=0000000000000000000000000000000000000000000000000000000000000001"], provides: [{ name: "c", version: "1" }] },
+    { dir: "b", url: "https://b.com/b.tbz", hashes: ["sha256=0000000000000000000000000000000000000000000000000000000000000000"], provides: [{ name: "b", version: "1" }] },
+  ];
+  return {
+    version: "0.3",
+    rootPackages: ["simple-lock"],
+    depends: [
+      dep("ocaml-options-vanilla", "1"),
+      dep("ocaml", "4.13.1"),
+      dep("c", "1", true),
+      dep("base-threads", "base"),
+      dep("b", "1", true),
+      dep("base-bigarray", "base"),
+      dep("base-unix", "base"),
+      dep("dune", "2.9.1"),
+      dep("ocaml-base-compiler", "4.13.1"),
+      dep("ocaml-config", "2"),
+    ],
+    depexts: [],
+    pinDepends: pinDependsOfRepos(repos),
+    repos,
+    cliArgs: undefined,
+    globalOpamVars: undefined,
+    opamProvided: undefined,
+    opamRepositories: [`file://${ROOT}/minimal-repo`, `file://${ROOT}/repo`],
+  };
+}
+
+describe("encodeLockfile", () => {
+  it("prints the §2.3 example byte for byte", () => {
+    expect(printOpam(encodeLockfile(simpleLockModel(), ROOT))).toBe(SIMPLE_LOCK);
+  });
+
+  it("writes cli-args, global vars, opam-provided and depexts in their sort orders", () => {
+    const lockfile: Lockfile = {
+      ...simpleLockModel(),
+      depends: [
+        { name: "b", version: "1.10", vendored: false },
+        { name: "B", version: "1", vendored: false },
+        { name: "b", version: "1.9", vendored: false },
+        { name: "a", version: "1", vendored: false },
+      ],
+      depexts: [
+        { packages: ["pkg-config"], filter: parseValue('os-family = "debian"') },
+        { packages: ["devel/pkgconf"], filter: parseValue('os = "openbsd"') },
+        { packages: ["pkg-config"], filter: parseValue('(os-family = "debian")') },
+        { packages: ["libgmp-dev"], filter: undefined },
+      ],
+      repos: [],
+      pinDepends: [],
+      cliArgs: ["--opam-provided", "[ocamlfind]"],
+      globalOpamVars: new Map<string, boolean | string | string[]>([
+        ["os", "linux"],
+        ["arch", "x86_64"],
+        ["flag", true],
+        ["list", ["a", "b"]],
+      ]),
+      opamProvided: ["ocamlfind", "Zed", "alpha"],
+      opamRepositories: undefined,
+    };
+    const text = printOpam(encodeLockfile(lockfile));
+    expect(text).toContain('depends: [\n  "a" {= "1"}\n  "B" {= "1"}\n  "b" {= "1.9"}\n  "b" {= "1.10"}\n]\n');
+    expect(text).toContain(
+      'depexts: [\n  ["devel/pkgconf"] {os = "openbsd"}\n  ["libgmp-dev"]\n  ["pkg-config"] {os-family = "debian"}\n]\n',
+    );
+    expect(text).toContain('x-opam-monorepo-cli-args: ["--opam-provided" "[ocamlfind]"]\n');
+    expect(text).toContain('x-opam-monorepo-global-opam-vars: [\n  ["arch" "x86_64"]\n  ["flag" true]\n  ["list" ["a" "b"]]\n  ["os" "linux"]\n]\n');
+    expect(text).toContain('x-opam-monorepo-opam-provided: ["alpha" "ocamlfind" "Zed"]\n');
+    expect(text).not.toContain("pin-depends");
+    expect(text).not.toContain("duniverse-dirs");
+    expect(text).not.toContain("opam-repositories");
+  });
+
+  it("leaves out cli-args when empty", () => {
+    expect(printOpam(encodeLockfile({ ...simpleLockModel(), cliArgs: [] }))).not.toContain("cli-args");
+  });
+});
+
+describe("sort orders", () => {
+  it("sorts URLs in opam order: transport, path, fragment, backend", () => {
+    const urls = ["https://b.com/x.tbz", "git+https://a.com/r.git#abc", "git+https://a.com/r.git", "file:///z", "http://z.com/a"];
+    expect([...urls].sort(compareOpamUrls)).toEqual([
+      "file:///z",
+      "http://z.com/a",
+      "git+https://a.com/r.git",
+      "git+https://a.com/r.git#abc",
+      "https://b.com/x.tbz",
+    ]);
+  });
+  it("compares filters like OCaml's structural compare", () => {
+    const f = (text: string) => filterFromValue(parseValue(text), { file: "t", field: "depexts" });
+    expect(compareFilters(f("true"), f('"s"'))).toBeLessThan(0);
+    expect(compareFilters(f('os = "a"'), f('os = "b"'))).toBeLessThan(0);
+    expect(compareFilters(f('os = "a"'), f('os = "a" & arch = "x"'))).toBeLessThan(0);
+    expect(compareFilters(f("a"), f("pkg:a"))).toBeLessThan(0);
+  });
+  it("de-duplicates depexts and sorts their package sets", () => {
+    const sorted = sortDepexts([
+      { packages: ["b", "a", "b"], filter: undefined },
+      { packages: ["a", "b"], filter: parseValue("true") },
+    ]);
+    expect(sorted).toEqual([{ packages: ["a", "b"], filter: undefined }]);
+  });
+});
