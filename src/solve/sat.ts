@@ -1,0 +1,309 @@
+// Deterministic CDCL SAT core after 0install's sat.ml (MiniSat design): watched-literal clauses,
+// first-class at-most-one clauses, first-UIP learning, backjumping; no restarts, no randomness.
+// The caller's decider picks literals; when it has none, the remaining variables are set false.
+import { InternalError } from "../core/errors.js";
+
+/** A literal: `2 * variable` (positive) or `2 * variable + 1` (negative). */
+export type Lit = number;
+export const posLit = (variable: number): Lit => variable << 1;
+export const negLit = (variable: number): Lit => (variable << 1) | 1;
+export const negate = (lit: Lit): Lit => lit ^ 1;
+export const varOf = (lit: Lit): number => lit >> 1;
+
+const TRUE = 1;
+const FALSE = -1;
+const UNDECIDED = 0;
+const EXTERNAL = -1;
+/** Clause references: `2 * index` for an OR clause, `2 * index + 1` for an at-most-one clause. */
+const isAtMostOne = (ref: number): boolean => (ref & 1) === 1;
+
+export class SatProblem {
+  private readonly values: number[] = [];
+  private readonly levels: number[] = [];
+  private readonly reasons: number[] = [];
+  private readonly watches: number[][] = [];
+  private readonly unions: Lit[][] = [];
+  private readonly amoLits: Lit[][] = [];
+  private readonly amoCurrent: Lit[] = [];
+  private readonly amoUndo: (number[] | undefined)[] = [];
+  private readonly trail: Lit[] = [];
+  private readonly trailLim: number[] = [];
+  private qhead = 0;
+  private toplevelConflict = false;
+  private setToFalseVar = -1;
+  private undecidedCursor = 0;
+  private readonly litStamps: number[] = [];
+  private stamp = 0;
+  decisions = 0;
+  conflicts = 0;
+
+  get variableCount(): number {
+    return this.values.length;
+  }
+
+  addVariable(): number {
+    this.values.push(UNDECIDED);
+    this.levels.push(-1);
+    this.reasons.push(EXTERNAL);
+    this.watches.push([], []);
+    this.litStamps.push(0, 0);
+    this.amoUndo.push(undefined);
+    return this.values.length - 1;
+  }
+
+  litValue(lit: Lit): number {
+    const value = this.values[lit >> 1];
+    return lit & 1 ? -value : value;
+  }
+
+  isTrue(variable: number): boolean {
+    return this.values[variable] === TRUE;
+  }
+
+  isUndecided(lit: Lit): boolean {
+    return this.values[lit >> 1] === UNDECIDED;
+  }
+
+  /** Input clause "at least one of lits" (before the solve only). [] makes the problem unsatisfiable. */
+  atLeastOne(lits: Lit[]): void {
+    if (lits.some((lit) => this.litValue(lit) === TRUE)) return;
+    const stamp = ++this.stamp;
+    const unique: Lit[] = [];
+    for (const lit of lits) {
+      if (this.litStamps[negate(lit)] === stamp) return; // x or not(x): always true
+      if (this.litStamps[lit] === stamp || this.litValue(lit) === FALSE) continue;
+      this.litStamps[lit] = stamp;
+      unique.push(lit);
+    }
+    if (unique.length === 0) this.toplevelConflict = true;
+    else if (unique.length === 1) this.enqueue(unique[0], EXTERNAL);
+    else this.addUnion(unique);
+  }
+
+  implies(lit: Lit, consequences: Lit[]): void {
+    this.atLeastOne([negate(lit), ...consequences]);
+  }
+
+  /** Input clause "at most one of lits"; returns its index for `selected`. */
+  atMostOne(lits: Lit[]): number {
+    if (new Set(lits).size !== lits.length) throw new InternalError("at-most-one clause with duplicate literals");
+    const kept = lits.filter((lit) => this.litValue(lit) !== FALSE);
+    const index = this.amoLits.length;
+    this.amoLits.push(kept);
+    this.amoCurrent.push(-1);
+    for (const lit of kept) this.watches[lit].push(index * 2 + 1);
+    return index;
+  }
+
+  /** The true literal of an at-most-one clause, or -1. */
+  selected(amo: number): Lit {
+    return this.amoCurrent[amo];
+  }
+
+  /** Solves; `decide` returns an undecided literal to try, or -1 when it has nothing to decide. */
+  run(decide: () => Lit): boolean {
+    if (this.toplevelConflict) return false;
+    this.undecidedCursor = this.values.length - 1;
+    for (;;) {
+      const conflict = this.propagate();
+      if (conflict < 0) {
+        const undecided = this.findUndecided();
+        if (undecided < 0) return true;
+        this.trailLim.push(this.trail.length);
+        this.decisions++;
+        this.enqueue(this.chooseLit(undecided, decide), EXTERNAL);
+      } else {
+        if (this.trailLim.length === 0) return false;
+        this.conflicts++;
+        const { learnt, level } = this.analyse(conflict);
+        this.cancelUntil(level);
+        this.addLearnt(learnt);
+      }
+    }
+  }
+
+  private chooseLit(undecided: number, decide: () => Lit): Lit {
+    if (this.setToFalseVar >= 0) return negLit(undecided);
+    const lit = decide();
+    if (lit < 0) {
+      this.setToFalseVar = undecided;
+      return negLit(undecided);
+    }
+    if (!this.isUndecided(lit)) throw new InternalError("decider chose an already decided variable");
+    return lit;
+  }
+
+  private findUndecided(): number {
+    let i = this.undecidedCursor;
+    while (i >= 0 && this.values[i] !== UNDECIDED) i--;
+    this.undecidedCursor = i;
+    return i;
+  }
+
+  private addUnion(lits: Lit[]): number {
+    const ref = this.unions.length * 2;
+    this.unions.push(lits);
+    this.watches[negate(lits[0])].push(ref);
+    this.watches[negate(lits[1])].push(ref);
+    return ref;
+  }
+
+  private enqueue(lit: Lit, reason: number): boolean {
+    const value = this.litValue(lit);
+    if (value === FALSE) return false;
+    if (value === TRUE) return true;
+    const variable = lit >> 1;
+    this.values[variable] = lit & 1 ? FALSE : TRUE;
+    this.levels[variable] = this.trailLim.length;
+    this.reasons[variable] = reason;
+    this.trail.push(lit);
+    return true;
+  }
+
+  /** Unit propagation; returns the conflicting clause reference or -1. */
+  private propagate(): number {
+    while (this.qhead < this.trail.length) {
+      const lit = this.trail[this.qhead++];
+      const list = this.watches[lit];
+      let kept = 0;
+      for (let i = 0; i < list.length; i++) {
+        const ref = list[i];
+        const outcome = isAtMostOne(ref) ? this.propagateAtMostOne(ref, lit) : this.propagateUnion(ref, lit);
+        if (outcome !== MOVED) list[kept++] = ref;
+        if (outcome === CONFLICT) {
+          for (let j = i + 1; j < list.length; j++) list[kept++] = list[j];
+          list.length = kept;
+          this.qhead = this.trail.length;
+          return ref;
+        }
+      }
+      list.length = kept;
+    }
+    return -1;
+  }
+
+  /** `lit` became true, so `negate(lit)`, one of the two watched literals, became false. */
+  private propagateUnion(ref: number, lit: Lit): number {
+    const lits = this.unions[ref >> 1];
+    const falseLit = negate(lit);
+    if (lits[0] === falseLit) {
+      lits[0] = lits[1];
+      lits[1] = falseLit;
+    }
+    if (this.litValue(lits[0]) === TRUE) return KEEP;
+    for (let i = 2; i < lits.length; i++) {
+      if (this.litValue(lits[i]) !== FALSE) {
+        lits[1] = lits[i];
+        lits[i] = falseLit;
+        this.watches[negate(lits[1])].push(ref);
+        return MOVED;
+      }
+    }
+    return this.enqueue(lits[0], ref) ? KEEP : CONFLICT;
+  }
+
+  private propagateAtMostOne(ref: number, lit: Lit): number {
+    const index = ref >> 1;
+    if (this.amoCurrent[index] >= 0) return CONFLICT; // another literal is already the selected one
+    this.amoCurrent[index] = lit;
+    const variable = lit >> 1;
+    (this.amoUndo[variable] ??= []).push(index);
+    for (const other of this.amoLits[index]) {
+      if (other === lit) continue;
+      const value = this.litValue(other);
+      if (value === TRUE) return CONFLICT;
+      if (value === UNDECIDED) this.enqueue(negate(other), ref);
+    }
+    return KEEP;
+  }
+
+  /** The true literals whose conjunction made clause `ref` conflict. */
+  private conflictReason(ref: number): Lit[] {
+    if (!isAtMostOne(ref)) return this.unions[ref >> 1].map(negate);
+    return this.amoLits[ref >> 1].filter((lit) => this.litValue(lit) === TRUE).slice(0, 2);
+  }
+
+  /** The true literals that made clause `ref` assert `lit`. */
+  private impliedReason(ref: number, lit: Lit): Lit[] {
+    if (!isAtMostOne(ref)) return this.unions[ref >> 1].filter((other) => other !== lit).map(negate);
+    const current = this.amoLits[ref >> 1].find((other) => other !== negate(lit) && this.litValue(other) === TRUE);
+    if (current === undefined) throw new InternalError("at-most-one reason without a true literal");
+    return [current];
+  }
+
+  /** First-UIP conflict analysis (0install `analyse`); undoes the trail down to the UIP. */
+  private analyse(conflict: number): { learnt: Lit[]; level: number } {
+    const learnt: Lit[] = [];
+    const seen = new Set<number>();
+    const currentLevel = this.trailLim.length;
+    let backtrackLevel = 0;
+    let counter = 0;
+    let cause = this.conflictReason(conflict);
+    for (;;) {
+      for (const lit of cause) {
+        const variable = lit >> 1;
+        if (seen.has(variable)) continue;
+        seen.add(variable);
+        const level = this.levels[variable];
+        if (level === currentLevel) counter++;
+        else if (level > 0) {
+          learnt.push(negate(lit));
+          backtrackLevel = Math.max(backtrackLevel, level);
+        }
+      }
+      if (counter <= 0) throw new InternalError("conflict without an assignment at the current level");
+      let lit: Lit;
+      let reason: number;
+      do {
+        lit = this.trail[this.trail.length - 1];
+        reason = this.reasons[lit >> 1];
+        this.undoOne();
+      } while (!seen.has(lit >> 1));
+      counter--;
+      if (counter <= 0) return { learnt: [negate(lit), ...learnt], level: backtrackLevel };
+      if (reason === EXTERNAL) throw new InternalError("decision reached during conflict analysis");
+      cause = this.impliedReason(reason, lit);
+    }
+  }
+
+  private addLearnt(learnt: Lit[]): void {
+    if (learnt.length === 1) {
+      if (!this.enqueue(learnt[0], EXTERNAL)) throw new InternalError("learnt fact is already false");
+      return;
+    }
+    let best = 1;
+    for (let i = 2; i < learnt.length; i++) {
+      if (this.levels[learnt[i] >> 1] > this.levels[learnt[best] >> 1]) best = i;
+    }
+    [learnt[1], learnt[best]] = [learnt[best], learnt[1]];
+    const ref = this.addUnion(learnt);
+    if (!this.enqueue(learnt[0], ref)) throw new InternalError("learnt clause is not asserting");
+  }
+
+  private undoOne(): void {
+    const lit = this.trail.pop() as Lit;
+    const variable = lit >> 1;
+    this.values[variable] = UNDECIDED;
+    this.levels[variable] = -1;
+    this.reasons[variable] = EXTERNAL;
+    const undo = this.amoUndo[variable];
+    if (undo !== undefined) {
+      for (const index of undo) this.amoCurrent[index] = -1;
+      this.amoUndo[variable] = undefined;
+    }
+    if (variable === this.setToFalseVar) this.setToFalseVar = -1;
+    if (this.qhead > this.trail.length) this.qhead = this.trail.length;
+    if (variable > this.undecidedCursor) this.undecidedCursor = variable;
+  }
+
+  private cancelUntil(level: number): void {
+    while (this.trailLim.length > level) {
+      const start = this.trailLim.pop() as number;
+      while (this.trail.length > start) this.undoOne();
+    }
+  }
+}
+
+const KEEP = 0;
+const MOVED = 1;
+const CONFLICT = 2;
