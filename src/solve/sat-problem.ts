@@ -1,0 +1,224 @@
+// Builds the 0install SAT encoding of a SolverInput, lazily from the roots: one role per package
+// name, a virtual role per `any` group, at-most-one per role, essential dependencies as
+// implications, conflicts as restrictions, conflict classes. Pure; reads only the input.
+import type { Candidate, Implementation, Need, SolverInput } from "./model.js";
+import { SatProblem, negLit, posLit, type Lit } from "./sat.js";
+
+/** An edge from an implementation to a role: essential (`depends`) or a restriction (`conflicts`). */
+export interface Dep {
+  /** Target role index; -1 for a conflict on a package that is never reached. */
+  role: number;
+  name: string;
+  essential: boolean;
+  /** Essential: the accepted versions (undefined = all). Conflict: the forbidden versions. */
+  test: ((version: string) => boolean) | undefined;
+  constraint: string;
+}
+
+export interface RoleInfo {
+  kind: "root" | "real" | "virtual";
+  /** Package name; for a virtual role its alternatives, e.g. "a >= 1 | b". */
+  name: string;
+  /** The package whose formula created the role (ROOT-level roles: ""). */
+  owner: string;
+  ownerVersion: string;
+  /** Variables in preference order (a dummy, when present, is last). */
+  vars: number[];
+  /** At-most-one clause index, -1 when the role has no variables. */
+  amo: number;
+  candidates: readonly Candidate[];
+}
+
+export interface VarInfo {
+  role: number;
+  /** The implementation for a real role; undefined for root, `|` alternatives and dummies. */
+  impl: Implementation | undefined;
+  dummy: boolean;
+  /** For `|` alternatives: the alternative's need. */
+  alternative: Need | undefined;
+  deps: Dep[];
+}
+
+export interface Problem {
+  sat: SatProblem;
+  roles: RoleInfo[];
+  vars: VarInfo[];
+  roleByName: Map<string, number>;
+  rootRole: number;
+  literals: number;
+}
+
+/** Builds the problem; with `dummy`, every role gets a last-resort candidate (closest match). */
+export function buildProblem(input: SolverInput, options: { dummy: boolean }): Problem {
+  const builder = new Builder(input, options.dummy);
+  return builder.build();
+}
+
+class Builder {
+  private readonly sat = new SatProblem();
+  private readonly roles: RoleInfo[] = [];
+  private readonly vars: VarInfo[] = [];
+  private readonly roleByName = new Map<string, number>();
+  private readonly pending: number[] = [];
+  private readonly conflictsLater: { user: number; dep: Dep }[] = [];
+  private readonly classes = new Map<string, number[]>();
+  private literals = 0;
+
+  constructor(
+    private readonly input: SolverInput,
+    private readonly dummy: boolean,
+  ) {}
+
+  build(): Problem {
+    const rootRole = this.newRole({ kind: "root", name: "", owner: "", ownerVersion: "", candidates: [] });
+    const rootVar = this.newVar(rootRole, undefined, undefined);
+    this.finishRole(rootRole);
+    this.sat.atLeastOne([posLit(rootVar)]);
+    for (let next = 0; next < this.pending.length; next++) this.processRole(this.pending[next]);
+    for (const { user, dep } of this.conflictsLater) this.addConflict(user, dep);
+    for (const members of this.classes.values()) {
+      if (members.length > 1) this.sat.atMostOne(members.map(posLit));
+    }
+    const { sat, roles, vars, roleByName, literals } = this;
+    return { sat, roles, vars, roleByName, rootRole, literals };
+  }
+
+  private newRole(info: Omit<RoleInfo, "vars" | "amo">): number {
+    this.roles.push({ ...info, vars: [], amo: -1 });
+    this.pending.push(this.roles.length - 1);
+    return this.roles.length - 1;
+  }
+
+  private newVar(role: number, impl: Implementation | undefined, alternative: Need | undefined): number {
+    const variable = this.sat.addVariable();
+    this.vars.push({ role, impl, dummy: false, alternative, deps: [] });
+    this.roles[role].vars.push(variable);
+    return variable;
+  }
+
+  private finishRole(role: number): void {
+    const info = this.roles[role];
+    if (this.dummy && info.kind !== "root") {
+      const variable = this.newVar(role, undefined, undefined);
+      this.vars[variable].dummy = true;
+    }
+    if (info.vars.length > 0) info.amo = this.sat.atMostOne(info.vars.map(posLit));
+  }
+
+  private realRole(name: string): number {
+    const known = this.roleByName.get(name);
+    if (known !== undefined) return known;
+    const candidates = this.input.candidates(name);
+    const role = this.newRole({ kind: "real", name, owner: "", ownerVersion: "", candidates });
+    this.roleByName.set(name, role);
+    for (const candidate of candidates) {
+      if (candidate.ok) this.newVar(role, candidate.impl, undefined);
+    }
+    this.finishRole(role);
+    return role;
+  }
+
+  private virtualRole(need: Need & { kind: "any" }, owner: string, ownerVersion: string): number {
+    const name = need.needs.map(describeNeed).join(" | ");
+    const role = this.newRole({ kind: "virtual", name, owner, ownerVersion, candidates: [] });
+    for (const alternative of need.needs) this.newVar(role, undefined, alternative);
+    this.finishRole(role);
+    return role;
+  }
+
+  /** Adds the clauses of every variable of a role (0install `add_impls_to_cache`'s second half). */
+  private processRole(role: number): void {
+    const info = this.roles[role];
+    const [owner, ownerVersion] = info.kind === "virtual" ? [info.owner, info.ownerVersion] : ["", ""];
+    for (const variable of info.vars) {
+      const { impl, alternative, dummy } = this.vars[variable];
+      if (dummy) continue;
+      const deps: Dep[] = [];
+      if (info.kind === "root") {
+        for (const root of this.input.roots) {
+          const constraint = root.constraint ?? "";
+          deps.push({ role: this.realRole(root.name), name: root.name, essential: true, test: root.accepts, constraint });
+        }
+      } else if (impl !== undefined) {
+        this.collectDeps(impl.needs, impl.name, impl.version, deps);
+        for (const conflict of impl.conflicts) {
+          const { name, rejects, constraint } = conflict;
+          deps.push({ role: -1, name, essential: false, test: rejects, constraint });
+        }
+        for (const conflictClass of impl.conflictClasses) this.addToClass(conflictClass, variable);
+      } else if (alternative !== undefined) {
+        this.collectDeps(alternative, owner, ownerVersion, deps);
+      }
+      this.vars[variable].deps = deps;
+      for (const dep of deps) {
+        if (dep.essential) this.addEssential(variable, dep);
+        else this.conflictsLater.push({ user: variable, dep });
+      }
+    }
+  }
+
+  private collectDeps(need: Need, owner: string, ownerVersion: string, out: Dep[]): void {
+    switch (need.kind) {
+      case "package":
+        out.push({ role: this.realRole(need.name), name: need.name, essential: true, test: need.accepts, constraint: need.constraint });
+        return;
+      case "all":
+        for (const inner of need.needs) this.collectDeps(inner, owner, ownerVersion, out);
+        return;
+      case "any": {
+        const role = this.virtualRole(need, owner, ownerVersion);
+        out.push({ role, name: this.roles[role].name, essential: true, test: undefined, constraint: "" });
+        return;
+      }
+    }
+  }
+
+  private addToClass(conflictClass: string, variable: number): void {
+    const members = this.classes.get(conflictClass);
+    if (members === undefined) this.classes.set(conflictClass, [variable]);
+    else members.push(variable);
+  }
+
+  /** `user ⇒ OR(candidates of the role that pass)`. */
+  private addEssential(user: number, dep: Dep): void {
+    const pass: Lit[] = [];
+    for (const variable of this.roles[dep.role].vars) {
+      if (passes(this.vars[variable], dep.test)) pass.push(posLit(variable));
+    }
+    this.literals += pass.length + 1;
+    this.sat.implies(posLit(user), pass);
+  }
+
+  /** Selecting `user` forbids the failing candidates; a never-reached package needs no clause. */
+  private addConflict(user: number, dep: Dep): void {
+    const role = this.roleByName.get(dep.name);
+    if (role === undefined) return;
+    dep.role = role;
+    const fail: Lit[] = [];
+    for (const variable of this.roles[role].vars) {
+      const impl = this.vars[variable].impl;
+      if (impl !== undefined && dep.test !== undefined && dep.test(impl.version)) fail.push(posLit(variable));
+    }
+    if (fail.length === 0) return;
+    this.literals += fail.length + 1;
+    if (fail.includes(posLit(user))) this.sat.atLeastOne([negLit(user)]);
+    else this.sat.atMostOne([posLit(user), ...fail]);
+  }
+}
+
+/** Whether a variable satisfies an essential restriction (dummies and alternatives always do). */
+export function passes(info: VarInfo, test: ((version: string) => boolean) | undefined): boolean {
+  return test === undefined || info.impl === undefined || test(info.impl.version);
+}
+
+/** Printable form of a need, used to name `|` groups. */
+export function describeNeed(need: Need): string {
+  switch (need.kind) {
+    case "package":
+      return need.constraint === "" ? need.name : `${need.name} ${need.constraint}`;
+    case "all":
+      return need.needs.length === 1 ? describeNeed(need.needs[0]) : `(${need.needs.map(describeNeed).join(" & ")})`;
+    case "any":
+      return `(${need.needs.map(describeNeed).join(" | ")})`;
+  }
+}

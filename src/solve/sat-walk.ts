@@ -1,0 +1,141 @@
+// Walking a built problem: the 0install decider (depth-first from the request through the
+// selected implementations' essential dependencies) and reading the selection graph back.
+import { ROOT, type Implementation, type Requirement } from "./model.js";
+import type { Problem } from "./sat-problem.js";
+import { posLit, type Lit } from "./sat.js";
+
+/** The selected variable of a role, or -1. */
+export function selectedVar(problem: Problem, role: number): number {
+  const amo = problem.roles[role].amo;
+  if (amo < 0) return -1;
+  const lit = problem.sat.selected(amo);
+  return lit < 0 ? -1 : lit >> 1;
+}
+
+/**
+ * The decider: walk the current selection depth-first from the request (essential dependencies in
+ * list order, each role once); the first role without a selection yields its first undecided
+ * candidate. -1 when the walk finds nothing to decide.
+ */
+export function makeDecider(problem: Problem): () => Lit {
+  const { sat, roles, vars } = problem;
+  const stamps = new Int32Array(roles.length);
+  const stackVar: number[] = [];
+  const stackDep: number[] = [];
+  let epoch = 0;
+  const visit = (role: number): Lit => {
+    if (stamps[role] === epoch) return -1;
+    stamps[role] = epoch;
+    const info = roles[role];
+    if (info.amo < 0) return -1;
+    const current = sat.selected(info.amo);
+    if (current >= 0) {
+      stackVar.push(current >> 1);
+      stackDep.push(0);
+      return -1;
+    }
+    for (const variable of info.vars) if (sat.isUndecided(posLit(variable))) return posLit(variable);
+    return -1;
+  };
+  return () => {
+    epoch++;
+    stackVar.length = 0;
+    stackDep.length = 0;
+    let found = visit(problem.rootRole);
+    while (found < 0 && stackVar.length > 0) {
+      const top = stackVar.length - 1;
+      const deps = vars[stackVar[top]].deps;
+      let i = stackDep[top];
+      while (i < deps.length && !deps[i].essential) i++;
+      if (i >= deps.length) {
+        stackVar.pop();
+        stackDep.pop();
+        continue;
+      }
+      stackDep[top] = i + 1;
+      found = visit(deps[i].role);
+    }
+    return found;
+  };
+}
+
+/** Selected implementation per package name, sorted by name. */
+export function readSelection(problem: Problem): Map<string, Implementation> {
+  const selection: [string, Implementation][] = [];
+  problem.roles.forEach((info, role) => {
+    const variable = selectedVar(problem, role);
+    const impl = variable < 0 ? undefined : problem.vars[variable].impl;
+    if (info.kind === "real" && impl !== undefined) selection.push([info.name, impl]);
+  });
+  return new Map(selection.sort(([a], [b]) => compareNames(a, b)));
+}
+
+/** Who requires each selected package (virtual `|` roles are attributed to their owner package). */
+export function readRequiredBy(problem: Problem, includeDummies: boolean): Map<string, Requirement[]> {
+  const requiredBy = new Map<string, Requirement[]>();
+  problem.roles.forEach((info, role) => {
+    const variable = selectedVar(problem, role);
+    if (variable < 0 || problem.vars[variable].dummy) return;
+    const impl = problem.vars[variable].impl;
+    const by = info.kind === "root" ? ROOT : impl?.name ?? info.owner;
+    const byVersion = info.kind === "root" ? "" : impl?.version ?? info.ownerVersion;
+    for (const dep of problem.vars[variable].deps) {
+      if (!dep.essential || problem.roles[dep.role].kind !== "real") continue;
+      const target = selectedVar(problem, dep.role);
+      if (target < 0 || (problem.vars[target].dummy && !includeDummies)) continue;
+      const list = requiredBy.get(dep.name) ?? [];
+      list.push({ by, byVersion, constraint: dep.constraint });
+      requiredBy.set(dep.name, list);
+    }
+  });
+  return new Map([...requiredBy].sort(([a], [b]) => compareNames(a, b)));
+}
+
+/** Up to `limit` shortest chains of package names from a requested package down to `target`. */
+export function shortestChains(requiredBy: Map<string, Requirement[]>, target: string, limit = 5): string[][] {
+  const distance = distancesFromRoot(requiredBy);
+  if (!distance.has(target)) return [];
+  const chains: string[][] = [];
+  const walkBack = (name: string, suffix: string[]): void => {
+    if (name === ROOT) {
+      chains.push(suffix);
+      return;
+    }
+    const wanted = (distance.get(name) as number) - 1;
+    const parents = [...new Set((requiredBy.get(name) ?? []).map((r) => r.by))]
+      .filter((parent) => distance.get(parent) === wanted)
+      .sort(compareNames);
+    for (const parent of parents) {
+      if (chains.length >= limit) return;
+      walkBack(parent, [name, ...suffix]);
+    }
+  };
+  walkBack(target, []);
+  return chains;
+}
+
+function distancesFromRoot(requiredBy: Map<string, Requirement[]>): Map<string, number> {
+  const children = new Map<string, string[]>();
+  for (const [name, requirements] of requiredBy) {
+    for (const { by } of requirements) {
+      const list = children.get(by) ?? [];
+      list.push(name);
+      children.set(by, list);
+    }
+  }
+  const distance = new Map<string, number>([[ROOT, 0]]);
+  const queue = [ROOT];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of children.get(queue[i]) ?? []) {
+      if (distance.has(child)) continue;
+      distance.set(child, (distance.get(queue[i]) as number) + 1);
+      queue.push(child);
+    }
+  }
+  return distance;
+}
+
+/** Bytewise name order (locale-independent). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
