@@ -1,0 +1,188 @@
+// Failure diagnostics (0install diagnostics.ml): re-solve with a last-resort dummy candidate per
+// role so the solve always succeeds, then explain, for each role that got the dummy, why every
+// version was unusable given the other selections. Returns data; never formats text for users.
+import { InternalError } from "../core/errors.js";
+import { ROOT, type Diagnostics, type RejectReason, type RejectedVersion, type Restriction, type RoleProblem, type SolverInput } from "./model.js";
+import { buildProblem, describeNeed, type Dep, type Problem } from "./sat-problem.js";
+import { compareNames, makeDecider, readRequiredBy, selectedVar, shortestChains } from "./sat-walk.js";
+
+interface Component {
+  role: number;
+  selected: number;
+  /** Variables not yet explained away, in preference order. */
+  good: number[];
+  bad: { version: string; position: number; reason: RejectReason }[];
+  restrictions: { restriction: Restriction; test: (version: string) => boolean }[];
+}
+
+export function diagnose(input: SolverInput): Diagnostics {
+  const problem = buildProblem(input, { dummy: true });
+  if (!problem.sat.run(makeDecider(problem))) throw new InternalError("the closest-match solve cannot fail");
+  const report = createComponents(problem);
+  applyRestrictions(problem, report);
+  const failing = [...report.values()].filter((component) => problem.vars[component.selected].dummy);
+  const classes = selectedClasses(problem);
+  for (const component of failing) explainDummy(problem, component, classes);
+  const requiredBy = readRequiredBy(problem, true);
+  const problems = failing.map((component) => toRoleProblem(problem, component, input, requiredBy));
+  problems.sort((a, b) => Number(a.virtual) - Number(b.virtual) || compareNames(a.name, b.name));
+  const selected = [...report.values()]
+    .map((component) => problem.vars[component.selected].impl)
+    .filter((impl) => impl !== undefined)
+    .map(({ name, version }) => ({ name, version }))
+    .sort((a, b) => compareNames(a.name, b.name));
+  return {
+    selected,
+    problems,
+    notBuildableWithDune: problems.filter(isNotDune).map((p) => p.name),
+    noEligibleVersion: failing.flatMap((component) => noEligibleVersion(problem, component)),
+  };
+}
+
+function createComponents(problem: Problem): Map<number, Component> {
+  const report = new Map<number, Component>();
+  problem.roles.forEach((info, role) => {
+    const selected = selectedVar(problem, role);
+    if (info.kind === "root" || selected < 0) return;
+    const good = info.vars.filter((variable) => !problem.vars[variable].dummy);
+    const bad: Component["bad"] = [];
+    info.candidates.forEach((candidate, position) => {
+      if (!candidate.ok) bad.push({ version: candidate.version, position, reason: { kind: "model", rejection: candidate.rejection } });
+    });
+    report.set(role, { role, selected, good, bad, restrictions: [] });
+  });
+  return report;
+}
+
+/** Each selected implementation restricts the roles it depends on or conflicts with. */
+function applyRestrictions(problem: Problem, report: Map<number, Component>): void {
+  problem.roles.forEach((info, role) => {
+    const variable = selectedVar(problem, role);
+    if (variable < 0 || problem.vars[variable].dummy) return;
+    const impl = problem.vars[variable].impl;
+    const by = info.kind === "root" ? ROOT : impl?.name ?? info.owner;
+    const byVersion = info.kind === "root" ? "" : impl?.version ?? info.ownerVersion;
+    for (const dep of problem.vars[variable].deps) {
+      const target = dep.role < 0 ? undefined : report.get(dep.role);
+      if (target === undefined || dep.test === undefined) continue;
+      const restriction: Restriction = { by, byVersion, constraint: dep.constraint, conflict: !dep.essential };
+      const test = dep.essential ? dep.test : negateTest(dep.test);
+      target.restrictions.push({ restriction, test });
+      filterGood(problem, target, (version) => (test(version) ? undefined : { kind: "restriction", restriction }));
+    }
+  });
+}
+
+function negateTest(test: (version: string) => boolean): (version: string) => boolean {
+  return (version) => !test(version);
+}
+
+/** Moves the good variables for which `problemOf` finds a reason to the bad list. */
+function filterGood(problem: Problem, component: Component, problemOf: (version: string, variable: number) => RejectReason | undefined): void {
+  component.good = component.good.filter((variable) => {
+    const reason = problemOf(versionOf(problem, variable), variable);
+    if (reason === undefined) return true;
+    reject(problem, component, variable, reason);
+    return false;
+  });
+}
+
+function reject(problem: Problem, component: Component, variable: number, reason: RejectReason): void {
+  const { impl, role } = problem.vars[variable];
+  const { candidates, vars } = problem.roles[role];
+  const position = impl === undefined ? -1 : candidates.findIndex((candidate) => candidate.ok && candidate.impl === impl);
+  component.bad.push({ version: versionOf(problem, variable), position: position < 0 ? vars.indexOf(variable) : position, reason });
+}
+
+/** The version of an implementation; for a `|` alternative, its printed need. */
+function versionOf(problem: Problem, variable: number): string {
+  const { impl, alternative } = problem.vars[variable];
+  return impl?.version ?? (alternative === undefined ? "" : describeNeed(alternative));
+}
+
+/** For a role that got the dummy: which selected package each remaining version clashes with. */
+function explainDummy(problem: Problem, component: Component, classes: Map<string, number[]>): void {
+  filterGood(problem, component, (_version, variable) => {
+    for (const dep of problem.vars[variable].deps) {
+      const reason = dependencyProblem(problem, dep);
+      if (reason !== undefined) return reason;
+    }
+    for (const conflictClass of problem.vars[variable].impl?.conflictClasses ?? []) {
+      const other = (classes.get(conflictClass) ?? []).find((v) => problem.vars[v].role !== component.role);
+      const impl = other === undefined ? undefined : problem.vars[other].impl;
+      if (impl !== undefined) return { kind: "conflict-class", conflictClass, name: impl.name, version: impl.version };
+    }
+    return undefined;
+  });
+  for (const variable of component.good) reject(problem, component, variable, { kind: "unknown" });
+  component.good = [];
+}
+
+function dependencyProblem(problem: Problem, dep: Dep): RejectReason | undefined {
+  if (dep.role < 0 || dep.test === undefined) return undefined;
+  const selected = selectedVar(problem, dep.role);
+  const impl = selected < 0 ? undefined : problem.vars[selected].impl;
+  if (impl === undefined) return undefined;
+  const { name, version } = impl;
+  if (dep.essential && !dep.test(version)) return { kind: "dependency", name, version, constraint: dep.constraint };
+  if (!dep.essential && dep.test(version)) return { kind: "conflict", name, version, constraint: dep.constraint };
+  return undefined;
+}
+
+/** Selected real implementations per conflict class. */
+function selectedClasses(problem: Problem): Map<string, number[]> {
+  const classes = new Map<string, number[]>();
+  problem.roles.forEach((_info, role) => {
+    const variable = selectedVar(problem, role);
+    for (const conflictClass of variable < 0 ? [] : problem.vars[variable].impl?.conflictClasses ?? []) {
+      classes.set(conflictClass, [...(classes.get(conflictClass) ?? []), variable]);
+    }
+  });
+  return classes;
+}
+
+function toRoleProblem(problem: Problem, component: Component, input: SolverInput, requiredBy: ReturnType<typeof readRequiredBy>): RoleProblem {
+  const info = problem.roles[component.role];
+  const virtual = info.kind === "virtual";
+  const compare = virtual ? undefined : input.compareVersions;
+  const bad = [...component.bad].sort(
+    (a, b) => (compare === undefined ? 0 : compare(b.version, a.version)) || a.position - b.position,
+  );
+  const rejected: RejectedVersion[] = bad.map(({ version, reason }) => ({ version, reason }));
+  const chainTarget = virtual ? info.owner : info.name;
+  const chains = shortestChains(requiredBy, chainTarget).map((chain) => (virtual ? [...chain, info.name] : chain));
+  return {
+    name: info.name,
+    virtual,
+    chains,
+    restrictions: component.restrictions.map((r) => r.restriction),
+    rejected,
+    knownVersions: virtual ? info.vars.length - 1 : info.candidates.length,
+  };
+}
+
+function isNotDune(problem: RoleProblem): boolean {
+  if (problem.virtual || problem.rejected.length === 0) return false;
+  return problem.rejected.every(({ reason }) => reason.kind === "model" && reason.rejection.kind === "not-dune");
+}
+
+/** opam-monorepo: a model-rejected version would have matched every restriction. */
+function noEligibleVersion(problem: Problem, component: Component): { name: string; constraint: string }[] {
+  const info = problem.roles[component.role];
+  if (info.kind !== "real" || component.restrictions.length === 0) return [];
+  const eligible = component.bad.some(
+    ({ version, reason }) => reason.kind === "model" && component.restrictions.every(({ test }) => test(version)),
+  );
+  if (!eligible) return [];
+  return [{ name: info.name, constraint: formatRestrictions(component.restrictions.map((r) => r.restriction)) }];
+}
+
+/** The AND of restrictions, opam style: `>= 1.0 & < 2.0`; conflicts as `!(= 1.0)`. */
+export function formatRestrictions(restrictions: Restriction[]): string {
+  return restrictions
+    .map(({ constraint, conflict }) => {
+      if (conflict) return `!(${constraint === "" ? "*" : constraint})`;
+      return constraint.includes("|") ? `(${constraint})` : constraint;
+    })
+    .join(" & ");
+}
