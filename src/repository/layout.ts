@@ -1,0 +1,47 @@
+// The on-disk layout of an opam repository (`packages/<name>/<name>.<version>/opam`) and the
+// rules for valid package names and versions. Pure: no filesystem access.
+
+const NAME = /^[A-Za-z0-9_+-]*[A-Za-z][A-Za-z0-9_+-]*$/u;
+const VERSION = /^[A-Za-z0-9_+.~-]+$/u;
+
+export function isPackageName(name: string): boolean {
+  return NAME.test(name);
+}
+
+/**
+ * The version of a version directory of package `name` (`lwt.5.9.1` → `5.9.1`), or undefined
+ * when the directory is not `<name>.<version>` with a valid version. The directory name is
+ * authoritative (opam splits at the first `.`); a directory of another package is ignored.
+ */
+export function versionOfDir(name: string, dir: string): string | undefined {
+  if (dir.length <= name.length + 1 || !dir.startsWith(name) || dir[name.length] !== ".") return undefined;
+  const version = dir.slice(name.length + 1);
+  return VERSION.test(version) ? version : undefined;
+}
+
+/** `packages/<name>/<name>.<version>/opam`, relative to the repository root, `/`-separated. */
+export function opamPathInRepository(name: string, version: string): string {
+  return `packages/${name}/${name}.${version}/opam`;
+}
+
+/** `name.version` */
+export function packageId(name: string, version: string): string {
+  return `${name}.${version}`;
+}
+
+/**
+ * Splits an archive member path `[<prefix>]packages/<name>/<name>.<version>/opam` into its parts,
+ * or undefined for any other member. `prefix` is "" or ends with `/`.
+ */
+export function parseOpamMemberPath(member: string): { prefix: string; name: string; version: string } | undefined {
+  if (!member.endsWith("/opam")) return undefined;
+  const parts = member.split("/");
+  const n = parts.length;
+  if (n < 4 || parts[n - 4] !== "packages") return undefined;
+  const name = parts[n - 3]!;
+  if (!isPackageName(name)) return undefined;
+  const version = versionOfDir(name, parts[n - 2]!);
+  if (version === undefined) return undefined;
+  const prefix = parts.slice(0, n - 4).join("/");
+  return { prefix: prefix === "" ? "" : `${prefix}/`, name, version };
+}
