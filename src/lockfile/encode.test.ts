@@ -5,7 +5,7 @@ import type { Lockfile } from "./model.js";
 import { compareFilters, compareOpamUrls, encodeLockfile, pinDependsOfRepos, sortDepexts } from "./encode.js";
 import { filterFromValue } from "../opam/filter.js";
 
-export const SIMPLE_LOCK = `opam-version: "2.0"
+const SIMPLE_LOCK = `opam-version: "2.0"
 synopsis: "opam-monorepo generated lockfile"
 maintainer: "opam-monorepo"
 depends: [
@@ -50,7 +50,7 @@ x-opam-monorepo-version: "0.3"
 const ROOT = "/home/user/simple-lock";
 
 /** The §2.3 lock file as data, lists deliberately out of order. */
-export function simpleLockModel(): Lockfile {
+function simpleLockModel(): Lockfile {
   const dep = (name: string, version: string, vendored = false) => ({ name, version, vendored });
   const repos = [
     { dir: "c", url: "https://c.com/c.tbz", hashes: ["sha256=0000000000000000000000000000000000000000000000000000000000000001"], provides: [{ name: "c", version: "1" }] },

@@ -1,6 +1,9 @@
 // Resolving git refs to commits from `git ls-remote` output (opam-monorepo lib/git.ml): pure
 // parsers, plus a resolver that takes the command runner as a parameter (never spawns git itself).
 import { UserError } from "../core/errors.js";
+import { ocamlQuoted } from "./opam-values.js";
+
+export { ocamlQuoted };
 
 export interface LsRemoteLine {
   commit: string;
@@ -15,21 +18,6 @@ export type CommitLookup =
   | { kind: "invalid"; message: string };
 
 export type BranchLookup = { kind: "branch"; branch: string } | { kind: "not-a-symref" } | { kind: "invalid"; message: string };
-
-/** OCaml's `%S`: a double-quoted string with OCaml escapes (used in the reference's messages). */
-export function ocamlQuoted(text: string): string {
-  let out = "";
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (char === '"' || char === "\\") out += `\\${char}`;
-    else if (char === "\n") out += "\\n";
-    else if (char === "\t") out += "\\t";
-    else if (char === "\r") out += "\\r";
-    else if (code < 0x20 || code === 0x7f) out += `\\${String(code).padStart(3, "0")}`;
-    else out += char;
-  }
-  return `"${out}"`;
-}
 
 function blankSeparatedWords(line: string): string[] {
   return line.split(/[ \t\n\r\f]+/).filter((word) => word !== "");

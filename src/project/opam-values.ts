@@ -2,38 +2,26 @@
 // `Error in opam file <file>, [l:c]-[l:c]: Expected …, got: <value>`. Pure.
 import { UserError, type ErrorCode } from "../core/errors.js";
 import type { Pos, Value } from "../opam/ast.js";
+import { printValue } from "../opam/printer.js";
 
-function quoted(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+/** OCaml's `%S`: a double-quoted string with OCaml escapes (used in the reference's messages). */
+export function ocamlQuoted(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (char === '"' || char === "\\") out += `\\${char}`;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\t") out += "\\t";
+    else if (char === "\r") out += "\\r";
+    else if (code < 0x20 || code === 0x7f) out += `\\${String(code).padStart(3, "0")}`;
+    else out += char;
+  }
+  return `"${out}"`;
 }
 
-/** A value on one line, as opam's `OpamPrinter.FullPos.value` shows it in messages. */
+/** A value as opam's `OpamPrinter.FullPos.value` shows it in messages. */
 export function valueText(value: Value): string {
-  switch (value.kind) {
-    case "bool":
-      return String(value.value);
-    case "int":
-      return value.raw;
-    case "string":
-      return quoted(value.value);
-    case "ident":
-      return value.name;
-    case "relop":
-    case "envBinding":
-      return `${valueText(value.left)} ${value.op} ${valueText(value.right)}`;
-    case "logop":
-      return `${valueText(value.left)} ${value.op} ${valueText(value.right)}`;
-    case "prefixRelop":
-      return `${value.op} ${valueText(value.arg)}`;
-    case "pfxop":
-      return `${value.op}${valueText(value.arg)}`;
-    case "list":
-      return `[${value.items.map(valueText).join(" ")}]`;
-    case "group":
-      return `(${value.items.map(valueText).join(" ")})`;
-    case "option":
-      return `${valueText(value.value)} {${value.options.map(valueText).join(" ")}}`;
-  }
+  return printValue(value);
 }
 
 /** `[line:col]-[line:col]` with opam's 0-based columns; the end only when the parser records it. */

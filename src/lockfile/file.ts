@@ -1,0 +1,43 @@
+// Reading and writing lock files on disk: parse + decode, encode + print + atomic write (a
+// reader never sees a half-written lock file). The only file of lockfile/ that does I/O.
+import { readFile } from "node:fs/promises";
+import { UserError, errnoCode } from "../core/errors.js";
+import { writeFileAtomic } from "../core/fs.js";
+import { parseOpam } from "../opam/parser.js";
+import { printOpam } from "../opam/printer.js";
+import { decodeLockfile } from "./decode.js";
+import { encodeLockfile } from "./encode.js";
+import type { Lockfile } from "./model.js";
+
+/** The lock file's text, exactly as `writeLockfile` writes it. */
+export function lockfileText(lockfile: Lockfile, root?: string): string {
+  return printOpam(encodeLockfile(lockfile, root));
+}
+
+/** Parse and check a lock file's text; `file` is used in messages. */
+export function parseLockfile(text: string, file: string, root: string): Lockfile {
+  return decodeLockfile(parseOpam(text, file), root);
+}
+
+/** Read `path` (errors name it); `root` is what `$OPAM_MONOREPO_CWD` stands for. */
+export async function readLockfile(path: string, root: string): Promise<Lockfile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") {
+      throw new UserError("LOCKFILE_MISSING", `No lockfile at ${path}`, { hint: "run `opam monorepo lock` first, or pass --lockfile" });
+    }
+    if (errnoCode(error) === "EISDIR") throw new UserError("LOCKFILE_INVALID", `${path} is a directory, not a lock file`);
+    throw error;
+  }
+  return parseLockfile(text, path, root);
+}
+
+/**
+ * Write atomically (temporary file + rename). With `root`, repository URLs under it are written
+ * as `$OPAM_MONOREPO_CWD/…`.
+ */
+export async function writeLockfile(path: string, lockfile: Lockfile, root?: string): Promise<void> {
+  await writeFileAtomic(path, lockfileText(lockfile, root));
+}
