@@ -69,3 +69,39 @@ export function findField(items: readonly Item[], name: string): Extract<Item, {
   }
   return undefined;
 }
+
+type Node = OpamFile | readonly Item[] | Item | Value;
+
+/** A deep copy with every position set to NO_POS (for comparisons and snapshots). */
+export function stripPositions<T extends Node>(node: T): T {
+  return JSON.parse(JSON.stringify(node, (key, v: unknown) => (key === "pos" ? NO_POS : v))) as T;
+}
+
+/**
+ * Structural equality ignoring positions. Two OpamFiles compare by their items only (the file
+ * name is where it was read from, not content).
+ */
+export function equalModuloPositions(a: Node, b: Node): boolean {
+  const x = isOpamFile(a) ? a.items : a;
+  const y = isOpamFile(b) ? b.items : b;
+  return equalNodes(x, y);
+}
+
+function isOpamFile(node: Node): node is OpamFile {
+  return !Array.isArray(node) && "file" in node && "items" in node && !("kind" in node);
+}
+
+function equalNodes(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalNodes(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra).filter((k) => k !== "pos" && ra[k] !== undefined);
+  if (keys.length !== Object.keys(rb).filter((k) => k !== "pos" && rb[k] !== undefined).length) return false;
+  return keys.every((k) => equalNodes(ra[k], rb[k]));
+}
