@@ -103,6 +103,10 @@ function parseItem(lx: Lexer, depth: number): Item {
     lx.next();
     const value = expectValue(lx, depth, `expected a value after '${name}:'`);
     const next = current(lx);
+    if (next === COLON && value.kind === "ident") {
+      const { line, col } = value.pos;
+      throw lx.error(line, col, `expected a value after '${name}:', found the field name '${value.name}:'`);
+    }
     if (next !== IDENT && next !== RBRACE && next !== EOF) {
       throw lx.error(lx.line, lx.col, `unexpected ${describe(lx)} after the value of '${name}' (a field holds exactly one value; use [ … ] for several)`);
     }
