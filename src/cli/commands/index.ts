@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.js";
 import type { Reporter } from "../../core/reporter.js";
+import { lockCommand } from "./lock.js";
 
 export interface CommandContext {
   reporter: Reporter;
@@ -39,7 +40,7 @@ function notBuiltYet(name: string, summary: string, operands = ""): CommandSpec 
 }
 
 export const COMMANDS: CommandSpec[] = [
-  notBuiltYet("lock", "analyse opam files to generate a project-wide lock file", "[packages...]"),
+  lockCommand,
   notBuiltYet("pull", "fetch the dependencies sources as specified by the lockfile", "[repositories...]"),
   notBuiltYet("depext", "install external dependencies"),
   notBuiltYet("list", "display the list of monorepo packages"),

@@ -1,0 +1,179 @@
+// `lock`: project → repositories → solve → duniverse plan → lock file. The stages meet here;
+// each lives in its own module. Prints only through the Reporter (and stdout for --json).
+import type { Command } from "commander";
+import path from "node:path";
+import { UserError } from "../../core/errors.js";
+import { readLockfile } from "../../lockfile/file.js";
+import { writeLockfile } from "../../lockfile/file.js";
+import type { Lockfile } from "../../lockfile/model.js";
+import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
+import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
+import type { CliConfig, SourceConfig } from "../../project/config.js";
+import { loadProject, targetsMessage, type Project } from "../../project/project.js";
+import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
+import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
+import { loadPins } from "../lock-pins.js";
+import type { CommandContext, CommandSpec } from "./index.js";
+
+export interface LockOptions {
+  root?: string;
+  lockfile?: string;
+  recurseOpam: boolean;
+  buildOnly: boolean;
+  allowJbuilder: boolean;
+  ocamlVersion?: string;
+  requireCrossCompile: boolean;
+  minimalUpdate: boolean;
+  opamRepositories?: string;
+  addOpamRepositories?: string;
+  globalOpamVars?: string;
+  addGlobalOpamVars?: string;
+  opamProvided?: string;
+  addOpamProvided?: string;
+  indexCache: boolean;
+  json?: boolean;
+  verbose: number;
+}
+
+function cliValue<T>(text: string | undefined, flag: string, parse: (text: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UserError("BAD_ARGUMENT", `option --${flag}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
+  }
+}
+
+function cliConfig(options: LockOptions): CliConfig {
+  const config = (repos?: string, vars?: string, provided?: string, prefix = ""): SourceConfig => ({
+    repositories: cliValue(repos, `${prefix}opam-repositories`, parseCliRepositories),
+    globalVars: cliValue(vars, `${prefix}global-opam-vars`, parseCliGlobalVars),
+    opamProvided: cliValue(provided, `${prefix}opam-provided`, parseCliOpamProvided),
+  });
+  return {
+    replace: config(options.opamRepositories, options.globalOpamVars, options.opamProvided),
+    add: config(options.addOpamRepositories, options.addGlobalOpamVars, options.addOpamProvided, "add-"),
+  };
+}
+
+async function preferredVersions(project: Project, options: LockOptions): Promise<Map<string, string>> {
+  if (!options.minimalUpdate) return new Map();
+  let previous: Lockfile;
+  try {
+    previous = await readLockfile(project.lockfilePath, project.root);
+  } catch (error) {
+    if (error instanceof UserError && error.code === "LOCKFILE_MISSING") {
+      throw new UserError("LOCKFILE_MISSING", `No lock file to upgrade, could not find ${project.lockfilePath}`);
+    }
+    throw error;
+  }
+  return new Map(previous.depends.map((dependency) => [dependency.name, dependency.version]));
+}
+
+export interface LockRun {
+  project: Project;
+  inputs: LockInputs;
+  targets: OpamPackage[];
+  result: LockSolveResult;
+}
+
+/** Everything up to and including the solve (shared by `lock` and `why`). */
+export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options) });
+  for (const warning of project.warnings) context.reporter.warn(warning);
+  context.reporter.step(targetsMessage(project.targets.length));
+  context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
+  const [inputs, pins, preferred] = await Promise.all([
+    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache }),
+    loadPins(project.pins, context.env, context.reporter),
+    preferredVersions(project, options),
+  ]);
+  const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
+  const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
+  const result = solveLock({
+    repository: inputs.repository,
+    env: inputs.env,
+    locals,
+    pins: [...inputs.switchPins, ...pins],
+    targets: targets.map((pkg) => pkg.name),
+    buildOnly: options.buildOnly,
+    allowJbuilder: options.allowJbuilder,
+    requireCrossCompile: options.requireCrossCompile,
+    ocamlVersion: options.ocamlVersion,
+    opamProvided: new Set(project.config.opamProvided ?? []),
+    preferred,
+    devVersionsOnly: inputs.mode === "explicit",
+  });
+  void inputs.repository.flush().catch(() => undefined);
+  return { project, inputs, targets, result };
+}
+
+async function runLock(context: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
+  const { project, inputs, targets, result } = await solveProject(context, options, packages);
+  const plural = targets.length > 1 ? "s" : "";
+  if (!result.ok) {
+    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase });
+  }
+  context.reporter.step(`Found ${result.packages.length} opam dependencies for the target package${plural}.`);
+  context.reporter.step("Querying opam database for their metadata and Dune compatibility.");
+  context.reporter.step("Calculating exact pins for each of them.");
+  const plan = planOfSolution(result.packages);
+  for (const warning of plan.warnings) context.reporter.warn(warning);
+  const repos = await resolveRepos(plan, context.env);
+  const lockfile = buildLockfile({
+    targets,
+    packages: result.packages,
+    repos,
+    config: project.config,
+    repositoriesUsed: inputs.repositoriesUsed,
+    cliArgs: context.rawArgs,
+  });
+  await inputs.repository.flush().catch(() => undefined);
+  await writeLockfile(project.lockfilePath, lockfile, project.root);
+  const shown = path.normalize(project.lockfilePath);
+  context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  if (options.json) {
+    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
+    context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+  return 0;
+}
+
+export function configureLockOptions(command: Command): Command {
+  return command
+    .option("-r, --root <dir>", "the project root (default: the current directory)")
+    .option("-l, --lockfile <path>", "the lock file to write (relative to the current directory)")
+    .option("--recurse-opam", "lock every local package found recursively, not only those at the root", false)
+    .option("--build-only", "do not add the with-test dependencies of the target packages", false)
+    .option("--allow-jbuilder", "a dependency on jbuilder also counts as building with dune", false)
+    .option("--ocaml-version <version>", "force ocaml = VERSION in the solution")
+    .option("--require-cross-compile", "only use versions tagged cross-compile for packages that have any", false)
+    .option("--minimal-update", "prefer the versions of the existing lock file", false)
+    .option("--opam-repositories <list>", "replace x-opam-monorepo-opam-repositories, e.g. '[git+https://me.com/r,file://$OPAM_MONOREPO_CWD/repo]'")
+    .option("--add-opam-repositories <list>", "add to x-opam-monorepo-opam-repositories")
+    .option("--global-opam-vars <list>", "replace x-opam-monorepo-global-opam-vars, e.g. '[[arch,x86_64],[os-family,debian]]'")
+    .option("--add-global-opam-vars <list>", "add to x-opam-monorepo-global-opam-vars")
+    .option("--opam-provided <list>", "replace x-opam-monorepo-opam-provided, e.g. '[ocamlformat,patdiff]'")
+    .option("--add-opam-provided <list>", "add to x-opam-monorepo-opam-provided")
+    .option("--no-index-cache", "do not read or write the parsed repository index cache")
+    .option("--json", "print the result (or the failure explanation) as JSON on stdout", false);
+}
+
+export const lockCommand: CommandSpec = {
+  name: "lock",
+  summary: "analyse opam files to generate a project-wide lock file",
+  examples: [
+    "opam-monorepo lock",
+    "opam-monorepo lock --require-cross-compile --build-only hello-hvt -l mirage/hello-hvt.opam.locked --ocaml-version 4.14.2",
+    "opam-monorepo lock --opam-repositories '[git+https://github.com/dune-universe/opam-overlays.git,https://opam.ocaml.org]'",
+    "opam-monorepo lock --recurse-opam app1 app2 -l ./mirage.opam.locked",
+  ],
+  configure(command) {
+    configureLockOptions(command.argument("[packages...]", "local packages to lock (name or name.version); naming implies --recurse-opam"));
+  },
+  run(context, options, operands) {
+    return runLock(context, options as unknown as LockOptions, operands);
+  },
+};
