@@ -3,6 +3,7 @@
 import { UserError } from "../core/errors.js";
 import { LOCKFILE_VERSION } from "../core/paths.js";
 import { findField, type OpamFile, type Value } from "../opam/ast.js";
+import { parseUrl } from "../opam/url.js";
 import { globalVarsOfValue, opamProvidedOfValue, repositoriesOfValue, rewriteRepositoryIn } from "../project/config.js";
 import { expectList, expectString, ocamlQuoted, positionText, unexpectedValue, valueError, valueText } from "../project/opam-values.js";
 import type { DuniverseRepo, PackageRef } from "../duniverse/plan.js";
@@ -126,7 +127,11 @@ function depextOf(file: string, value: Value): LockedDepext {
 }
 
 function isGitUrl(url: string): boolean {
-  return /^git(\+[a-z0-9]+)?:\/\//i.test(url);
+  try {
+    return parseUrl(url).backend === "git";
+  } catch {
+    return false;
+  }
 }
 
 function refOf(id: string): PackageRef {

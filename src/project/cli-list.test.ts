@@ -93,3 +93,10 @@ describe("typed CLI values", () => {
     expect(splitCliList(printCliList(["a", "b"]))).toEqual(["a", "b"]);
   });
 });
+
+describe("repository URLs", () => {
+  it("rejects URLs opam cannot parse", () => {
+    expect(() => parseCliRepositories("[foo://x]")).toThrow(/Invalid repository URL "foo:\/\/x" in \[foo:\/\/x\]: .*unsupported protocol "foo"/);
+    expect(() => parseCliRepositories("[svn+https://x]")).toThrow(/unsupported version control system "svn"/);
+  });
+});

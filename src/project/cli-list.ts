@@ -2,6 +2,7 @@
 // and the typed decoders of the three `--[add-]<config field>` flags. Pure: never touches disk.
 import { UserError } from "../core/errors.js";
 import type { GlobalVarValue } from "../lockfile/model.js";
+import { parseUrl } from "../opam/url.js";
 import { packageNameProblem } from "./package-name.js";
 
 const NOT_A_LIST = "a list is expected. Lists must be of the form '[x,y,z]' (i.e. delimited by '[' and ']')";
@@ -108,12 +109,24 @@ export function parseCliOpamProvided(text: string): string[] {
   return [...new Set(names)];
 }
 
+/** Why `url` cannot be a repository URL (empty, blanks, or not an opam URL), if it cannot. */
+export function repositoryUrlProblem(url: string): string | undefined {
+  if (url === "" || /\s/.test(url)) return "the list separator is ',', e.g. '[git+https://a.com/r1,git+https://b.com/r2]'";
+  try {
+    parseUrl(url);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** `--[add-]opam-repositories`: a list of URLs (checked and rewritten later by config.ts). */
 export function parseCliRepositories(text: string): string[] {
   const urls = parseCliStringList(text);
   for (const url of urls) {
-    if (url === "" || /\s/.test(url)) {
-      throw cliError(`Invalid repository URL ${JSON.stringify(url)} in ${text}: the list separator is ',', e.g. '[git+https://a.com/r1,git+https://b.com/r2]'`);
+    const problem = repositoryUrlProblem(url);
+    if (problem !== undefined) {
+      throw cliError(`Invalid repository URL ${JSON.stringify(url)} in ${text}: ${problem}`);
     }
   }
   return [...new Set(urls)];

@@ -163,3 +163,11 @@ describe("merging and the CLI", () => {
     expect(repositorySourceUrl("https://opam.ocaml.org/cache")).toBe("https://opam.ocaml.org/cache");
   });
 });
+
+describe("repository URL checks in opam files", () => {
+  it("names the file and position of an unparsable URL", () => {
+    expect(() => repositoriesOfValue("test.opam", value('[ "https://a.com" "foo://b" ]'))).toThrow(
+      /^Error in opam file test.opam, \[1:18\]: Invalid repository URL "foo:\/\/b": .*unsupported protocol "foo"/,
+    );
+  });
+});

@@ -4,6 +4,7 @@ import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { findField, type OpamFile, type Value } from "../opam/ast.js";
 import type { GlobalVarValue } from "../lockfile/model.js";
+import { repositoryUrlProblem } from "./cli-list.js";
 import { expectList, expectPair, expectString, unexpectedValue, valueError } from "./opam-values.js";
 import { packageNameProblem } from "./package-name.js";
 
@@ -25,7 +26,13 @@ export const EMPTY_CONFIG: SourceConfig = { repositories: undefined, globalVars:
 
 /** `x-opam-monorepo-opam-repositories: [ "url" … ]` */
 export function repositoriesOfValue(file: string, value: Value): string[] {
-  return [...new Set(expectList(file, value, "CONFIG_INVALID").map((item) => expectString(file, item, "CONFIG_INVALID")))];
+  const urls = expectList(file, value, "CONFIG_INVALID").map((item) => {
+    const url = expectString(file, item, "CONFIG_INVALID");
+    const problem = repositoryUrlProblem(url);
+    if (problem !== undefined) throw valueError(file, item, `Invalid repository URL ${JSON.stringify(url)}: ${problem}`, "CONFIG_INVALID");
+    return url;
+  });
+  return [...new Set(urls)];
 }
 
 function globalVarValueOf(file: string, value: Value): GlobalVarValue {
