@@ -1,0 +1,146 @@
+// HTTP(S) and file:// downloads into a local file, hashing every byte as it is written.
+// undici keep-alive pools (one per origin), redirects followed, transient failures retried with
+// exponential back-off; permanent failures name the URL (credentials stripped) and stop at once.
+import { createReadStream, createWriteStream } from "node:fs";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, interceptors, request, type Dispatcher } from "undici";
+import { errnoCode, UserError } from "../core/errors.js";
+import { MultiHasher, type HashAlgo } from "./checksum.js";
+import { localPathOf, redactUrl } from "./source.js";
+
+export interface DownloaderOptions {
+  /** Connections per origin (the pull's job count). */
+  connections: number;
+  /** Extra attempts after the first one, for transient failures only (OPAMRETRIES). */
+  retries: number;
+  /** First back-off delay; doubled at every attempt, with jitter. */
+  backoffMs?: number;
+  /** Give up on a silent server after this long (headers, then each body chunk). */
+  timeoutMs?: number;
+}
+
+export interface Downloader {
+  readonly dispatcher: Dispatcher;
+  readonly retries: number;
+  readonly backoffMs: number;
+  /** HTTP requests sent (every attempt counts), and body bytes received. */
+  readonly stats: { requests: number; bytes: number };
+  close(): Promise<void>;
+}
+
+export function createDownloader(options: DownloaderOptions): Downloader {
+  const timeout = options.timeoutMs ?? 60_000;
+  const agent = new Agent({
+    connections: Math.max(1, options.connections),
+    keepAliveTimeout: 10_000,
+    connectTimeout: Math.min(timeout, 30_000),
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+  });
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 10 }));
+  return {
+    dispatcher,
+    retries: Math.max(0, options.retries),
+    backoffMs: options.backoffMs ?? 500,
+    stats: { requests: 0, bytes: 0 },
+    close: () => agent.close(),
+  };
+}
+
+/** Download `url` to `file` (overwritten), returning the digests of what was written. */
+export async function downloadTo(downloader: Downloader, url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
+  if (/^file:/i.test(url)) return copyLocal(url, file, algos, onBytes);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptDownload(downloader, url, file, algos, onBytes);
+    } catch (error) {
+      if (!isTransient(error) || attempt >= downloader.retries) throw downloadError(url, error, attempt + 1);
+      const delay = downloader.backoffMs * 2 ** attempt * (0.75 + Math.random() / 2);
+      await sleep(delay);
+    }
+  }
+}
+
+class HttpStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`HTTP ${status}`);
+  }
+}
+
+async function attemptDownload(downloader: Downloader, url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
+  downloader.stats.requests++;
+  const response = await request(url, {
+    dispatcher: downloader.dispatcher,
+    method: "GET",
+    headers: { "user-agent": "opam-monorepo (TypeScript)" },
+  });
+  if (response.statusCode >= 300) {
+    await response.body.dump().catch(() => undefined);
+    throw new HttpStatusError(response.statusCode);
+  }
+  const hasher = new MultiHasher(algos);
+  await pipeline(response.body, hashingTap(hasher, (count) => {
+    downloader.stats.bytes += count;
+    onBytes?.(count);
+  }), createWriteStream(file));
+  const expected = Number(response.headers["content-length"]);
+  if (Number.isFinite(expected) && expected !== hasher.bytes) {
+    throw Object.assign(new Error(`truncated body: ${hasher.bytes} of ${expected} bytes`), { code: "TRUNCATED" });
+  }
+  return hasher.digests();
+}
+
+async function copyLocal(url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
+  const hasher = new MultiHasher(algos);
+  try {
+    await pipeline(createReadStream(localPathOf(url)), hashingTap(hasher, (count) => onBytes?.(count)), createWriteStream(file));
+  } catch (error) {
+    const reason = errnoCode(error) === "ENOENT" ? "no such file" : String((error as Error).message);
+    throw new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(url)}: ${reason}`, { cause: error, details: { status: errnoCode(error) === "ENOENT" ? 404 : undefined } });
+  }
+  return hasher.digests();
+}
+
+function hashingTap(hasher: MultiHasher, onBytes: (count: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hasher.update(chunk);
+      onBytes(chunk.length);
+      callback(null, chunk);
+    },
+  });
+}
+
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "TRUNCATED",
+  "UND_ERR_SOCKET", "UND_ERR_CLOSED", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_ABORTED", "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+/** Connection resets, timeouts, truncated bodies, 5xx, 408 and 429 are worth another try. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 408 || error.status === 429;
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    const code = errnoCode(current);
+    if (code && TRANSIENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+function downloadError(url: string, error: unknown, attempts: number): UserError {
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
+  if (error instanceof HttpStatusError) {
+    return new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(url)}: HTTP ${error.status}${tries}`, { details: { status: error.status } });
+  }
+  const code = errnoCode(error) ?? errnoCode((error as { cause?: unknown }).cause);
+  const reason = (error as Error).message?.replace(/\s+/g, " ") || String(error);
+  return new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(url)}: ${reason}${code && !reason.includes(code) ? ` (${code})` : ""}${tries}`, { cause: error });
+}
+
+/** True when a download failure means "this URL has no such file" (a mirror miss). */
+export function isNotFound(error: unknown): boolean {
+  const status = (error as { details?: { status?: number } }).details?.status;
+  return status === 404 || status === 410;
+}

@@ -1,0 +1,105 @@
+// Extraction of every archive format built by the system tools, top-level stripping, and the
+// refusal of hostile archives (nothing may appear outside the destination).
+import { execFileSync } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { ALL_FORMATS, archiveOf, unsafeTar, unsafeZip, type UnsafeKind } from "../../test/helpers/archives.js";
+import { makeGitRepo } from "../../test/helpers/git.js";
+import { isUserError } from "../core/errors.js";
+import { detectArchiveKind, extractArchive } from "./extract.js";
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let counter = 0;
+const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
+
+const TREE = {
+  "dune-project": "(lang dune 3.0)\n",
+  "src/lib.ml": "let x = 1\n",
+  "bin/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
+  "link-to-lib": { symlink: "src/lib.ml" },
+};
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(isUserError(error) ? error.code : error).toBe(code);
+}
+
+describe("every format", () => {
+  for (const format of ALL_FORMATS) {
+    test(`${format}: strips the top directory, keeps symlinks and exec bits`, async () => {
+      const archive = archiveOf(TREE, fresh(`a.${format}`), format);
+      const content = await extractArchive(archive, fresh("out"), `https://example.org/a.${format}`);
+      expect(path.basename(content)).toBe("pkg-1.0");
+      expect(readFileSync(path.join(content, "src/lib.ml"), "utf8")).toBe("let x = 1\n");
+      expect(statSync(path.join(content, "bin/run.sh")).mode & 0o111).toBe(0o111);
+      expect(statSync(path.join(content, "src/lib.ml")).mode & 0o111).toBe(0);
+      expect(lstatSync(path.join(content, "link-to-lib")).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(path.join(content, "link-to-lib"))).toBe("src/lib.ml");
+    });
+    test(`${format}: detected from content when the URL has no suffix`, async () => {
+      const archive = archiveOf(TREE, fresh("tarball"), format);
+      const content = await extractArchive(archive, fresh("out"), "https://github.com/o/r/tarball/v1.0");
+      expect(existsSync(path.join(content, "dune-project"))).toBe(true);
+    });
+  }
+});
+
+test("magic bytes win over a misleading name", async () => {
+  const archive = archiveOf(TREE, fresh("lies.zip"), "tbz");
+  expect(await detectArchiveKind(archive, "lies.zip")).toBe("bzip2");
+});
+
+test("top-level files mean no stripping; pax_global_header is ignored", async () => {
+  const flat = archiveOf({ "a.ml": "x" }, fresh("flat.tar.gz"), "tar.gz", ".");
+  const content = await extractArchive(flat, fresh("out"), "flat.tar.gz");
+  expect(readFileSync(path.join(content, "a.ml"), "utf8")).toBe("x");
+  const repo = makeGitRepo(fresh("repo"), { "dune-project": "(lang dune 3.0)\n" });
+  const gitArchive = fresh("git.tar.gz");
+  execFileSync("git", ["-C", repo.dir, "archive", "--format=tar.gz", "--prefix=proj-1.0/", "-o", gitArchive, "HEAD"]);
+  const stripped = await extractArchive(gitArchive, fresh("out"), "git.tar.gz");
+  expect(path.basename(stripped)).toBe("proj-1.0");
+});
+
+test("unknown and corrupt archives are ARCHIVE_INVALID", async () => {
+  const text = fresh("notes.txt");
+  writeFileSync(text, "hello, not an archive");
+  await expectCode(extractArchive(text, fresh("out"), "https://example.org/notes"), "ARCHIVE_INVALID");
+  const good = readFileSync(archiveOf(TREE, fresh("good.tbz"), "tbz"));
+  const truncated = fresh("truncated.tbz");
+  writeFileSync(truncated, good.subarray(0, Math.floor(good.length / 2)));
+  await expectCode(extractArchive(truncated, fresh("out"), "truncated.tbz"), "ARCHIVE_INVALID");
+  const gz = readFileSync(archiveOf(TREE, fresh("good.tgz"), "tgz"));
+  const corrupt = fresh("corrupt.tgz");
+  writeFileSync(corrupt, Buffer.concat([gz.subarray(0, 20), Buffer.alloc(200, 7), gz.subarray(220)]));
+  await expectCode(extractArchive(corrupt, fresh("out"), "corrupt.tgz"), "ARCHIVE_INVALID");
+});
+
+describe("hostile archives are refused and write nothing outside", () => {
+  const kinds: UnsafeKind[] = ["dotdot", "absolute", "symlink-escape", "symlink-absolute", "symlink-then-write", "hardlink-escape"];
+  for (const kind of kinds) {
+    for (const format of ["tar", "tbz", "tar.gz"] as const) {
+      test(`${kind} (${format})`, async () => {
+        const escapeTo = path.join(scratch, `escaped-${counter++}`);
+        const archive = unsafeTar(kind, fresh(`evil.${format}`), format, escapeTo);
+        const parent = fresh("parent");
+        await expectCode(extractArchive(archive, path.join(parent, "out"), `evil.${format}`).catch((error) => {
+          throw error;
+        }), "ARCHIVE_UNSAFE");
+        expect(existsSync(escapeTo)).toBe(false);
+        expect(existsSync(path.join(parent, "evil"))).toBe(false);
+      });
+    }
+  }
+  for (const kind of ["dotdot", "absolute", "symlink-escape"] as const) {
+    test(`zip ${kind}`, async () => {
+      const archive = unsafeZip(kind, fresh(`evil-${kind}.zip`));
+      const parent = fresh("parent");
+      await expectCode(extractArchive(archive, path.join(parent, "out"), "evil.zip"), "ARCHIVE_UNSAFE");
+      expect(existsSync(path.join(parent, "evil"))).toBe(false);
+      expect(existsSync("/tmp/xx/evil")).toBe(false);
+    });
+  }
+});

@@ -1,0 +1,53 @@
+// Materialises one source (archive, git commit, local directory) as a directory tree inside a
+// private work directory, then trims `.git` and nested `duniverse/` as opam-monorepo does.
+// Returns where the tree is; never touches anything outside `workDir`.
+import { cp, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../core/errors.js";
+import { removeInside } from "../core/fs.js";
+import { extractArchive } from "./extract.js";
+import { fetchGit } from "./git.js";
+import { obtainArchive, type ObtainContext, type Obtained } from "./obtain.js";
+import { redactUrl, type Source } from "./source.js";
+
+export interface FetchResult {
+  /** The directory holding the sources (inside `workDir`, or `workDir` itself). */
+  content: string;
+  from: Obtained["from"] | "git" | "local";
+}
+
+/** Fetch `source` into `workDir` (which must not exist yet). */
+export async function fetchSource(source: Source, workDir: string, context: ObtainContext, keepGitDir: boolean): Promise<FetchResult> {
+  const result = await materialise(source, workDir, context);
+  if (!keepGitDir) {
+    await removeInside(result.content, path.join(result.content, ".git"));
+    await removeInside(result.content, path.join(result.content, "duniverse"));
+  }
+  return result;
+}
+
+async function materialise(source: Source, workDir: string, context: ObtainContext): Promise<FetchResult> {
+  switch (source.kind) {
+    case "git":
+      await fetchGit({ remote: source.remote, ref: source.ref, label: source.url }, workDir);
+      return { content: workDir, from: "git" };
+    case "local": {
+      const info = await stat(source.path).catch(() => undefined);
+      if (info === undefined) throw new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(source.url)}: no such file or directory`);
+      if (!info.isDirectory()) return fromArchive(source.url, source.hashes, workDir, context);
+      await cp(source.path, workDir, { recursive: true, verbatimSymlinks: true, errorOnExist: true });
+      return { content: workDir, from: "local" };
+    }
+    case "archive":
+      return fromArchive(source.url, source.hashes, workDir, context);
+  }
+}
+
+async function fromArchive(url: string, hashes: Parameters<typeof obtainArchive>[1], workDir: string, context: ObtainContext): Promise<FetchResult> {
+  const obtained = await obtainArchive(url, hashes, context);
+  try {
+    return { content: await extractArchive(obtained.file, workDir, redactUrl(url)), from: obtained.from };
+  } finally {
+    if (obtained.temporary) await rm(obtained.file, { force: true });
+  }
+}

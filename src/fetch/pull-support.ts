@@ -1,0 +1,88 @@
+// Small pieces of a pull: choosing the repositories (partial pull), finding symlinked
+// directories to preserve, progress display, and one error that lists every failed repository.
+import { lstat } from "node:fs/promises";
+import path from "node:path";
+import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
+import type { Reporter } from "../core/reporter.js";
+import type { LockedSource } from "./cache-key.js";
+
+/** The repositories named by a partial pull (all when `only` is undefined). */
+export function selectRepos<R extends LockedSource>(repos: readonly R[], only: readonly string[] | undefined): R[] {
+  if (only === undefined) return [...repos];
+  const known = new Set(repos.map((repo) => repo.dir));
+  const unknown = only.filter((dir) => !known.has(dir));
+  if (unknown.length > 0) {
+    throw new UserError("UNKNOWN_REPOSITORY", `The following repos are not in your duniverse: ${unknown.join(" ")}`, {
+      hint: "Name directories as they appear in x-opam-monorepo-duniverse-dirs (see `opam-monorepo list`).",
+    });
+  }
+  const wanted = new Set(only);
+  return repos.filter((repo) => wanted.has(repo.dir));
+}
+
+/** Selected directories that are symlinks in duniverse/ (missing ones are "nothing to keep"). */
+export async function symlinkedDirs(duniverse: string, repos: readonly LockedSource[]): Promise<string[]> {
+  const result: string[] = [];
+  for (const repo of repos) {
+    const info = await lstat(path.join(duniverse, repo.dir)).catch(() => undefined);
+    if (info?.isSymbolicLink()) result.push(repo.dir);
+  }
+  return result;
+}
+
+/** One error for all failed repositories; offline misses become a single OFFLINE_MISS list. */
+export function failureError(failures: readonly { repo: LockedSource; error: unknown }[], total: number): UserError {
+  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  const details = failures.map(({ repo, error }) => ({ dir: repo.dir, url: repo.url, code: isUserError(error) ? error.code : "INTERNAL", message: describe(error) }));
+  if (details.every((detail) => detail.code === "OFFLINE_MISS")) {
+    const lines = failures.map(({ repo }) => `  duniverse/${repo.dir}: ${repo.url}${repo.hashes.length ? ` (${repo.hashes.join(" ")})` : ""}`);
+    return new UserError("OFFLINE_MISS", `Offline: ${failures.length} of ${total} archives are not in the download cache or a local mirror:\n${lines.join("\n")}`, {
+      hint: "Run `opam-monorepo pull --download-only` with network access first, or pass --archive-mirror with a local mirror.",
+      details,
+    });
+  }
+  const codes = new Set(details.map((detail) => detail.code));
+  const code = (codes.size === 1 && !codes.has("INTERNAL") ? details[0].code : "DOWNLOAD_FAILED") as ErrorCode;
+  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
+  const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
+  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
+}
+
+export interface Progress {
+  onBytes(count: number): void;
+  done(dir: string): void;
+  finish(): void;
+}
+
+/** A progress bar on a TTY; otherwise an `==>` line at most every `intervalMs` while it runs. */
+export function newProgress(reporter: Reporter, total: number, tty: boolean, intervalMs = 5000): Progress {
+  let done = 0;
+  let bytes = 0;
+  let lastLine = Date.now();
+  let lastDraw = 0;
+  const line = () => `[${done}/${total}] repositories, ${(bytes / 1048576).toFixed(1)} MiB downloaded`;
+  const update = () => {
+    if (tty) reporter.progress(line());
+    else if (Date.now() - lastLine >= intervalMs) {
+      lastLine = Date.now();
+      reporter.step(`Pulling: ${line()}`);
+    }
+  };
+  return {
+    onBytes(count) {
+      bytes += count;
+      if (tty && Date.now() - lastDraw >= 100) {
+        lastDraw = Date.now();
+        update();
+      }
+    },
+    done(dir) {
+      done++;
+      reporter.info(`Pulled duniverse/${dir}`);
+      update();
+    },
+    finish() {
+      if (tty) reporter.progress(undefined);
+    },
+  };
+}

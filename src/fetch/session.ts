@@ -1,0 +1,46 @@
+// One pull's shared fetch state: the download cache, the undici pools, the mirrors, the checksum
+// policy and the in-flight table, built once from the caller's options and closed at the end.
+import type { Reporter } from "../core/reporter.js";
+import type { DownloadCache } from "./cache.js";
+import { createDownloader } from "./download.js";
+import { newInFlight, type ObtainContext } from "./obtain.js";
+
+export interface FetchOptions {
+  cache: DownloadCache;
+  /** Archive mirrors in opam's cache layout, tried in order after the cache. */
+  mirrors: readonly string[];
+  offline: boolean;
+  noChecksums: boolean;
+  requireChecksums: boolean;
+  jobs: number;
+  retries: number;
+  reporter: Reporter;
+  /** First retry delay in ms (tests shorten it); default 500. */
+  backoffMs?: number;
+  /** Idle timeout for a download in ms; default 60 s. */
+  timeoutMs?: number;
+}
+
+export interface FetchSession {
+  context: ObtainContext;
+  /** HTTP requests sent and bytes received so far. */
+  stats: { requests: number; bytes: number };
+  close(): Promise<void>;
+}
+
+export async function openFetchSession(options: FetchOptions, onBytes?: (count: number) => void): Promise<FetchSession> {
+  await options.cache.removeStaleTempFiles();
+  const downloader = createDownloader({ connections: options.jobs, retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs });
+  const context: ObtainContext = {
+    cache: options.cache,
+    downloader,
+    mirrors: options.mirrors,
+    offline: options.offline,
+    noChecksums: options.noChecksums,
+    requireChecksums: options.requireChecksums,
+    reporter: options.reporter,
+    onBytes,
+    inFlight: newInFlight(),
+  };
+  return { context, stats: downloader.stats, close: () => downloader.close() };
+}

@@ -1,0 +1,176 @@
+// Streaming tar header checker: sees every header (ustar, GNU long names, pax) BEFORE the bytes
+// reach the system `tar`, and refuses entries that would escape the destination. It forwards
+// nothing past the end-of-archive block, so tar never sees a header this scanner did not check.
+import { UserError } from "../core/errors.js";
+import { checkEntryPath, checkLinkTarget, type EntryChecker } from "./entry-check.js";
+
+const BLOCK = 512;
+const MAX_META = 1 << 20;
+
+interface Overrides {
+  path?: string;
+  linkpath?: string;
+  size?: number;
+}
+
+export class TarScanner {
+  private pending = Buffer.alloc(0);
+  /** Bytes of entry data still to skip (or collect, for meta entries). */
+  private remaining = 0;
+  private padding = 0;
+  private meta: { type: string; chunks: Buffer[] } | undefined;
+  private overrides: Overrides = {};
+  private ended = false;
+  entries = 0;
+
+  constructor(private readonly archive: string, private readonly checker: EntryChecker) {}
+
+  /** Check `chunk`; returns the part tar may see (empty once the archive has ended). Throws when unsafe. */
+  feed(chunk: Buffer): Buffer {
+    if (this.ended) return Buffer.alloc(0);
+    let offset = 0;
+    while (offset < chunk.length && !this.ended) {
+      if (this.remaining > 0 || this.padding > 0) {
+        offset += this.consumeData(chunk, offset);
+        continue;
+      }
+      const need = BLOCK - this.pending.length;
+      const take = Math.min(need, chunk.length - offset);
+      this.pending = Buffer.concat([this.pending, chunk.subarray(offset, offset + take)]);
+      offset += take;
+      if (this.pending.length === BLOCK) {
+        const header = this.pending;
+        this.pending = Buffer.alloc(0);
+        this.onHeader(header);
+      }
+    }
+    // After the first zero block tar stops reading; give it a second one so it ends without a warning.
+    return this.ended ? Buffer.concat([chunk.subarray(0, offset), Buffer.alloc(BLOCK)]) : chunk;
+  }
+
+  /** Call at end of input: a truncated archive is invalid. */
+  finish(): void {
+    if (!this.ended && (this.remaining > 0 || this.pending.length > 0 || this.meta)) {
+      throw new UserError("ARCHIVE_INVALID", `${this.archive}: the tar archive is truncated`);
+    }
+  }
+
+  private consumeData(chunk: Buffer, offset: number): number {
+    if (this.remaining > 0) {
+      const take = Math.min(this.remaining, chunk.length - offset);
+      if (this.meta) this.meta.chunks.push(Buffer.from(chunk.subarray(offset, offset + take)));
+      this.remaining -= take;
+      if (this.remaining === 0 && this.meta) this.finishMeta();
+      return take;
+    }
+    const take = Math.min(this.padding, chunk.length - offset);
+    this.padding -= take;
+    return take;
+  }
+
+  private onHeader(header: Buffer): void {
+    if (header.every((byte) => byte === 0)) {
+      this.ended = true;
+      return;
+    }
+    verifyHeaderChecksum(header, this.archive);
+    const type = String.fromCharCode(header[156] || 0x30);
+    const size = this.overridesSize(type) ?? parseNumber(header.subarray(124, 136), this.archive);
+    this.remaining = size;
+    this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (type === "x" || type === "g" || type === "L" || type === "K") {
+      if (size > MAX_META) throw new UserError("ARCHIVE_INVALID", `${this.archive}: oversized ${type} header`);
+      this.meta = { type, chunks: [] };
+      if (size === 0) this.finishMeta();
+      return;
+    }
+    this.onEntry(type, header, size);
+  }
+
+  private overridesSize(type: string): number | undefined {
+    return type === "x" || type === "g" || type === "L" || type === "K" ? undefined : this.overrides.size;
+  }
+
+  private onEntry(type: string, header: Buffer, size: number): void {
+    const ustar = header.subarray(257, 262).toString("latin1") === "ustar";
+    const name = cString(header.subarray(0, 100));
+    const prefix = ustar ? cString(header.subarray(345, 500)) : "";
+    const entryPath = this.overrides.path ?? (prefix ? `${prefix}/${name}` : name);
+    const linkPath = this.overrides.linkpath ?? cString(header.subarray(157, 257));
+    this.overrides = {};
+    this.entries++;
+    if (type === "V") return;
+    if ("346".includes(type)) throw unsafe(this.archive, entryPath, "device files and FIFOs are not allowed");
+    if (type === "S" || type === "M" || type === "N") throw new UserError("ARCHIVE_INVALID", `${this.archive}: unsupported tar entry type ${type} (${entryPath})`);
+    if ((type === "1" || type === "2" || type === "5") && size !== 0) throw new UserError("ARCHIVE_INVALID", `${this.archive}: ${entryPath} has a size but no data`);
+    checkEntryPath(this.checker, entryPath);
+    if (type === "2") checkLinkTarget(this.checker, entryPath, linkPath, "symlink");
+    if (type === "1") checkLinkTarget(this.checker, entryPath, linkPath, "hardlink");
+  }
+
+  private finishMeta(): void {
+    const meta = this.meta!;
+    this.meta = undefined;
+    const data = Buffer.concat(meta.chunks);
+    if (meta.type === "L") this.overrides.path = cString(data);
+    else if (meta.type === "K") this.overrides.linkpath = cString(data);
+    else if (meta.type === "x") Object.assign(this.overrides, parsePax(data, this.archive));
+  }
+}
+
+function unsafe(archive: string, entry: string, why: string): UserError {
+  return new UserError("ARCHIVE_UNSAFE", `${archive}: refusing entry ${JSON.stringify(entry)}: ${why}`);
+}
+
+function cString(bytes: Buffer): string {
+  const end = bytes.indexOf(0);
+  return bytes.subarray(0, end === -1 ? bytes.length : end).toString("utf8");
+}
+
+/** Octal (space/NUL padded) or GNU base-256 numbers. */
+function parseNumber(field: Buffer, archive: string): number {
+  if (field[0] & 0x80) {
+    let value = field[0] & 0x7f;
+    for (const byte of field.subarray(1)) value = value * 256 + byte;
+    if (!Number.isSafeInteger(value)) throw new UserError("ARCHIVE_INVALID", `${archive}: tar entry too large`);
+    return value;
+  }
+  const text = field.toString("latin1").replace(/[\0 ]+$/g, "").trim();
+  if (text === "") return 0;
+  if (!/^[0-7]+$/.test(text)) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt tar header (size ${JSON.stringify(text)})`);
+  return parseInt(text, 8);
+}
+
+/** GNU tar skips headers whose checksum is wrong; we refuse them so both sides agree. */
+function verifyHeaderChecksum(header: Buffer, archive: string): void {
+  const stored = parseNumber(header.subarray(148, 156), archive);
+  let unsigned = 0;
+  let signed = 0;
+  for (let index = 0; index < BLOCK; index++) {
+    const byte = index >= 148 && index < 156 ? 0x20 : header[index];
+    unsigned += byte;
+    signed += byte > 127 ? byte - 256 : byte;
+  }
+  if (stored !== unsigned && stored !== signed) throw new UserError("ARCHIVE_INVALID", `${archive}: not a tar archive, or a corrupt header`);
+}
+
+function parsePax(data: Buffer, archive: string): Overrides {
+  const result: Overrides = {};
+  let offset = 0;
+  while (offset < data.length) {
+    const space = data.indexOf(0x20, offset);
+    const length = parseInt(data.subarray(offset, space).toString("latin1"), 10);
+    if (space === -1 || !Number.isFinite(length) || length <= 0) break;
+    const record = data.subarray(space + 1, offset + length - 1).toString("utf8");
+    const equals = record.indexOf("=");
+    const key = record.slice(0, equals);
+    const value = record.slice(equals + 1);
+    if (key === "path") result.path = value;
+    else if (key === "linkpath") result.linkpath = value;
+    else if (key === "size") result.size = Number(value);
+    else if (key.startsWith("GNU.sparse")) throw new UserError("ARCHIVE_INVALID", `${archive}: sparse files are not supported`);
+    offset += length;
+  }
+  if (result.size !== undefined && !Number.isSafeInteger(result.size)) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt pax size`);
+  return result;
+}
