@@ -35,7 +35,8 @@ afterAll(async () => {
 });
 
 function run(cwd: string, args: string[], findlibConf: string) {
-  const env = { ...process.env, OCAMLFIND_CONF: findlibConf, DUNE_CACHE: "disabled", INSIDE_DUNE: undefined };
+  const env: NodeJS.ProcessEnv = { ...process.env, OCAMLFIND_CONF: findlibConf, DUNE_CACHE: "disabled" };
+  delete env.INSIDE_DUNE;
   return spawnSync("dune", args, { cwd, env, encoding: "utf8" });
 }
 
