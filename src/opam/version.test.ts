@@ -1,10 +1,10 @@
 // Unit tests of opam version ordering: the reference "tricky results" table, the manual's chain,
 // and order properties (antisymmetry, transitivity) over every version of the real snapshot.
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { list } from "tar";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readSnapshot, snapshotArchive } from "../../test/helpers/real-data.js";
+import { formulaAtoms, type ConstraintItem, type Formula } from "./formula.js";
+import { packageFromOpam } from "./package.js";
+import { parseOpam } from "./parser.js";
 import {
   compareVersions,
   isValidVersion,
@@ -14,22 +14,19 @@ import {
   versionsEqual,
 } from "./version.js";
 
-const SNAPSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/data/opam-repository.tar.gz");
-
-/** Every distinct version string of the snapshot, from `packages/<name>/<name>.<version>/opam` paths. */
-async function snapshotVersions(): Promise<string[]> {
+/** Every distinct version of the snapshot: directory names plus literal versions in constraints. */
+function snapshotVersions(): string[] {
   const versions = new Set<string>();
-  await list({
-    file: SNAPSHOT,
-    onReadEntry: (entry) => {
-      const parts = entry.path.split("/");
-      const i = parts.indexOf("packages");
-      if (i >= 0 && parts.length === i + 4 && parts[i + 3] === "opam") {
-        const dir = parts[i + 2]!;
-        versions.add(dir.slice(dir.indexOf(".") + 1));
-      }
-    },
-  });
+  const addConstraints = (f: Formula<ConstraintItem>) => {
+    for (const item of formulaAtoms(f)) if (item.kind === "constraint" && item.version.kind === "string" && !item.version.value.includes("%")) versions.add(item.version.value);
+  };
+  for (const file of readSnapshot("opam-repository")) {
+    const [, name, dir] = file.path.split("/") as [string, string, string];
+    const version = dir.slice(dir.indexOf(".") + 1);
+    versions.add(version);
+    const pkg = packageFromOpam(parseOpam(file.text, file.path), name, version);
+    for (const formula of [pkg.depends, pkg.depopts, pkg.conflicts]) for (const a of formulaAtoms(formula)) addConstraints(a.constraint);
+  }
   return [...versions];
 }
 
@@ -182,14 +179,15 @@ describe("relops", () => {
 });
 
 describe("order properties on the real snapshot", () => {
-  const present = existsSync(SNAPSHOT);
-  if (!present) console.log(`skipping snapshot properties: ${SNAPSHOT} is absent`);
+  const present = snapshotArchive("opam-repository") !== undefined;
+  if (!present) console.log("skipping snapshot properties: opam-repository.tar.gz is absent from the shared data directory");
   let all: string[] = [];
-  beforeAll(async () => {
-    if (present) all = await snapshotVersions();
+  beforeAll(() => {
+    if (present) all = snapshotVersions();
   });
   it.skipIf(!present)("is antisymmetric and transitive on every distinct version", () => {
-    expect(all.length).toBeGreaterThan(1000);
+    console.log(`${all.length} distinct versions`);
+    expect(all.length).toBeGreaterThan(2162); // 2,162 directory versions, plus constraint-only ones
     for (let i = 0; i < all.length; i++) {
       for (let j = i + 1; j < all.length; j++) {
         const ab = compareVersions(all[i]!, all[j]!);
