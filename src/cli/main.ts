@@ -1,27 +1,23 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
 // 0 ok, 1 handled error, 124 bad command line. The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { isUserError, UserError } from "../core/errors.js";
 import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { toolVersion } from "./version.js";
 import { COMMANDS, type CommandContext } from "./commands/index.js";
 
 const EXIT_OK = 0;
 const EXIT_ERROR = 1;
 const EXIT_CLI = 124;
 
-function packageVersion(): string {
-  const url = new URL("../../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
-}
 
 function buildProgram(onRun: (name: string, options: CommonOptions, operands: string[], raw: string[]) => Promise<void>): Command {
   const program = new Command(PROGRAM)
     .description("Assemble a self-contained dune workspace from a project's opam dependencies (lock, pull, workspace).")
-    .version(packageVersion(), "--version", "print the version")
+    .version(toolVersion(), "--version", "print the version")
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });

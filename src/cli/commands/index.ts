@@ -3,7 +3,10 @@
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.js";
 import type { Reporter } from "../../core/reporter.js";
+import { depextCommand } from "./depext.js";
+import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
+import { workspaceCommand } from "./workspace.js";
 
 export interface CommandContext {
   reporter: Reporter;
@@ -42,9 +45,9 @@ function notBuiltYet(name: string, summary: string, operands = ""): CommandSpec 
 export const COMMANDS: CommandSpec[] = [
   lockCommand,
   notBuiltYet("pull", "fetch the dependencies sources as specified by the lockfile", "[repositories...]"),
-  notBuiltYet("depext", "install external dependencies"),
-  notBuiltYet("list", "display the list of monorepo packages"),
-  notBuiltYet("workspace", "write a dune-workspace with one cross-compilation context per target"),
+  depextCommand,
+  listCommand,
+  workspaceCommand,
   notBuiltYet("why", "explain why a package is in the lock file", "<package>"),
   notBuiltYet("mirror", "write every locked archive into DIR in the opam cache layout", "<dir>"),
   notBuiltYet("cache-key", "print a digest of the locked sources, for CI cache keys"),
