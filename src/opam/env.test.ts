@@ -14,6 +14,7 @@ import {
   packageEnv,
   parseOsRelease,
   platformVariables,
+  reportUnknownVariables,
 } from "./env.js";
 
 const UBUNTU = `PRETTY_NAME="Ubuntu 22.04.4 LTS"
@@ -35,6 +36,15 @@ describe("layering", () => {
   it("global variables do not answer package scopes", () => {
     expect(globalEnv({ version: "1" })("version", "_")).toBeUndefined();
     expect(globalEnv({ a: undefined })("a")).toBeUndefined();
+  });
+});
+
+describe("unknown variables", () => {
+  it("are reported once each, with their scope", () => {
+    const seen: string[] = [];
+    const env = reportUnknownVariables(globalEnv({ os: "linux" }), (name) => seen.push(name));
+    expect([env("os"), env("cataladevmode"), env("cataladevmode"), env("native", "ocaml")]).toEqual(["linux", undefined, undefined, undefined]);
+    expect(seen).toEqual(["cataladevmode", "ocaml:native"]);
   });
 });
 

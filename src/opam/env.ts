@@ -31,6 +31,25 @@ export function mergeEnvs(...envs: readonly Env[]): Env {
   };
 }
 
+/**
+ * Wraps `env` to call `report` once per distinct variable it cannot answer, named `var` or
+ * `scope:var` (opam-0install's `Unknown variable "x"` warning).
+ */
+export function reportUnknownVariables(env: Env, report: (name: string) => void): Env {
+  const seen = new Set<string>();
+  return (variable, scope) => {
+    const value = env(variable, scope);
+    if (value === undefined) {
+      const name = scope === undefined ? variable : `${scope}:${variable}`;
+      if (!seen.has(name)) {
+        seen.add(name);
+        report(name);
+      }
+    }
+    return value;
+  };
+}
+
 /** Global variables: os, arch, os-family, os-distribution, os-version, opam-version, jobs, make, sys-ocaml-*… */
 export type GlobalVariables = Readonly<Record<string, EnvValue | undefined>>;
 
