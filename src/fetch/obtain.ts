@@ -32,6 +32,11 @@ export interface Obtained {
   from: "cache" | "mirror" | "url";
 }
 
+/** Offline, source URLs are used only when they are files (mirrors may also be on loopback). */
+function isFileUrl(url: string): boolean {
+  return /^file:/i.test(url);
+}
+
 export function newInFlight(): ObtainContext["inFlight"] {
   return singleFlight<string, Obtained>();
 }
@@ -54,7 +59,7 @@ async function obtainVerified(url: string, hashes: readonly Hash[], context: Obt
     const found = await tryMirror(mirror, hashes, context);
     if (found) return { file: found, temporary: false, from: "mirror" };
   }
-  if (context.offline && !isLocalUrl(url)) {
+  if (context.offline && !isFileUrl(url)) {
     throw new UserError("OFFLINE_MISS", `${redactUrl(url)} (${hashes.map(formatHash).join(" ")}) is not in the download cache or a local mirror`, {
       details: { url: redactUrl(url), hashes: hashes.map(formatHash) },
     });
@@ -94,7 +99,7 @@ async function downloadVerified(url: string, hashes: readonly Hash[], context: O
 }
 
 async function fetchUnverified(url: string, context: ObtainContext): Promise<string> {
-  if (context.offline && !isLocalUrl(url)) {
+  if (context.offline && !isFileUrl(url)) {
     throw new UserError("OFFLINE_MISS", `${redactUrl(url)} has no checksum, so it cannot come from the download cache`, { details: { url: redactUrl(url), hashes: [] } });
   }
   return downloadVerified(url, [], context);
