@@ -234,6 +234,22 @@ describe.skipIf(!present)("real packages under linux/x86_64/debian", () => {
     expect(windows).toContain(" & ocaml & ");
     expect(dependsOnDune(dream)).toBe(true);
   });
+  it("ocluster.0.2.1: {= version}, {>= \"1.0.0\" & with-test}, {with-doc}, {os != \"win32\"}, {>= … & os = \"win32\"}", () => {
+    const oc = real("ocluster", "0.2.1");
+    const base =
+      "dune (>= 3.3) & ocluster-api (= 0.2.1) & ocluster-worker (= 0.2.1) & ocaml (>= 4.12.0) & capnp-rpc-lwt (>= 1.2.3) & " +
+      "capnp-rpc-net (>= 1.2.3 & < 2.0) & capnp-rpc-unix (>= 1.2.3 & < 2.0) & cmdliner (>= 1.1.0) & conf-libev & digestif (>= 0.8) & " +
+      "dune-build-info & fmt & fpath & logs & lwt (>= 5.6.1) & lwt-dllist & mirage-crypto (>= 0.8.5 & < 1.0.0) & " +
+      "obuilder (>= 0.5.1 & < 0.6.0) & ppx_expect (>= v0.14.1) & ppx_sexp_conv & prometheus & prometheus-app (>= 1.2) & psq (>= 0.2.1) & sqlite3";
+    expect(formatPackageFormula(deps(oc))).toBe(base);
+    const tests =
+      " & current_ocluster (= 0.2.1) & alcotest (>= 1.0.0) & alcotest-lwt (>= 1.0.1) & " +
+      "mirage-crypto-rng (>= 0.11.0 & < 1.0.0) & mirage-crypto-rng-lwt (>= 0.11.0 & < 1.0.0)";
+    expect(formatPackageFormula(deps(oc, DEBIAN, { withTest: true }))).toBe(base + tests);
+    expect(formatPackageFormula(deps(oc, DEBIAN, { withDoc: true }))).toBe(`${base} & odoc`);
+    const windows = formatPackageFormula(deps(oc, { os: "win32", arch: "x86_64" }));
+    expect(windows).toBe(base.replace(" & conf-libev", "") + " & winsvc (>= 1.0.1)");
+  });
   it("higher_kinded.v0.17.0: available: arch != \"arm32\" & arch != \"x86_32\"", () => {
     const hk = real("higher_kinded", "v0.17.0");
     expect(isAvailable(hk, globalEnv(DEBIAN))).toBe(true);
