@@ -84,24 +84,46 @@ export function stripPositions<T extends Node>(node: T): T {
 export function equalModuloPositions(a: Node, b: Node): boolean {
   const x = isOpamFile(a) ? a.items : a;
   const y = isOpamFile(b) ? b.items : b;
-  return equalNodes(x, y);
+  if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && equalItems(x, y);
+  if (isItem(x) || isItem(y)) return isItem(x) && isItem(y) && equalItem(x, y);
+  return equalValue(x as Value, y as Value);
 }
 
 function isOpamFile(node: Node): node is OpamFile {
   return !Array.isArray(node) && "file" in node && "items" in node && !("kind" in node);
 }
 
-function equalNodes(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!equalNodes(a[i], b[i])) return false;
-    return true;
+function isItem(node: Node): node is Item {
+  return !Array.isArray(node) && "kind" in node && (node.kind === "field" || node.kind === "section");
+}
+
+function equalItems(a: readonly Item[], b: readonly Item[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!equalItem(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+function equalItem(a: Item, b: Item): boolean {
+  if (a.kind === "field") return b.kind === "field" && a.name === b.name && equalValue(a.value, b.value);
+  return b.kind === "section" && a.section === b.section && a.label === b.label && equalItems(a.items, b.items);
+}
+
+function equalValues(a: readonly Value[], b: readonly Value[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!equalValue(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+function equalValue(a: Value, b: Value): boolean {
+  switch (a.kind) {
+    case "bool": return b.kind === "bool" && a.value === b.value;
+    case "int": return b.kind === "int" && a.value === b.value && a.raw === b.raw;
+    case "string": return b.kind === "string" && a.value === b.value;
+    case "ident": return b.kind === "ident" && a.name === b.name;
+    case "relop": case "logop": case "envBinding":
+      return b.kind === a.kind && a.op === b.op && equalValue(a.left, b.left) && equalValue(a.right, b.right);
+    case "prefixRelop": case "pfxop": return b.kind === a.kind && a.op === b.op && equalValue(a.arg, b.arg);
+    case "list": case "group": return b.kind === a.kind && equalValues(a.items, b.items);
+    case "option": return b.kind === "option" && equalValue(a.value, b.value) && equalValues(a.options, b.options);
   }
-  if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>, rb = b as Record<string, unknown>;
-  const keys = Object.keys(ra).filter((k) => k !== "pos" && ra[k] !== undefined);
-  if (keys.length !== Object.keys(rb).filter((k) => k !== "pos" && rb[k] !== undefined).length) return false;
-  return keys.every((k) => equalNodes(ra[k], rb[k]));
 }

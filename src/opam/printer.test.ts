@@ -196,6 +196,14 @@ describe("field and value layout", () => {
     );
   });
 
+  it("round-trips section labels with quotes, backslashes, newlines and CRLF", () => {
+    const label = 'a "b" \\ c\r\nd\n';
+    const items: Item[] = [{ kind: "section", section: "extra-source", label, items: [field("src", str("u"))], pos: P }];
+    const printed = printOpam(items);
+    expect(printed.startsWith('extra-source "a \\"b\\" \\\\ c\\r\nd\n" {')).toBe(true);
+    expect(parseOpam(printed, "t.opam").items[0]).toMatchObject({ kind: "section", label });
+  });
+
   it("prints an empty file as a single newline and keeps empty-list fields", () => {
     expect(printOpam([])).toBe("\n");
     expect(print("depends: []\nx: [[]]")).toBe("depends: []\nx: [\n  []\n]\n");
