@@ -181,12 +181,12 @@ class Builder {
 
   /** `user ⇒ OR(candidates of the role that pass)`. */
   private addEssential(user: number, dep: Dep): void {
-    const pass: Lit[] = [];
+    const clause: Lit[] = [negLit(user)];
     for (const variable of this.roles[dep.role].vars) {
-      if (passes(this.vars[variable], dep.test)) pass.push(posLit(variable));
+      if (passes(this.vars[variable], dep.test)) clause.push(posLit(variable));
     }
-    this.literals += pass.length + 1;
-    this.sat.implies(posLit(user), pass);
+    this.literals += clause.length;
+    this.sat.atLeastOne(clause);
   }
 
   /** Selecting `user` forbids the failing candidates; a never-reached package needs no clause. */

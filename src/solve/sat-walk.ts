@@ -16,6 +16,10 @@ export function selectedVar(problem: Problem, role: number): number {
  * The decider: walk the current selection depth-first from the request (essential dependencies in
  * list order, each role once); the first role without a selection yields its first undecided
  * candidate. -1 when the walk finds nothing to decide.
+ *
+ * When nothing was undone since the previous call, the walk up to the role decided last time is
+ * unchanged (those roles were selected or had no candidates left, and propagation cannot change
+ * either), so the walk resumes there instead of restarting: same answers, linear cost per descent.
  */
 export function makeDecider(problem: Problem): () => Lit {
   const { sat, roles, vars } = problem;
@@ -23,9 +27,9 @@ export function makeDecider(problem: Problem): () => Lit {
   const stackVar: number[] = [];
   const stackDep: number[] = [];
   let epoch = 0;
-  const visit = (role: number): Lit => {
-    if (stamps[role] === epoch) return -1;
-    stamps[role] = epoch;
+  let resumeRole = -1;
+  let undoMark = -1;
+  const enter = (role: number): Lit => {
     const info = roles[role];
     if (info.amo < 0) return -1;
     const current = sat.selected(info.amo);
@@ -37,11 +41,20 @@ export function makeDecider(problem: Problem): () => Lit {
     for (const variable of info.vars) if (sat.isUndecided(posLit(variable))) return posLit(variable);
     return -1;
   };
+  const visit = (role: number): Lit => {
+    if (stamps[role] === epoch) return -1;
+    stamps[role] = epoch;
+    return enter(role);
+  };
   return () => {
-    epoch++;
-    stackVar.length = 0;
-    stackDep.length = 0;
-    let found = visit(problem.rootRole);
+    let found: Lit;
+    if (resumeRole >= 0 && sat.undoCount === undoMark) found = enter(resumeRole);
+    else {
+      epoch++;
+      stackVar.length = 0;
+      stackDep.length = 0;
+      found = visit(problem.rootRole);
+    }
     while (found < 0 && stackVar.length > 0) {
       const top = stackVar.length - 1;
       const deps = vars[stackVar[top]].deps;
@@ -55,6 +68,8 @@ export function makeDecider(problem: Problem): () => Lit {
       stackDep[top] = i + 1;
       found = visit(deps[i].role);
     }
+    resumeRole = found < 0 ? -1 : vars[found >> 1].role;
+    undoMark = sat.undoCount;
     return found;
   };
 }
@@ -96,21 +111,21 @@ export function shortestChains(requiredBy: Map<string, Requirement[]>, target: s
   const distance = distancesFromRoot(requiredBy);
   if (!distance.has(target)) return [];
   const chains: string[][] = [];
-  const walkBack = (name: string, suffix: string[]): void => {
+  const path: string[] = [];
+  const walkBack = (name: string): void => {
     if (name === ROOT) {
-      chains.push(suffix);
+      chains.push([...path].reverse());
       return;
     }
+    path.push(name);
     const wanted = (distance.get(name) as number) - 1;
     const parents = [...new Set((requiredBy.get(name) ?? []).map((r) => r.by))]
       .filter((parent) => distance.get(parent) === wanted)
       .sort(compareNames);
-    for (const parent of parents) {
-      if (chains.length >= limit) return;
-      walkBack(parent, [name, ...suffix]);
-    }
+    for (const parent of parents) if (chains.length < limit) walkBack(parent);
+    path.pop();
   };
-  walkBack(target, []);
+  walkBack(target);
   return chains;
 }
 

@@ -25,7 +25,9 @@ export class SatProblem {
   private readonly unions: Lit[][] = [];
   private readonly amoLits: Lit[][] = [];
   private readonly amoCurrent: Lit[] = [];
-  private readonly amoUndo: (number[] | undefined)[] = [];
+  /** At-most-one clauses made current, with the trail position of the literal that did it. */
+  private readonly amoTrail: number[] = [];
+  private readonly amoTrailPosition: number[] = [];
   private readonly trail: Lit[] = [];
   private readonly trailLim: number[] = [];
   private qhead = 0;
@@ -36,6 +38,8 @@ export class SatProblem {
   private stamp = 0;
   decisions = 0;
   conflicts = 0;
+  /** Incremented whenever an assignment is undone (lets the decider resume its walk otherwise). */
+  undoCount = 0;
 
   get variableCount(): number {
     return this.values.length;
@@ -47,7 +51,6 @@ export class SatProblem {
     this.reasons.push(EXTERNAL);
     this.watches.push([], []);
     this.litStamps.push(0, 0);
-    this.amoUndo.push(undefined);
     return this.values.length - 1;
   }
 
@@ -64,29 +67,28 @@ export class SatProblem {
     return this.values[lit >> 1] === UNDECIDED;
   }
 
-  /** Input clause "at least one of lits" (before the solve only). [] makes the problem unsatisfiable. */
+  /**
+   * Input clause "at least one of lits" (before the solve only; takes ownership of `lits`).
+   * An empty clause makes the problem unsatisfiable.
+   */
   atLeastOne(lits: Lit[]): void {
-    if (lits.some((lit) => this.litValue(lit) === TRUE)) return;
     const stamp = ++this.stamp;
-    const unique: Lit[] = [];
+    let kept = 0;
     for (const lit of lits) {
-      if (this.litStamps[negate(lit)] === stamp) return; // x or not(x): always true
-      if (this.litStamps[lit] === stamp || this.litValue(lit) === FALSE) continue;
+      const value = this.litValue(lit);
+      if (value === TRUE || this.litStamps[negate(lit)] === stamp) return; // trivially true
+      if (this.litStamps[lit] === stamp || value === FALSE) continue;
       this.litStamps[lit] = stamp;
-      unique.push(lit);
+      lits[kept++] = lit;
     }
-    if (unique.length === 0) this.toplevelConflict = true;
-    else if (unique.length === 1) this.enqueue(unique[0], EXTERNAL);
-    else this.addUnion(unique);
+    lits.length = kept;
+    if (kept === 0) this.toplevelConflict = true;
+    else if (kept === 1) this.enqueue(lits[0], EXTERNAL);
+    else this.addUnion(lits);
   }
 
-  implies(lit: Lit, consequences: Lit[]): void {
-    this.atLeastOne([negate(lit), ...consequences]);
-  }
-
-  /** Input clause "at most one of lits"; returns its index for `selected`. */
+  /** Input clause "at most one of lits" (no duplicates); returns its index for `selected`. */
   atMostOne(lits: Lit[]): number {
-    if (new Set(lits).size !== lits.length) throw new InternalError("at-most-one clause with duplicate literals");
     const kept = lits.filter((lit) => this.litValue(lit) !== FALSE);
     const index = this.amoLits.length;
     this.amoLits.push(kept);
@@ -206,8 +208,8 @@ export class SatProblem {
     const index = ref >> 1;
     if (this.amoCurrent[index] >= 0) return CONFLICT; // another literal is already the selected one
     this.amoCurrent[index] = lit;
-    const variable = lit >> 1;
-    (this.amoUndo[variable] ??= []).push(index);
+    this.amoTrail.push(index);
+    this.amoTrailPosition.push(this.qhead - 1); // `lit` is the trail entry being propagated
     for (const other of this.amoLits[index]) {
       if (other === lit) continue;
       const value = this.litValue(other);
@@ -286,11 +288,12 @@ export class SatProblem {
     this.values[variable] = UNDECIDED;
     this.levels[variable] = -1;
     this.reasons[variable] = EXTERNAL;
-    const undo = this.amoUndo[variable];
-    if (undo !== undefined) {
-      for (const index of undo) this.amoCurrent[index] = -1;
-      this.amoUndo[variable] = undefined;
+    const position = this.trail.length;
+    while (this.amoTrailPosition.length > 0 && this.amoTrailPosition[this.amoTrailPosition.length - 1] >= position) {
+      this.amoCurrent[this.amoTrail.pop() as number] = -1;
+      this.amoTrailPosition.pop();
     }
+    this.undoCount++;
     if (variable === this.setToFalseVar) this.setToFalseVar = -1;
     if (this.qhead > this.trail.length) this.qhead = this.trail.length;
     if (variable > this.undecidedCursor) this.undecidedCursor = variable;
