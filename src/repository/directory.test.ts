@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { MemoryReporter } from "../core/reporter.js";
+import { isUserError } from "../core/errors.js";
+import { opamRepo, opamText } from "../../test/helpers/opam-repo.js";
+import { testdir } from "../../test/helpers/testdir.js";
+import { openDirectory } from "./directory.js";
+import { indexFilePath } from "./index-cache.js";
+import type { Repository } from "./repository.js";
+
+function base() {
+  return opamRepo()
+    .pkg("a", "1.0", { depends: ['"b" {>= "1"}'], url: "https://example.com/a-1.0.tgz", devRepo: "git+https://example.com/a.git" })
+    .pkg("a", "1.10")
+    .pkg("a", "1.9")
+    .pkg("a", "2.0~beta1")
+    .pkg("a", "1.0+dune")
+    .pkg("b", "1")
+    .pkg("c-d_e", "0.1")
+    .file("packages/.keep_me", "")
+    .file("packages/a/a.3/not-opam", "");
+}
+
+async function setup() {
+  const dir = await testdir();
+  const repoDir = await base().writeTo(path.join(dir, "repo"));
+  const cacheDir = path.join(dir, "cache");
+  const open = async (options: { cache?: boolean } = {}) => {
+    const reporter = new MemoryReporter();
+    const repo = await openDirectory({ path: repoDir }, { cacheDir, reporter, indexCache: options.cache ?? true });
+    await repo.flush();
+    return { repo, cold: reporter.lines.find((line) => line.includes("reading every opam file")) };
+  };
+  return { dir, repoDir, cacheDir, open };
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an exception");
+}
+
+function summary(repo: Repository) {
+  return Object.fromEntries(repo.packageNames().map((name) => [name, repo.versions(name)]));
+}
+
+describe("directory repository", () => {
+  it("lists names and versions newest first and reads parsed packages", async () => {
+    const { open, repoDir } = await setup();
+    const { repo } = await open();
+    expect(repo.label).toBe("repo");
+    expect(repo.url).toBe(`file://${repoDir}`);
+    expect(repo.commit).toBeUndefined();
+    expect(summary(repo)).toEqual({ a: ["2.0~beta1", "1.10", "1.9", "1.0+dune", "1.0"], b: ["1"], "c-d_e": ["0.1"] });
+    const a = repo.readOpam("a", "1.0")!;
+    expect(a).toMatchObject({ name: "a", version: "1.0", file: path.join(repoDir, "packages/a/a.1.0/opam") });
+    expect(a.url?.src.raw).toBe("https://example.com/a-1.0.tgz");
+    expect(repo.readOpam("a", "1.0")).toBe(a);
+    expect(repo.readOpam("a", "7")).toBeUndefined();
+    expect(repo.readOpam("zzz", "1")).toBeUndefined();
+    expect(repo.versions("zzz")).toEqual([]);
+  });
+
+  it("answers the same from the index cache, without reading every file again", async () => {
+    const { open } = await setup();
+    const first = await open();
+    expect(first.cold).toMatch(/missing/);
+    const second = await open();
+    expect(second.cold).toBeUndefined();
+    expect(summary(second.repo)).toEqual(summary(first.repo));
+    for (const name of first.repo.packageNames()) {
+      for (const version of first.repo.versions(name)) expect(second.repo.readOpam(name, version)).toEqual(first.repo.readOpam(name, version));
+    }
+  });
+
+  it("never answers from a stale cache: edits, new and removed versions and packages are seen", async () => {
+    const { open, repoDir } = await setup();
+    await open();
+    await appendFile(path.join(repoDir, "packages/b/b.1/opam"), 'tags: ["edited"]\n');
+    await mkdir(path.join(repoDir, "packages/b/b.2"));
+    await writeFile(path.join(repoDir, "packages/b/b.2/opam"), opamText("b", "2"));
+    await rm(path.join(repoDir, "packages/a/a.1.9"), { recursive: true });
+    await mkdir(path.join(repoDir, "packages/new/new.1"), { recursive: true });
+    await writeFile(path.join(repoDir, "packages/new/new.1/opam"), opamText("new", "1"));
+    await rm(path.join(repoDir, "packages/c-d_e"), { recursive: true });
+    const { repo, cold } = await open();
+    expect(cold).toBeUndefined();
+    expect(summary(repo)).toEqual({ a: ["2.0~beta1", "1.10", "1.0+dune", "1.0"], b: ["2", "1"], new: ["1"] });
+    expect(repo.readOpam("b", "1")?.tags).toEqual(["edited"]);
+    expect(repo.readOpam("a", "1.9")).toBeUndefined();
+    const again = await open();
+    expect(again.repo.readOpam("b", "1")?.tags).toEqual(["edited"]);
+  });
+
+  it("rebuilds entries whose cached bytes are corrupt, and a truncated or foreign cache file", async () => {
+    const { open, cacheDir, repoDir } = await setup();
+    const { repo: fresh } = await open();
+    const expected = fresh.readOpam("a", "1.0");
+    const file = indexFilePath(cacheDir, `directory:${repoDir}`);
+    const bytes = await readFile(file);
+    const at = bytes.lastIndexOf("example.com/a-1.0.tgz");
+    bytes[at] = bytes[at]! ^ 0x01;
+    await writeFile(file, bytes);
+    const corrupt = await open();
+    expect(corrupt.cold).toBeUndefined();
+    expect(corrupt.repo.readOpam("a", "1.0")).toEqual(expected);
+    expect((await readFile(file)).includes("example.com/a-1.0.tgz")).toBe(true);
+    await writeFile(file, bytes.subarray(0, bytes.length - 10));
+    expect((await open()).cold).toMatch(/truncated/);
+    await writeFile(file, "garbage");
+    expect((await open()).cold).toMatch(/magic|truncated/);
+    const after = await open();
+    expect(after.cold).toBeUndefined();
+    expect(after.repo.readOpam("a", "1.0")).toEqual(expected);
+  });
+
+  it("reports a broken opam file as OPAM_PARSE naming the file, every time, through the cache too", async () => {
+    const { open, repoDir } = await setup();
+    await mkdir(path.join(repoDir, "packages/bad/bad.1"), { recursive: true });
+    await writeFile(path.join(repoDir, "packages/bad/bad.1/opam"), 'opam-version: "2.0"\ndepends: [ "x" {>= } ]\n');
+    for (const { repo } of [await open(), await open()]) {
+      expect(repo.versions("bad")).toEqual(["1"]);
+      const error = thrown(() => repo.readOpam("bad", "1"));
+      expect(isUserError(error) && error.code).toBe("OPAM_PARSE");
+      expect((error as Error).message).toContain(path.join(repoDir, "packages/bad/bad.1/opam"));
+      expect(thrown(() => repo.readOpam("bad", "1"))).toMatchObject({ code: "OPAM_PARSE" });
+      expect(repo.readOpam("b", "1")?.name).toBe("b");
+    }
+  });
+
+  it("writes nothing when the index cache is off", async () => {
+    const { open, cacheDir } = await setup();
+    const { cold } = await open({ cache: false });
+    expect(cold).toMatch(/disabled/);
+    await expect(readdir(cacheDir)).rejects.toThrow();
+  });
+
+  it("concurrent cold opens leave a valid cache", async () => {
+    const { open } = await setup();
+    const results = await Promise.all([open(), open(), open()]);
+    expect(new Set(results.map((r) => JSON.stringify(summary(r.repo)))).size).toBe(1);
+    const warm = await open();
+    expect(warm.cold).toBeUndefined();
+    expect(warm.repo.readOpam("a", "1.0")?.devRepo?.raw).toBe("git+https://example.com/a.git");
+  });
+
+  it("fails clearly for a missing directory and for a directory that is not a repository", async () => {
+    const { dir, cacheDir } = await setup();
+    const missing = openDirectory({ path: path.join(dir, "nope") }, { cacheDir });
+    await expect(missing).rejects.toMatchObject({ code: "REPO_UNREACHABLE", message: expect.stringContaining(`file://${path.join(dir, "nope")}`) });
+    await mkdir(path.join(dir, "empty"));
+    const invalid = openDirectory({ path: path.join(dir, "empty"), url: "file:///my/empty" }, { cacheDir });
+    await expect(invalid).rejects.toMatchObject({ code: "REPO_INVALID", message: expect.stringContaining("file:///my/empty") });
+  });
+});

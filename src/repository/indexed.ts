@@ -1,0 +1,42 @@
+// Opens a repository through the index cache: a valid cache file gives a warm table whose entries
+// are read lazily from it; otherwise `cold()` parses everything and the cache is written in the
+// background (flush() awaits it). Cache write failures never fail the command.
+import { codecFingerprint } from "./codec.js";
+import { indexFilePath, loadIndex, writeIndex, type EntryToWrite, type IndexKey } from "./index-cache.js";
+import { createTableRepository, type TableEntry, type TableSource } from "./package-table.js";
+import type { OpenDeps, Repository } from "./repository.js";
+
+export interface IndexedOptions {
+  label: string;
+  url: string;
+  commit: string | undefined;
+  identity: string;
+  /** Content stamp ("" when entries carry their own stamps). */
+  stamp: string;
+  source: TableSource;
+  /** Reads and parses every opam file. */
+  cold: () => Promise<Map<string, TableEntry[]>>;
+}
+
+export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Promise<Repository> {
+  const key: IndexKey = { identity: options.identity, stamp: options.stamp, codec: codecFingerprint() };
+  const file = indexFilePath(deps.cacheDir, key.identity);
+  const useCache = deps.indexCache !== false;
+  const persist = useCache
+    ? (names: Map<string, EntryToWrite[]>) =>
+        writeIndex(file, key, names).catch((error: unknown) => deps.reporter?.debug(`could not write ${file}: ${String(error)}`))
+    : undefined;
+  const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist };
+  const loaded = useCache ? loadIndex(file, key) : undefined;
+  if (loaded?.ok) {
+    const entries = new Map<string, TableEntry[]>();
+    for (const [name, stored] of loaded.names) {
+      entries.set(name, stored.map((item) => ({ version: item[0], stamp: item[1], stored: item })));
+    }
+    return createTableRepository({ ...info, entries, stored: loaded, fresh: false });
+  }
+  deps.reporter?.debug(`index cache of ${options.label}: ${loaded?.reason ?? "disabled"}; reading every opam file`);
+  const repository = createTableRepository({ ...info, entries: await options.cold(), fresh: true });
+  void repository.flush();
+  return repository;
+}

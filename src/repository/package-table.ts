@@ -1,0 +1,138 @@
+// The in-memory index behind every single repository: names → versions → encoded packages (held
+// in memory or in the index-cache file), decoded on first use and memoised. The source hooks
+// revalidate a name on first use and re-derive an entry whose cached bytes fail their checksum.
+import { UserError } from "../core/errors.js";
+import type { OpamPackage } from "../opam/package.js";
+import { compareVersions } from "../opam/version.js";
+import { decodeEntry } from "./codec.js";
+import type { EntryToWrite, StoredEntry } from "./index-cache.js";
+import type { Repository } from "./repository.js";
+
+export interface TableEntry {
+  version: string;
+  /** Per-file stamp (directory repositories), "" otherwise. */
+  stamp: string;
+  /** The encoded package, when in memory. */
+  blob?: Buffer;
+  /** Where the encoded package sits in the loaded index file. */
+  stored?: StoredEntry;
+  value?: OpamPackage | UserError;
+}
+
+export interface TableSource {
+  /** Current entries of `name`, reusing `cached` ones whose stamp still matches. Absent: trust. */
+  refresh?(name: string, cached: readonly TableEntry[] | undefined): TableEntry[];
+  /** Every name present in the source; absent: the table's own names. */
+  listNames?(): string[];
+  /** The entry's bytes re-derived from the source; undefined when it no longer exists. */
+  reparse(name: string, version: string): Buffer | undefined;
+}
+
+export interface StoredIndex {
+  read(entry: StoredEntry): Buffer | undefined;
+}
+
+export interface TableOptions {
+  label: string;
+  url: string;
+  commit: string | undefined;
+  entries: Map<string, TableEntry[]>;
+  source: TableSource;
+  stored?: StoredIndex;
+  /** Writes the index cache; absent when the cache is off. */
+  persist?: (names: Map<string, EntryToWrite[]>) => Promise<void>;
+  /** True after a cold parse: everything is fresh and the cache needs writing. */
+  fresh: boolean;
+}
+
+/** A Repository over a table of entries (see TableOptions). */
+export function createTableRepository(options: TableOptions): Repository {
+  const { entries, source, stored } = options;
+  const checked = new Set<string>(options.fresh ? entries.keys() : []);
+  const sorted = new Map<string, string[]>();
+  let dirty = options.fresh;
+  let writing: Promise<void> = Promise.resolve();
+
+  function entriesOf(name: string): readonly TableEntry[] {
+    if (!checked.has(name) && source.refresh !== undefined) {
+      const before = entries.get(name);
+      const after = source.refresh(name, before);
+      if (after.length !== (before?.length ?? 0) || after.some((entry, i) => entry !== before![i])) dirty = true;
+      if (after.length > 0) entries.set(name, after);
+      else entries.delete(name);
+    }
+    checked.add(name);
+    return entries.get(name) ?? [];
+  }
+
+  function bytesOf(name: string, entry: TableEntry): Buffer | undefined {
+    if (entry.blob !== undefined) return entry.blob;
+    const cached = entry.stored !== undefined ? stored?.read(entry.stored) : undefined;
+    if (cached !== undefined) return cached;
+    dirty = true;
+    entry.stored = undefined;
+    entry.blob = source.reparse(name, entry.version);
+    return entry.blob;
+  }
+
+  function decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
+    if (entry.value !== undefined) return entry.value;
+    const bytes = bytesOf(name, entry);
+    if (bytes === undefined) return undefined;
+    try {
+      entry.value = decodeEntry(bytes);
+    } catch {
+      entry.blob = undefined;
+      entry.stored = undefined;
+      const again = bytesOf(name, entry);
+      if (again === undefined) return undefined;
+      entry.value = decodeEntry(again);
+    }
+    return entry.value;
+  }
+
+  function snapshot(): Map<string, EntryToWrite[]> {
+    const out = new Map<string, EntryToWrite[]>();
+    for (const [name, list] of entries) {
+      const items: EntryToWrite[] = [];
+      for (const entry of list) {
+        const blob = bytesOf(name, entry);
+        if (blob !== undefined) items.push({ version: entry.version, stamp: entry.stamp, blob });
+      }
+      if (items.length > 0) out.set(name, items);
+    }
+    return out;
+  }
+
+  return {
+    label: options.label,
+    url: options.url,
+    commit: options.commit,
+    packageNames() {
+      const names = source.listNames?.() ?? [...entries.keys()];
+      return names.filter((name) => (checked.has(name) || !entries.has(name) ? entriesOf(name).length > 0 : true)).sort();
+    },
+    versions(name) {
+      let list = sorted.get(name);
+      if (list === undefined) {
+        list = entriesOf(name).map((entry) => entry.version).sort((a, b) => compareVersions(b, a));
+        sorted.set(name, list);
+      }
+      return [...list];
+    },
+    readOpam(name, version) {
+      const entry = entriesOf(name).find((candidate) => candidate.version === version);
+      const value = entry === undefined ? undefined : decode(name, entry);
+      if (value instanceof UserError) throw new UserError(value.code, value.message, { hint: value.hint });
+      return value;
+    },
+    flush() {
+      if (dirty && options.persist !== undefined) {
+        dirty = false;
+        const persist = options.persist;
+        writing = writing.then(() => persist(snapshot()));
+      }
+      return writing;
+    },
+  };
+}

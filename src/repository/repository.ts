@@ -1,0 +1,81 @@
+// The Repository seam: what the solver adapter asks of an opam repository (names, versions newest
+// first, parsed opam files), and the RepositorySpec union saying where one lives. Types only.
+import type { OpamPackage } from "../opam/package.js";
+import type { Reporter } from "../core/reporter.js";
+
+/**
+ * An opened opam repository (or a stack of them). Opening is async (it may clone, download,
+ * extract or read an index cache); after that every question is answered synchronously, so
+ * the pure solver can call it. Answers are lazy and memoised:
+ *
+ * - `versions(name)` lists the versions present, sorted newest first by `compareVersions`
+ *   (compare-equal spellings such as `1.01`/`1.1` are both listed); `[]` for an unknown name.
+ * - `readOpam(name, version)` returns the parsed package (undefined when absent). A file that
+ *   fails to parse throws the parser's `OPAM_PARSE` UserError naming the file, every time it is
+ *   asked for; other packages are unaffected.
+ * - For a directory repository, the answers for a name are checked against the files
+ *   (directory listing and each opam file's size/mtime/inode) when the name is first asked for,
+ *   so an edited repository is never answered from a stale index.
+ */
+export interface Repository {
+  /** Short name for messages: the opam repository name, a directory name, or the URL. */
+  readonly label: string;
+  /** The URL to record in the lock file (`git+…#<commit>` for git repositories). */
+  readonly url: string;
+  /** The commit read, for git repositories. */
+  readonly commit: string | undefined;
+  /** Every package name with at least one version directory, sorted bytewise. */
+  packageNames(): string[];
+  versions(name: string): string[];
+  readOpam(name: string, version: string): OpamPackage | undefined;
+  /**
+   * Persists what this process learnt into the index cache (a cold parse, refreshed entries) and
+   * resolves when the file is written. Optional to call: the write starts in the background.
+   */
+  flush(): Promise<void>;
+}
+
+/** `name.version` provided by a lower repository of a stack but hidden by a higher one. */
+export interface Shadowing {
+  name: string;
+  /** The version that is visible (from `winner`). */
+  version: string;
+  winner: string;
+  /** The hidden provider (label) and its spelling of the version (compare-equal). */
+  hidden: { label: string; version: string };
+}
+
+/** Several repositories, first listed wins (`stack.ts`). */
+export interface StackedRepository extends Repository {
+  readonly members: readonly Repository[];
+  /** The member that provides `name.version`, if any. */
+  providerOf(name: string, version: string): Repository | undefined;
+  /** What was hidden, for the names asked about so far (or for `name`), in stack order. */
+  shadowed(name?: string): Shadowing[];
+}
+
+/** Where a repository lives. `url`/`label` override what is recorded and shown. */
+export type RepositorySpec =
+  /** A local directory with `packages/` (a checkout, or `$OPAMROOT/repo/<name>/`). */
+  | { kind: "directory"; path: string; url?: string; label?: string }
+  /** A local `.tar.gz` of a repository (`$OPAMROOT/repo/<name>.tar.gz`, a snapshot). */
+  | { kind: "archive"; path: string; url?: string; label?: string }
+  /** `git+https://…`, `git+file://…`, `git://…`, optionally `#<branch|tag|commit>`. */
+  | { kind: "git"; url: string; label?: string }
+  /** An `http(s)://` tarball of a repository (or a repository root serving `index.tar.gz`). */
+  | { kind: "http"; url: string; label?: string };
+
+export type RepositoryKind = RepositorySpec["kind"];
+
+/** The effects and settings opening needs; everything has a default except `cacheDir`. */
+export interface OpenDeps {
+  /** `$XDG_CACHE_HOME/opam-monorepo` (see `toolCacheDir`): `index/` and `repos/` live below. */
+  cacheDir: string;
+  reporter?: Reporter;
+  /** Read and write the parsed-index cache (default true). */
+  indexCache?: boolean;
+  /** Threads for a cold full parse (default: available parallelism, at most 4). */
+  threads?: number;
+  /** Environment for git (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
