@@ -21,6 +21,8 @@ export interface StaticServer {
   redirect(from: string, to: string): void;
   /** Delay every response by this many milliseconds. */
   latencyMs: number;
+  /** Hold every response until the returned function is called (to force overlapping clients). */
+  hold(): () => void;
   close(): Promise<void>;
 }
 
@@ -29,12 +31,12 @@ export async function serveDirectory(dir: string, options: { latencyMs?: number 
   const faults = new Map<string, Fault[]>();
   const redirects = new Map<string, string>();
   const sockets = new Set<import("node:net").Socket>();
-  const state = { requests: 0, latencyMs: options.latencyMs ?? 0 };
+  const state = { requests: 0, latencyMs: options.latencyMs ?? 0, held: undefined as Promise<void> | undefined };
   const server = http.createServer((request, response) => {
     const urlPath = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
     state.requests++;
     counts.set(urlPath, (counts.get(urlPath) ?? 0) + 1);
-    const respond = () => void answer(urlPath, response, dir, faults, redirects);
+    const respond = () => void (state.held ?? Promise.resolve()).then(() => answer(urlPath, response, dir, faults, redirects));
     if (state.latencyMs > 0) setTimeout(respond, state.latencyMs);
     else respond();
   });
@@ -55,6 +57,14 @@ export async function serveDirectory(dir: string, options: { latencyMs?: number 
       faults.set(urlPath, [...(faults.get(urlPath) ?? []), ...Array.from({ length: times }, () => fault)]);
     },
     redirect: (from, to) => void redirects.set(from, to),
+    hold() {
+      let release!: () => void;
+      state.held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        state.held = undefined;
+        release();
+      };
+    },
     get latencyMs() {
       return state.latencyMs;
     },
