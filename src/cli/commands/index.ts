@@ -6,6 +6,7 @@ import type { Reporter } from "../../core/reporter.js";
 import { depextCommand } from "./depext.js";
 import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
+import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
 
 export interface CommandContext {
@@ -48,7 +49,7 @@ export const COMMANDS: CommandSpec[] = [
   depextCommand,
   listCommand,
   workspaceCommand,
-  notBuiltYet("why", "explain why a package is in the lock file", "<package>"),
+  whyCommand,
   notBuiltYet("mirror", "write every locked archive into DIR in the opam cache layout", "<dir>"),
   notBuiltYet("cache-key", "print a digest of the locked sources, for CI cache keys"),
 ];
