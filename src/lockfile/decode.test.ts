@@ -265,3 +265,14 @@ describe("readLockfile / writeLockfile", () => {
     await expect(readLockfile(path.join(dir, "syntax.opam.locked"), dir)).rejects.toThrow(path.join(dir, "syntax.opam.locked"));
   });
 });
+
+describe("errors without a node name the file in their hint", () => {
+  it("missing dir", () => {
+    try {
+      decode(`${HEADER}pin-depends: [["x.1" "https://x.com/x.tbz"]]\n${TAIL}`, "w.opam.locked");
+    } catch (error) {
+      expect((error as { hint: string }).hint).toBe("in w.opam.locked");
+    }
+    expect.assertions(1);
+  });
+});

@@ -30,7 +30,7 @@ const optional = (opam: OpamFile, name: string): Value | undefined => findField(
 function checkVersion(opam: OpamFile): string {
   const text = expectString(opam.file, required(opam, `${X}version`), "LOCKFILE_INVALID");
   const match = /^(\d+)\.(\d+)$/.exec(text);
-  if (match === null) throw invalid(`Invalid lockfile version: ${ocamlQuoted(text)}`);
+  if (match === null) throw invalid(`Invalid lockfile version: ${ocamlQuoted(text)}`, `in ${opam.file}; this opam-monorepo writes "${LOCKFILE_VERSION}"`);
   const [major, minor] = [Number(match[1]), Number(match[2])];
   const [currentMajor, currentMinor] = LOCKFILE_VERSION.split(".").map(Number) as [number, number];
   const order = Math.sign(major - currentMajor) || Math.sign(minor - currentMinor);
@@ -140,13 +140,15 @@ function refOf(id: string): PackageRef {
 }
 
 /** pin-depends grouped by URL, each joined with its duniverse-dirs entry (unreferenced dirs ignored). */
-function reposOf(pins: readonly PinDepend[], dirs: ReadonlyMap<string, DirEntry>): DuniverseRepo[] {
+function reposOf(file: string, pins: readonly PinDepend[], dirs: ReadonlyMap<string, DirEntry>): DuniverseRepo[] {
   const byUrl = new Map<string, PackageRef[]>();
   for (const pin of pins) byUrl.set(pin.url, [...(byUrl.get(pin.url) ?? []), refOf(pin.id)]);
   return [...byUrl].map(([url, provides]) => {
     const entry = dirs.get(url);
-    if (entry === undefined) throw invalid(`Invalid opam-monorepo lockfile: Missing dir for ${url} in ${X}duniverse-dirs`);
-    if (isGitUrl(url) && !/#./.test(url)) throw invalid(`Invalid-monorepo lockfile pin URL ${url}: Git URL must be resolved to a commit hash`);
+    if (entry === undefined) throw invalid(`Invalid opam-monorepo lockfile: Missing dir for ${url} in ${X}duniverse-dirs`, `in ${file}`);
+    if (isGitUrl(url) && !/#./.test(url)) {
+      throw invalid(`Invalid-monorepo lockfile pin URL ${url}: Git URL must be resolved to a commit hash`, `in ${file}`);
+    }
     provides.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { dir: entry.dir, url, hashes: entry.hashes, provides };
   });
@@ -178,7 +180,7 @@ export function decodeLockfile(opam: OpamFile, root: string): Lockfile {
   const globalOpamVars = read("global-opam-vars", globalVarsOfValue);
   const opamProvided = read("opam-provided", opamProvidedOfValue);
   const opamRepositories = read("opam-repositories", repositoriesOfValue)?.map((url) => rewriteRepositoryIn(url, root));
-  const repos = reposOf(pinDepends, dirs);
+  const repos = reposOf(file, pinDepends, dirs);
   const cliArgs = cliArgsOf(file, optional(opam, `${X}cli-args`));
   return { version, rootPackages: rootNames, depends, depexts, pinDepends, repos, cliArgs, globalOpamVars, opamProvided, opamRepositories };
 }
