@@ -1,0 +1,101 @@
+// A repository published as an http(s) tarball (a `.tar.gz`/`.tgz` URL, or a repository root
+// serving opam's `index.tar.gz`): downloaded with undici into `<cache>/repos/`, revalidated on
+// every open with ETag/Last-Modified (a 304 costs one round trip), then read as an archive.
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Agent, interceptors, request } from "undici";
+import { UserError } from "../core/errors.js";
+import { openArchive } from "./archive.js";
+import { withLock } from "./lock.js";
+import type { OpenDeps, Repository } from "./repository.js";
+
+interface Validators {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+/** The tarball to download for a repository URL (opam's http layout: `<root>/index.tar.gz`). */
+export function archiveUrlOf(url: string): string {
+  const bare = url.replace(/#.*$/u, "");
+  return /\.(tar\.gz|tgz)(\?.*)?$/iu.test(bare) ? bare : `${bare.replace(/\/+$/u, "")}/index.tar.gz`;
+}
+
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/u, "//");
+}
+
+async function readValidators(file: string): Promise<Validators | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as Validators;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Downloads into `target` unless the server says the cached copy is current. */
+async function refresh(url: string, target: string, validators: Validators | undefined): Promise<Validators | "unchanged"> {
+  const agent = new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  try {
+    const headers: Record<string, string> = { "user-agent": "opam-monorepo (TypeScript)" };
+    if (validators?.url === url && validators.etag !== undefined) headers["if-none-match"] = validators.etag;
+    if (validators?.url === url && validators.lastModified !== undefined) headers["if-modified-since"] = validators.lastModified;
+    const response = await request(url, { dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 10 })), headers });
+    if (response.statusCode === 304 && validators !== undefined) {
+      await response.body.dump();
+      return "unchanged";
+    }
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`HTTP ${response.statusCode}`);
+    }
+    const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      await pipeline(response.body, createWriteStream(temp));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    const header = (name: string) => (typeof response.headers[name] === "string" ? (response.headers[name] as string) : undefined);
+    return { url, etag: header("etag"), lastModified: header("last-modified") };
+  } finally {
+    await agent.close();
+  }
+}
+
+async function download(url: string, archive: string, deps: OpenDeps): Promise<void> {
+  const metaFile = `${archive}.json`;
+  const validators = existsSync(archive) ? await readValidators(metaFile) : undefined;
+  let result: Validators | "unchanged";
+  try {
+    result = await refresh(url, archive, validators);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (validators === undefined) {
+      throw new UserError("REPO_UNREACHABLE", `repository ${withoutCredentials(url)} is unreachable: ${reason}`, {
+        hint: "check the URL and your network access",
+      });
+    }
+    deps.reporter?.warn(`could not refresh repository ${withoutCredentials(url)} (${reason}); using the copy downloaded earlier`);
+    return;
+  }
+  if (result !== "unchanged") await writeFile(metaFile, JSON.stringify(result));
+}
+
+/** Downloads (or revalidates) and opens an http(s) repository tarball. */
+export async function openHttp(spec: { url: string; label?: string }, deps: OpenDeps): Promise<Repository> {
+  const url = archiveUrlOf(spec.url);
+  const digest = createHash("sha256").update(url).digest("hex").slice(0, 24);
+  const archive = path.join(deps.cacheDir, "repos", `${digest}.tar.gz`);
+  await mkdir(path.dirname(archive), { recursive: true });
+  deps.reporter?.info(`Fetching repository ${withoutCredentials(spec.url)}`);
+  return withLock(`${archive}.lock`, async () => {
+    await download(url, archive, deps);
+    const label = spec.label ?? withoutCredentials(spec.url);
+    return openArchive({ path: archive, url: spec.url, label, identity: `http:${url}` }, deps);
+  });
+}
