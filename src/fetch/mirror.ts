@@ -35,6 +35,7 @@ export async function writeMirror(dir: string, repos: readonly LockedSource[], o
     });
     const failures = results.flatMap((result, index) => (result.ok ? [] : [`  ${repos[index].dir}: ${(result.error as Error).message}`]));
     if (failures.length > 0) throw new UserError("DOWNLOAD_FAILED", `Could not mirror ${failures.length} archive(s):\n${failures.join("\n")}`);
+    skipped.sort((a, b) => a.dir.localeCompare(b.dir));
     return { written: results.filter((result) => result.ok && result.value === true).length, skipped, requests: session.stats.requests };
   } finally {
     await session.close();
