@@ -6,7 +6,8 @@ import type { Rejection } from "./rejection.js";
 /**
  * A dependency formula, already filtered for the platform.
  * - `package`: some version of `name` accepted by `accepts` must be selected;
- *   `accepts` undefined = any version (then `constraint` is "").
+ *   `accepts` undefined = any version (then `constraint` is ""). Needs on the same package with the
+ *   same `constraint` text must accept the same versions: the solver reuses the result.
  * - `all`: every need holds (opam `&`).
  * - `any`: opam `|`; the alternatives are tried in order (first = preferred).
  */
@@ -66,7 +67,9 @@ export interface Requirement {
 }
 
 export interface SolveStats {
-  roles: number;
+  /** Package names the problem reached (roles), and `|` groups (virtual roles). */
+  packages: number;
+  groups: number;
   implementations: number;
   /** Literals in the dependency clauses built for the problem. */
   literals: number;

@@ -62,6 +62,8 @@ class Builder {
   private readonly pending: number[] = [];
   private readonly conflictsLater: { user: number; dep: Dep }[] = [];
   private readonly classes = new Map<string, number[]>();
+  /** Passing candidates per "role constraint": equal constraint texts accept the same versions. */
+  private readonly passCache = new Map<string, Lit[]>();
   private literals = 0;
 
   constructor(
@@ -181,12 +183,23 @@ class Builder {
 
   /** `user ⇒ OR(candidates of the role that pass)`. */
   private addEssential(user: number, dep: Dep): void {
+    const pass = this.passing(dep);
     const clause: Lit[] = [negLit(user)];
-    for (const variable of this.roles[dep.role].vars) {
-      if (passes(this.vars[variable], dep.test)) clause.push(posLit(variable));
-    }
+    for (const lit of pass) clause.push(lit);
     this.literals += clause.length;
     this.sat.atLeastOne(clause);
+  }
+
+  private passing(dep: Dep): Lit[] {
+    const key = dep.test === undefined ? `${dep.role}` : dep.constraint === "" ? undefined : `${dep.role} ${dep.constraint}`;
+    const cached = key === undefined ? undefined : this.passCache.get(key);
+    if (cached !== undefined) return cached;
+    const pass: Lit[] = [];
+    for (const variable of this.roles[dep.role].vars) {
+      if (passes(this.vars[variable], dep.test)) pass.push(posLit(variable));
+    }
+    if (key !== undefined) this.passCache.set(key, pass);
+    return pass;
   }
 
   /** Selecting `user` forbids the failing candidates; a never-reached package needs no clause. */

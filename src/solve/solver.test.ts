@@ -196,6 +196,12 @@ describe("problem construction", () => {
     expect(whyChains(result, "absent")).toEqual([]);
   });
 
+  test("a root predicate without constraint text is applied, not confused with a plain need", () => {
+    const base = memoryContext().add("b", "1").add("b", "2").input([]);
+    const input = { ...base, roots: [{ name: "b" }, { name: "b", accepts: (v: string) => v === "1" }] };
+    expect(ids(solve(input))).toEqual(["b.1"]);
+  });
+
   test("an unknown root package makes the solve fail with diagnostics", () => {
     const result = solve(memoryContext().input(["nope"]));
     expect(result.ok).toBe(false);

@@ -42,7 +42,8 @@ function memoiseCandidates(input: SolverInput): SolverInput {
 
 function statsOf(problem: Problem): SolveStats {
   return {
-    roles: problem.roles.length,
+    packages: problem.roles.filter((role) => role.kind === "real").length,
+    groups: problem.roles.filter((role) => role.kind === "virtual").length,
     implementations: problem.vars.filter((info) => info.impl !== undefined).length,
     literals: problem.literals,
     decisions: problem.sat.decisions,
