@@ -30,8 +30,8 @@ async function runWorkspace(context: CommandContext, options: WorkspaceOptions):
   const model = planWorkspace(options.target, customContexts(options));
   const result = await writeWorkspace(root, model, { force: options.force, version: toolVersion() });
   const verb = { create: "Wrote", regenerate: "Regenerated", replace: "Replaced", unchanged: "Unchanged:" }[result.action];
-  context.reporter.step(`${verb} ${result.path}`);
   if (options.json) context.stdout.write(`${JSON.stringify({ ok: true, path: result.path, action: result.action }, null, 2)}\n`);
+  else context.reporter.step(`${verb} ${result.path}`);
   return 0;
 }
 
