@@ -66,7 +66,8 @@ export function syntheticProblem(shape: SyntheticShape = LARGE): SolverInput {
     for (const v of versions) add(syntheticImpl(shape, random, i, v));
     if (i % 37 === 5) table.set(name, [...(table.get(name) ?? []), { ok: false, name, version: "99", rejection: { kind: "unavailable" } }]);
   }
-  return { roots: [0, 1, 2, 3, 4].map((i) => ({ name: `pkg${i}` })), candidates: (name) => table.get(name) ?? [] };
+  const roots = Array.from({ length: 10 }, (_, i) => ({ name: `pkg${i * Math.floor(shape.packages / 10)}` }));
+  return { roots, candidates: (name) => table.get(name) ?? [] };
 }
 
 function syntheticImpl(shape: SyntheticShape, random: () => number, index: number, version: number): Implementation {

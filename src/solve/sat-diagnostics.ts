@@ -35,7 +35,9 @@ export function diagnose(input: SolverInput): Diagnostics {
     selected,
     problems,
     notBuildableWithDune: problems.filter(isNotDune).map((p) => p.name),
-    noEligibleVersion: failing.flatMap((component) => noEligibleVersion(problem, component)),
+    noEligibleVersion: failing
+      .flatMap((component) => noEligibleVersion(problem, component))
+      .sort((a, b) => compareNames(a.name, b.name)),
   };
 }
 

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { checkSelection } from "../../test/helpers/check-selection.js";
 import { memoryContext, type MemoryContext, type MemoryInput } from "../../test/helpers/memory-context.js";
+import { LARGE, syntheticProblem } from "../../bench/solve.js";
 import type { SolveResult, SolveSuccess } from "./model.js";
 import { solve, whyChains } from "./solver.js";
 
@@ -165,6 +166,17 @@ describe("search", () => {
     expect(ids(second)).toEqual(ids(first));
     expect([...second.requiredBy]).toEqual([...first.requiredBy]);
   });
+});
+
+test("the benchmark's synthetic 500-package universe: valid, deterministic, with backtracking", () => {
+  const first = solve(syntheticProblem(LARGE));
+  const second = solve(syntheticProblem(LARGE));
+  if (!first.ok || !second.ok) throw new Error("expected a solution");
+  expect(checkSelection(syntheticProblem(LARGE), first.selection)).toEqual([]);
+  expect(ids(second)).toEqual(ids(first));
+  expect(first.stats.implementations).toBeGreaterThan(3500);
+  expect(first.stats.literals).toBeGreaterThan(35_000);
+  expect(first.stats.conflicts).toBeGreaterThan(10);
 });
 
 describe("problem construction", () => {
