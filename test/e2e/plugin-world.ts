@@ -26,7 +26,7 @@ done
 sub="$1"; [ $# -gt 0 ] && shift
 case "$sub" in
   exec) [ "$1" = "--" ] && shift; exec "$@" ;;
-  repo|install|update|switch) echo "opam $sub $*" >> "$STANDIN_LOG"; exit 0 ;;
+  repo|install|update|switch) printf "%s\\n" "opam $sub $*" >> "$STANDIN_LOG"; exit 0 ;;
   ""|-*) echo "opam stand-in: no subcommand" >&2; exit 2 ;;
 esac
 plugin=$(command -v "opam-$sub") || { echo "[ERROR] opam stand-in: no plugin opam-$sub on PATH" >&2; exit 2; }
@@ -38,7 +38,7 @@ exec "$plugin" "$@"
  * (space-separated); like dpkg-query, exit 1 when some name is unknown.
  */
 const DPKG_QUERY = `#!/bin/sh
-echo "dpkg-query $*" >> "$STANDIN_LOG"
+printf "%s\\n" "dpkg-query $*" >> "$STANDIN_LOG"
 shift 3
 code=0
 for name in "$@"; do
@@ -52,7 +52,7 @@ exit $code
 
 /** apt-cache search --names-only --full REGEX: a record for each name of $FAKE_AVAILABLE the regex matches. */
 const APT_CACHE = `#!/bin/sh
-echo "apt-cache $*" >> "$STANDIN_LOG"
+printf "%s\\n" "apt-cache $*" >> "$STANDIN_LOG"
 for regex in "$@"; do :; done
 for name in $FAKE_AVAILABLE; do
   if printf '%s\\n' "$name" | grep -Eq "$regex"; then printf 'Package: %s\\nVersion: 1.0\\n\\n' "$name"; fi
@@ -61,13 +61,13 @@ done
 
 /** apt-get: logs its arguments and the frontend it was given; fails when $FAKE_APT_FAIL is set. */
 const APT_GET = `#!/bin/sh
-echo "apt-get $* (DEBIAN_FRONTEND=$DEBIAN_FRONTEND)" >> "$STANDIN_LOG"
+printf "%s\\n" "apt-get $* (DEBIAN_FRONTEND=$DEBIAN_FRONTEND)" >> "$STANDIN_LOG"
 if [ -n "$FAKE_APT_FAIL" ]; then echo "E: Unable to locate package $FAKE_APT_FAIL" >&2; exit 100; fi
 `;
 
 /** sudo: logs, then runs the command (as the same user). */
 const SUDO = `#!/bin/sh
-echo "sudo $*" >> "$STANDIN_LOG"
+printf "%s\\n" "sudo $*" >> "$STANDIN_LOG"
 exec "$@"
 `;
 
@@ -111,7 +111,8 @@ export interface RunOptions {
   home: string;
   standins: Standins;
   env?: NodeJS.ProcessEnv;
-  input?: string;
+  /** Written to stdin, which is then closed; `"open"` leaves stdin open (nothing is ever written). */
+  input?: string | "open";
   timeoutMs?: number;
 }
 
@@ -128,9 +129,10 @@ export function run(command: string, args: readonly string[], options: RunOption
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      child.stdin.destroy();
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? "");
+    if (options.input !== "open") child.stdin.end(options.input ?? "");
   });
 }
 
