@@ -204,15 +204,23 @@ describe("parseValue", () => {
 });
 
 describe("robustness", () => {
-  it("limits nesting depth with a parse error instead of a stack overflow", () => {
-    expect(parseFailure(() => parseValue("[".repeat(100_000)))).toMatch(/^<value>:1:\d+: values nested more than 256 levels deep$/);
+  it("limits nesting depth (brackets, braces, prefix operators, & and | chains) instead of overflowing the stack", () => {
+    const tooDeep = /^<value>:1:\d+: values nested more than 256 levels deep$/;
+    expect(parseFailure(() => parseValue("[".repeat(100_000)))).toMatch(tooDeep);
+    expect(parseFailure(() => parseValue("!".repeat(100_000) + "a"))).toMatch(tooDeep);
+    expect(parseFailure(() => parseValue(Array.from({ length: 10_000 }, (_, i) => `a${i}`).join(" & ")))).toMatch(tooDeep);
+    expect(parseFailure(() => parseValue(Array.from({ length: 10_000 }, (_, i) => `a${i}`).join(" | ")))).toMatch(tooDeep);
+    expect(parseFailure(() => parseValue("a" + " {x}".repeat(10_000)))).toMatch(tooDeep);
     expect(parseFailure(() => parseOpam("a { ".repeat(10_000), "t.opam"))).toMatch(/^t\.opam:1:\d+: sections nested more than 256 levels deep$/);
-    expect(parseValue("!".repeat(100_000) + "a").kind).toBe("pfxop");
+    expect(parseValue("[".repeat(200) + "]".repeat(200)).kind).toBe("list");
+    expect(parseValue(Array.from({ length: 200 }, (_, i) => `a${i}`).join(" & ")).kind).toBe("logop");
   });
 
   it("parses long flat inputs", () => {
-    const items = Array.from({ length: 50_000 }, (_, i) => `"p${i}" {>= "1"}`).join(" & ");
-    expect(parseOpam(`depends: [${items}]`, "t.opam").items).toHaveLength(1);
+    const items = Array.from({ length: 20_000 }, (_, i) => `"p${i}" {>= "1"}`).join(" ");
+    const value = parseOpam(`depends: [${items}]`, "t.opam").items[0];
+    expect(value).toMatchObject({ kind: "field", value: { kind: "list" } });
+    expect((value as { value: { items: unknown[] } }).value.items).toHaveLength(20_000);
   });
 
   it("reports binary garbage as a parse error", () => {

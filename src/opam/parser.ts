@@ -7,7 +7,11 @@ import {
   RBRACKET, RELOP, RPAR, STRING,
 } from "./lexer.js";
 
-/** Lists, groups, options and sections nest at most this deep (keeps recursion bounded). */
+/**
+ * Values and sections nest at most this deep, counting brackets, braces, prefix operators and the
+ * links of `&`/`|` chains, so that recursion over any parsed AST (printer, typed layer) stays
+ * bounded. The deepest value in opam-repository nests 14 levels.
+ */
 const MAX_DEPTH = 256;
 
 /**
@@ -138,20 +142,26 @@ function expectValue(lx: Lexer, depth: number, expected: string): Value {
   return parseOr(lx, depth);
 }
 
+function checkDepth(lx: Lexer, depth: number): void {
+  if (depth > MAX_DEPTH) throw lx.error(lx.line, lx.col, `values nested more than ${MAX_DEPTH} levels deep`);
+}
+
 function parseOr(lx: Lexer, depth: number): Value {
   let left = parseAnd(lx, depth);
-  while (lx.tok === OR) {
+  for (let links = 1; lx.tok === OR; links++) {
+    checkDepth(lx, depth + links);
     lx.next();
-    left = { kind: "logop", op: "|", left, right: parseAnd(lx, depth, "|"), pos: left.pos };
+    left = { kind: "logop", op: "|", left, right: parseAnd(lx, depth + links, "|"), pos: left.pos };
   }
   return left;
 }
 
 function parseAnd(lx: Lexer, depth: number, after?: string): Value {
   let left = parseUnary(lx, depth, after);
-  while (lx.tok === AND) {
+  for (let links = 1; lx.tok === AND; links++) {
+    checkDepth(lx, depth + links);
     lx.next();
-    left = { kind: "logop", op: "&", left, right: parseUnary(lx, depth, "&"), pos: left.pos };
+    left = { kind: "logop", op: "&", left, right: parseUnary(lx, depth + links, "&"), pos: left.pos };
   }
   return left;
 }
@@ -167,17 +177,18 @@ function parseUnary(lx: Lexer, depth: number, after?: string): Value {
     lx.next();
   }
   if (!startsValue(lx.tok)) throw lx.error(lx.line, lx.col, `expected a value after '${ops[ops.length - 1]!.op}', found ${describe(lx)}`);
-  let value = parsePostfix(lx, depth);
+  checkDepth(lx, depth + ops.length);
+  let value = parsePostfix(lx, depth + ops.length);
   for (let i = ops.length - 1; i >= 0; i--) value = { kind: "pfxop", op: ops[i]!.op, arg: value, pos: ops[i]!.pos };
   return value;
 }
 
 function parsePostfix(lx: Lexer, depth: number): Value {
   let value = parsePrimary(lx, depth);
-  while (lx.tok === LBRACE) {
+  for (let links = 1; lx.tok === LBRACE; links++) {
     const opener = { what: "the '{'", closer: "}", pos: pos(lx) };
     lx.next();
-    const options = parseValues(lx, RBRACE, opener, depth + 1);
+    const options = parseValues(lx, RBRACE, opener, depth + links);
     value = { kind: "option", value, options, pos: value.pos };
   }
   return value;
@@ -244,7 +255,7 @@ function atom(lx: Lexer): Value {
 
 /** Values up to `closer`, which is consumed. */
 function parseValues(lx: Lexer, closer: number, opener: Opener, depth: number): Value[] {
-  if (depth > MAX_DEPTH) throw lx.error(lx.line, lx.col, `values nested more than ${MAX_DEPTH} levels deep`);
+  checkDepth(lx, depth);
   const values: Value[] = [];
   while (lx.tok !== closer) {
     if (!startsValue(lx.tok)) throw unclosed(lx, opener, `a value or '${opener.closer}'`);

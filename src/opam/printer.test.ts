@@ -1,7 +1,7 @@
 // Printer tests: opam's canonical layout (OpamPrinter + Format boxes, margin 78), byte for byte
 // against the lock files of opam-monorepo-behaviour.md §2.3/§2.4, and string escaping.
 import { describe, expect, it } from "vitest";
-import { field, list, str, type Item, type Value } from "./ast.js";
+import { equalModuloPositions, field, list, str, type Item, type Value } from "./ast.js";
 import { parseOpam, parseValue } from "./parser.js";
 import { printOpam, printValue, quoteString } from "./printer.js";
 
@@ -213,6 +213,20 @@ describe("field and value layout", () => {
     const value = parseValue('! = "1"');
     expect(value.kind).toBe("pfxop");
     expect(printValue(value)).toBe('! = "1"');
+  });
+});
+
+describe("deep values", () => {
+  it.each([
+    ["nested lists", "[".repeat(256) + "]".repeat(256)],
+    ["& chain", Array.from({ length: 250 }, (_, i) => `a${i}`).join(" & ")],
+    ["prefix operators", "!?".repeat(120) + "a"],
+    ["option chain", "a" + " {x}".repeat(250)],
+    ["mixed", "[(".repeat(60) + "!a & b {c | d}" + ")]".repeat(60)],
+  ])("prints the deepest values the parser accepts (%s) and reads them back", (_name, text) => {
+    const value = parseValue(text);
+    const printed = printOpam([field("x", value)]);
+    expect(equalModuloPositions(parseOpam(printed, "t.opam").items, [field("x", value)])).toBe(true);
   });
 });
 
