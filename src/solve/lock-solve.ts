@@ -60,11 +60,24 @@ export type LockSolveResult =
   | { ok: true; packages: LockedPackage[]; requiredBy: Map<string, Requirement[]>; stats: SolveStats[] }
   | { ok: false; phase: "dune" | "opam-provided"; diagnostics: Diagnostics; stats: SolveStats[] };
 
-/** Targets in name order, then `ocaml-base-compiler` unless a local package picks a compiler variant. */
+/** opam's package-name order (OpamPackage.Name.compare): case-insensitive, then bytewise. */
+function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The request as opam-monorepo's `mk_request` builds it: `ocaml-base-compiler` FIRST (unless a
+ * local package picks a compiler variant), then the targets in name order. The order matters: the
+ * solver gives the first root its best version first, so the compiler's avoid-version demotion
+ * (betas) decides the OCaml version before a target's `ocaml` dependency can pick the newest.
+ */
 export function lockRoots(request: Pick<LockSolveRequest, "targets" | "locals">): Root[] {
-  const roots: Root[] = [...request.targets].sort().map((name) => ({ name }));
+  const roots: Root[] = [...request.targets].sort(compareNames).map((name) => ({ name }));
   const choosesCompiler = request.locals.some((pkg) => [...formulaNames(pkg.depends)].some((name) => COMPILER_CHOICE_PACKAGES.has(name)));
-  if (!choosesCompiler) roots.push({ name: "ocaml-base-compiler" });
+  if (!choosesCompiler) roots.unshift({ name: "ocaml-base-compiler" });
   return roots;
 }
 
