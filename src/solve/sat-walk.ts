@@ -29,6 +29,8 @@ export function makeDecider(problem: Problem): () => Lit {
   let epoch = 0;
   let resumeRole = -1;
   let undoMark = -1;
+  const closestMatch = vars.some((info) => info.dummy);
+  const alternativeViable = viabilityCheck(problem);
   const enter = (role: number): Lit => {
     const info = roles[role];
     if (info.amo < 0) return -1;
@@ -38,6 +40,8 @@ export function makeDecider(problem: Problem): () => Lit {
       stackDep.push(0);
       return -1;
     }
+    const viable = info.kind === "virtual" && closestMatch ? info.vars.find((v) => sat.isUndecided(posLit(v)) && alternativeViable(v)) : undefined;
+    if (viable !== undefined) return posLit(viable);
     for (const variable of info.vars) if (sat.isUndecided(posLit(variable))) return posLit(variable);
     return -1;
   };
@@ -72,6 +76,31 @@ export function makeDecider(problem: Problem): () => Lit {
     undoMark = sat.undoCount;
     return found;
   };
+}
+
+/**
+ * Closest-match mode only: whether a `|` alternative can be met by real candidates at all (every
+ * package it needs has a version passing the constraint, nested groups recursively). Without
+ * this, the first alternative would be taken through dummies, and an unknown Windows-only
+ * package of a `|` group (ocaml-base-compiler's `system-mingw`) would be reported as a problem.
+ */
+function viabilityCheck(problem: Problem): (variable: number) => boolean {
+  const { roles, vars } = problem;
+  const memo = new Map<number, boolean>();
+  const variableViable = (variable: number): boolean => {
+    const known = memo.get(variable);
+    if (known !== undefined) return known;
+    memo.set(variable, true);
+    const result = vars[variable].deps.every((dep) => {
+      if (!dep.essential || dep.role < 0) return true;
+      const info = roles[dep.role];
+      if (info.kind === "virtual") return info.vars.some((v) => !vars[v].dummy && variableViable(v));
+      return info.vars.some((v) => vars[v].impl !== undefined && (dep.test === undefined || dep.test(vars[v].impl!.version)));
+    });
+    memo.set(variable, result);
+    return result;
+  };
+  return variableViable;
 }
 
 /** Selected implementation per package name, sorted by name. */
