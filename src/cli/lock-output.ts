@@ -69,9 +69,12 @@ function nonDuneMessage(packages: readonly string[], overlayConfigured: boolean)
   );
 }
 
-/** Lays an explanation out as text: summary, then per package its chains, constraints and rejected versions. */
-export function explanationText(explanation: Explanation): string {
-  const lines = [explanation.summary, ...explanation.details];
+/**
+ * Lays an explanation out as text: summary, then per package its chains, constraints and rejected
+ * versions. The detail lines come after the summary unless `withDetails` is false.
+ */
+export function explanationText(explanation: Explanation, withDetails = true): string {
+  const lines = [explanation.summary, ...(withDetails ? explanation.details : [])];
   for (const problem of explanation.problems) {
     lines.push(`- ${problem.package}`);
     for (const chain of problem.chains) lines.push(`    required by ${chain.slice(0, -1).reverse().join(" <- ") || "the request"}`);
@@ -83,13 +86,29 @@ export function explanationText(explanation: Explanation): string {
   return lines.join("\n");
 }
 
+export interface SolveFailureOptions {
+  verbose: boolean;
+  overlayConfigured: boolean;
+  phase: "dune" | "opam-provided";
+  /**
+   * Where the "There is no eligible version of …" lines go. With it, each is logged as its own
+   * `[ERROR]` line before the error (as the reference does, and as scripts grep for); without it
+   * they are part of the error's message.
+   */
+  logError?: (line: string) => void;
+}
+
 /** The UserError for a failed solve: the non-dune paragraph (§4.7), or the explanation. */
-export function solveFailure(diagnostics: Diagnostics, options: { verbose: boolean; overlayConfigured: boolean; phase: "dune" | "opam-provided" }): UserError {
+export function solveFailure(diagnostics: Diagnostics, options: SolveFailureOptions): UserError {
   const explanation = explainFailure(diagnostics, { verbose: options.verbose });
   const details = { explanation, diagnostics: { problems: explanation.problems, notBuildableWithDune: diagnostics.notBuildableWithDune } };
   if (diagnostics.notBuildableWithDune.length > 0 && options.phase === "dune") {
     return new UserError("NOT_DUNE", nonDuneMessage(diagnostics.notBuildableWithDune, options.overlayConfigured), { details });
   }
-  const prefix = options.phase === "opam-provided" ? "Solving opam-provided dependencies could not find a solution.\n" : "";
-  return new UserError("NO_SOLUTION", prefix + explanationText(explanation), { hint: explanation.hints.join("\n") || undefined, details });
+  const opamProvided = options.phase === "opam-provided" ? "Solving opam-provided dependencies could not find a solution" : undefined;
+  const logError = options.logError;
+  if (logError !== undefined) [...(opamProvided ? [opamProvided] : []), ...explanation.details].forEach((line) => logError(line));
+  const prefix = opamProvided !== undefined && logError === undefined ? `${opamProvided}.\n` : "";
+  const text = explanationText(explanation, logError === undefined);
+  return new UserError("NO_SOLUTION", prefix + text, { hint: explanation.hints.join("\n") || undefined, details });
 }
