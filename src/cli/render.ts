@@ -3,11 +3,21 @@
 import { InternalError, UserError } from "../core/errors.js";
 import { PROGRAM } from "../core/paths.js";
 
-export function colorEnabled(stream: NodeJS.WriteStream, mode: "auto" | "always" | "never" = "auto", env = process.env): boolean {
+/**
+ * `--color=auto`: colour only when `stream` and every stream in `outputs` are terminals. stdout and
+ * stderr share one setting (the Reporter colours both), so `list | less` must get no escape codes
+ * even when stderr is still the terminal.
+ */
+export function colorEnabled(
+  stream: NodeJS.WriteStream,
+  mode: "auto" | "always" | "never" = "auto",
+  env = process.env,
+  outputs: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr],
+): boolean {
   if (mode === "always") return true;
   if (mode === "never") return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  return stream.isTTY === true && env.TERM !== "dumb";
+  return stream.isTTY === true && outputs.every((output) => output.isTTY === true) && env.TERM !== "dumb";
 }
 
 /** One paragraph for a user error: `opam-monorepo: [ERROR] message`, then the hint. */
