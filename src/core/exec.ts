@@ -35,7 +35,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       const out = Buffer.concat(stdout).toString("utf8");
       const err = Buffer.concat(stderr).toString("utf8");
       if (code === 0) return resolve({ stdout: out, stderr: err });
-      const tail = err.trim().split("\n").slice(-6).join("\n");
+      const tail = err.split("\n").filter((line) => line.trim() !== "").slice(-6).join("\n");
       const status = signal === null ? `exit code ${code}` : `signal ${signal}`;
       reject(new UserError(options.errorCode ?? "COMMAND_FAILED", `\`${shown}\` failed (${status})${tail ? `:\n${tail}` : ""}`));
     });
