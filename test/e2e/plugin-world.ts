@@ -13,7 +13,7 @@ export const MONOREPO_BIN = path.join(projectRoot, "bin", "monorepo");
 /**
  * opam's plugin dispatch (ocaml/opam src/client/opamCliMain.ml), reduced to what the callers use:
  * global options before the subcommand are consumed, an unknown subcommand NAME runs `opam-NAME`
- * from PATH with the remaining arguments (exec: same exit code), `opam exec -- CMD` runs CMD, and
+ * from PATH or <root>/plugins/bin with the remaining arguments (exec: same exit code), `opam exec -- CMD` runs CMD, and
  * the switch-changing commands mirage's Makefile runs (`repo`, `install`) are only logged.
  */
 const OPAM_STANDIN = `#!/bin/sh
@@ -29,6 +29,7 @@ case "$sub" in
   repo|install|update|switch) printf "%s\\n" "opam $sub $*" >> "$STANDIN_LOG"; exit 0 ;;
   ""|-*) echo "opam stand-in: no subcommand" >&2; exit 2 ;;
 esac
+PATH="\${OPAMROOT:-$HOME/.opam}/plugins/bin:$PATH"
 plugin=$(command -v "opam-$sub") || { echo "[ERROR] opam stand-in: no plugin opam-$sub on PATH" >&2; exit 2; }
 exec "$plugin" "$@"
 `;
