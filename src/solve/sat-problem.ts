@@ -86,7 +86,8 @@ class Builder {
   }
 
   private newRole(info: Omit<RoleInfo, "vars" | "amo">): number {
-    this.roles.push({ ...info, vars: [], amo: -1 });
+    const { kind, name, owner, ownerVersion, candidates } = info;
+    this.roles.push({ kind, name, owner, ownerVersion, vars: [], amo: -1, candidates });
     this.pending.push(this.roles.length - 1);
     return this.roles.length - 1;
   }
@@ -113,7 +114,8 @@ class Builder {
     const candidates = this.input.candidates(name);
     const role = this.newRole({ kind: "real", name, owner: "", ownerVersion: "", candidates });
     this.roleByName.set(name, role);
-    for (const candidate of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const candidate = candidates[i];
       if (candidate.ok) this.newVar(role, candidate.impl, undefined);
     }
     this.finishRole(role);
@@ -123,40 +125,49 @@ class Builder {
   private virtualRole(need: Need & { kind: "any" }, owner: string, ownerVersion: string): number {
     const name = need.needs.map(describeNeed).join(" | ");
     const role = this.newRole({ kind: "virtual", name, owner, ownerVersion, candidates: [] });
-    for (const alternative of need.needs) this.newVar(role, undefined, alternative);
+    for (let i = 0; i < need.needs.length; i++) this.newVar(role, undefined, need.needs[i]);
     this.finishRole(role);
     return role;
   }
 
-  /** Adds the clauses of every variable of a role (0install `add_impls_to_cache`'s second half). */
+  /**
+   * Adds the clauses of every variable of a role (0install `add_impls_to_cache`'s second half).
+   * Indexed loops here and below: this code runs once per solve, mostly before the JIT optimises
+   * it, and `for...of` then allocates an iterator result per step.
+   */
   private processRole(role: number): void {
     const info = this.roles[role];
-    const [owner, ownerVersion] = info.kind === "virtual" ? [info.owner, info.ownerVersion] : ["", ""];
-    for (const variable of info.vars) {
-      const { impl, alternative, dummy } = this.vars[variable];
-      if (dummy) continue;
-      const deps: Dep[] = [];
-      if (info.kind === "root") {
-        for (const root of this.input.roots) {
-          const constraint = root.constraint ?? "";
-          deps.push({ role: this.realRole(root.name), name: root.name, essential: true, test: root.accepts, constraint });
-        }
-      } else if (impl !== undefined) {
-        this.collectDeps(impl.needs, impl.name, impl.version, deps);
-        for (const conflict of impl.conflicts) {
-          const { name, rejects, constraint } = conflict;
-          deps.push({ role: -1, name, essential: false, test: rejects, constraint });
-        }
-        for (const conflictClass of impl.conflictClasses) this.addToClass(conflictClass, variable);
-      } else if (alternative !== undefined) {
-        this.collectDeps(alternative, owner, ownerVersion, deps);
-      }
+    for (let v = 0; v < info.vars.length; v++) {
+      const variable = info.vars[v];
+      if (this.vars[variable].dummy) continue;
+      const deps = this.depsOf(info, variable);
       this.vars[variable].deps = deps;
-      for (const dep of deps) {
-        if (dep.essential) this.addEssential(variable, dep);
-        else this.conflictsLater.push({ user: variable, dep });
+      for (let d = 0; d < deps.length; d++) {
+        if (deps[d].essential) this.addEssential(variable, deps[d]);
+        else this.conflictsLater.push({ user: variable, dep: deps[d] });
       }
     }
+  }
+
+  private depsOf(info: RoleInfo, variable: number): Dep[] {
+    const { impl, alternative } = this.vars[variable];
+    const deps: Dep[] = [];
+    if (info.kind === "root") {
+      for (let i = 0; i < this.input.roots.length; i++) {
+        const { name, accepts, constraint } = this.input.roots[i];
+        deps.push({ role: this.realRole(name), name, essential: true, test: accepts, constraint: constraint ?? "" });
+      }
+    } else if (impl !== undefined) {
+      this.collectDeps(impl.needs, impl.name, impl.version, deps);
+      for (let i = 0; i < impl.conflicts.length; i++) {
+        const { name, rejects, constraint } = impl.conflicts[i];
+        deps.push({ role: -1, name, essential: false, test: rejects, constraint });
+      }
+      for (let i = 0; i < impl.conflictClasses.length; i++) this.addToClass(impl.conflictClasses[i], variable);
+    } else if (alternative !== undefined) {
+      this.collectDeps(alternative, info.owner, info.ownerVersion, deps);
+    }
+    return deps;
   }
 
   private collectDeps(need: Need, owner: string, ownerVersion: string, out: Dep[]): void {
@@ -165,7 +176,7 @@ class Builder {
         out.push({ role: this.realRole(need.name), name: need.name, essential: true, test: need.accepts, constraint: need.constraint });
         return;
       case "all":
-        for (const inner of need.needs) this.collectDeps(inner, owner, ownerVersion, out);
+        for (let i = 0; i < need.needs.length; i++) this.collectDeps(need.needs[i], owner, ownerVersion, out);
         return;
       case "any": {
         const role = this.virtualRole(need, owner, ownerVersion);
@@ -184,10 +195,8 @@ class Builder {
   /** `user ⇒ OR(candidates of the role that pass)`. */
   private addEssential(user: number, dep: Dep): void {
     const pass = this.passing(dep);
-    const clause: Lit[] = [negLit(user)];
-    for (const lit of pass) clause.push(lit);
-    this.literals += clause.length;
-    this.sat.atLeastOne(clause);
+    this.literals += pass.length + 1;
+    this.sat.implies(posLit(user), pass);
   }
 
   private passing(dep: Dep): Lit[] {
@@ -195,8 +204,9 @@ class Builder {
     const cached = key === undefined ? undefined : this.passCache.get(key);
     if (cached !== undefined) return cached;
     const pass: Lit[] = [];
-    for (const variable of this.roles[dep.role].vars) {
-      if (passes(this.vars[variable], dep.test)) pass.push(posLit(variable));
+    const vars = this.roles[dep.role].vars;
+    for (let i = 0; i < vars.length; i++) {
+      if (passes(this.vars[vars[i]], dep.test)) pass.push(posLit(vars[i]));
     }
     if (key !== undefined) this.passCache.set(key, pass);
     return pass;
@@ -208,9 +218,10 @@ class Builder {
     if (role === undefined) return;
     dep.role = role;
     const fail: Lit[] = [];
-    for (const variable of this.roles[role].vars) {
-      const impl = this.vars[variable].impl;
-      if (impl !== undefined && dep.test !== undefined && dep.test(impl.version)) fail.push(posLit(variable));
+    const vars = this.roles[role].vars;
+    for (let i = 0; i < vars.length; i++) {
+      const impl = this.vars[vars[i]].impl;
+      if (impl !== undefined && dep.test !== undefined && dep.test(impl.version)) fail.push(posLit(vars[i]));
     }
     if (fail.length === 0) return;
     this.literals += fail.length + 1;

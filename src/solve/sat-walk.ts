@@ -42,7 +42,7 @@ export function makeDecider(problem: Problem): () => Lit {
     }
     const viable = info.kind === "virtual" && closestMatch ? info.vars.find((v) => sat.isUndecided(posLit(v)) && alternativeViable(v)) : undefined;
     if (viable !== undefined) return posLit(viable);
-    for (const variable of info.vars) if (sat.isUndecided(posLit(variable))) return posLit(variable);
+    for (let i = 0; i < info.vars.length; i++) if (sat.isUndecided(posLit(info.vars[i]))) return posLit(info.vars[i]);
     return -1;
   };
   const visit = (role: number): Lit => {

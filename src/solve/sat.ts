@@ -21,8 +21,13 @@ export class SatProblem {
   private readonly values: number[] = [];
   private readonly levels: number[] = [];
   private readonly reasons: number[] = [];
-  private readonly watches: number[][] = [];
-  private readonly unions: Lit[][] = [];
+  /** Clauses to notify when a literal becomes true (created on first use). */
+  private readonly watches: (number[] | undefined)[] = [];
+  /** OR clauses, stored back to back in one pool: start offset and length per clause. */
+  private pool = new Int32Array(4096);
+  private poolUsed = 0;
+  private readonly unionStart: number[] = [];
+  private readonly unionLength: number[] = [];
   private readonly amoLits: Lit[][] = [];
   private readonly amoCurrent: Lit[] = [];
   /** At-most-one clauses made current, with the trail position of the literal that did it. */
@@ -49,7 +54,7 @@ export class SatProblem {
     this.values.push(UNDECIDED);
     this.levels.push(-1);
     this.reasons.push(EXTERNAL);
-    this.watches.push([], []);
+    this.watches.push(undefined, undefined);
     this.litStamps.push(0, 0);
     return this.values.length - 1;
   }
@@ -67,33 +72,43 @@ export class SatProblem {
     return this.values[lit >> 1] === UNDECIDED;
   }
 
-  /**
-   * Input clause "at least one of lits" (before the solve only; takes ownership of `lits`).
-   * An empty clause makes the problem unsatisfiable.
-   */
-  atLeastOne(lits: Lit[]): void {
+  /** Input clause "at least one of lits" (before the solve only); [] makes the problem unsatisfiable. */
+  atLeastOne(lits: readonly Lit[]): void {
+    this.addInput(-1, lits);
+  }
+
+  /** Input clause "lit implies at least one of consequences" (before the solve only). */
+  implies(lit: Lit, consequences: readonly Lit[]): void {
+    this.addInput(negate(lit), consequences);
+  }
+
+  /** Adds `first` (unless -1) OR `rest`, dropping false and duplicate literals (0install `simplify`). */
+  private addInput(first: Lit, rest: readonly Lit[]): void {
     const stamp = ++this.stamp;
-    let kept = 0;
-    for (const lit of lits) {
+    this.reserve(rest.length + 1);
+    const start = this.poolUsed;
+    let end = start;
+    for (let i = first < 0 ? 0 : -1; i < rest.length; i++) {
+      const lit = i < 0 ? first : rest[i];
       const value = this.litValue(lit);
       if (value === TRUE || this.litStamps[negate(lit)] === stamp) return; // trivially true
       if (this.litStamps[lit] === stamp || value === FALSE) continue;
       this.litStamps[lit] = stamp;
-      lits[kept++] = lit;
+      this.pool[end++] = lit;
     }
-    lits.length = kept;
-    if (kept === 0) this.toplevelConflict = true;
-    else if (kept === 1) this.enqueue(lits[0], EXTERNAL);
-    else this.addUnion(lits);
+    if (end === start) this.toplevelConflict = true;
+    else if (end === start + 1) this.enqueue(this.pool[start], EXTERNAL);
+    else this.commitUnion(start, end - start);
   }
 
   /** Input clause "at most one of lits" (no duplicates); returns its index for `selected`. */
   atMostOne(lits: Lit[]): number {
-    const kept = lits.filter((lit) => this.litValue(lit) !== FALSE);
+    const kept: Lit[] = [];
+    for (let i = 0; i < lits.length; i++) if (this.litValue(lits[i]) !== FALSE) kept.push(lits[i]);
     const index = this.amoLits.length;
     this.amoLits.push(kept);
     this.amoCurrent.push(-1);
-    for (const lit of kept) this.watches[lit].push(index * 2 + 1);
+    for (let i = 0; i < kept.length; i++) this.watch(kept[i], index * 2 + 1);
     return index;
   }
 
@@ -142,12 +157,33 @@ export class SatProblem {
     return i;
   }
 
-  private addUnion(lits: Lit[]): number {
-    const ref = this.unions.length * 2;
-    this.unions.push(lits);
-    this.watches[negate(lits[0])].push(ref);
-    this.watches[negate(lits[1])].push(ref);
+  private reserve(count: number): void {
+    if (this.poolUsed + count <= this.pool.length) return;
+    const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + count));
+    grown.set(this.pool.subarray(0, this.poolUsed));
+    this.pool = grown;
+  }
+
+  /** Makes pool[start, start + length) an OR clause watching its first two literals. */
+  private commitUnion(start: number, length: number): number {
+    const ref = this.unionStart.length * 2;
+    this.unionStart.push(start);
+    this.unionLength.push(length);
+    this.poolUsed = start + length;
+    this.watch(negate(this.pool[start]), ref);
+    this.watch(negate(this.pool[start + 1]), ref);
     return ref;
+  }
+
+  private watch(lit: Lit, ref: number): void {
+    const list = this.watches[lit];
+    if (list === undefined) this.watches[lit] = [ref];
+    else list.push(ref);
+  }
+
+  private unionLits(ref: number): Lit[] {
+    const start = this.unionStart[ref >> 1];
+    return Array.from(this.pool.subarray(start, start + this.unionLength[ref >> 1]));
   }
 
   private enqueue(lit: Lit, reason: number): boolean {
@@ -167,6 +203,7 @@ export class SatProblem {
     while (this.qhead < this.trail.length) {
       const lit = this.trail[this.qhead++];
       const list = this.watches[lit];
+      if (list === undefined) continue;
       let kept = 0;
       for (let i = 0; i < list.length; i++) {
         const ref = list[i];
@@ -186,22 +223,26 @@ export class SatProblem {
 
   /** `lit` became true, so `negate(lit)`, one of the two watched literals, became false. */
   private propagateUnion(ref: number, lit: Lit): number {
-    const lits = this.unions[ref >> 1];
+    const pool = this.pool;
+    const start = this.unionStart[ref >> 1];
+    const end = start + this.unionLength[ref >> 1];
     const falseLit = negate(lit);
-    if (lits[0] === falseLit) {
-      lits[0] = lits[1];
-      lits[1] = falseLit;
+    if (pool[start] === falseLit) {
+      pool[start] = pool[start + 1];
+      pool[start + 1] = falseLit;
     }
-    if (this.litValue(lits[0]) === TRUE) return KEEP;
-    for (let i = 2; i < lits.length; i++) {
-      if (this.litValue(lits[i]) !== FALSE) {
-        lits[1] = lits[i];
-        lits[i] = falseLit;
-        this.watches[negate(lits[1])].push(ref);
+    const first = pool[start];
+    if (this.litValue(first) === TRUE) return KEEP;
+    for (let i = start + 2; i < end; i++) {
+      const other = pool[i];
+      if (this.litValue(other) !== FALSE) {
+        pool[start + 1] = other;
+        pool[i] = falseLit;
+        this.watch(negate(other), ref);
         return MOVED;
       }
     }
-    return this.enqueue(lits[0], ref) ? KEEP : CONFLICT;
+    return this.enqueue(first, ref) ? KEEP : CONFLICT;
   }
 
   private propagateAtMostOne(ref: number, lit: Lit): number {
@@ -210,7 +251,9 @@ export class SatProblem {
     this.amoCurrent[index] = lit;
     this.amoTrail.push(index);
     this.amoTrailPosition.push(this.qhead - 1); // `lit` is the trail entry being propagated
-    for (const other of this.amoLits[index]) {
+    const lits = this.amoLits[index];
+    for (let i = 0; i < lits.length; i++) {
+      const other = lits[i];
       if (other === lit) continue;
       const value = this.litValue(other);
       if (value === TRUE) return CONFLICT;
@@ -221,13 +264,13 @@ export class SatProblem {
 
   /** The true literals whose conjunction made clause `ref` conflict. */
   private conflictReason(ref: number): Lit[] {
-    if (!isAtMostOne(ref)) return this.unions[ref >> 1].map(negate);
+    if (!isAtMostOne(ref)) return this.unionLits(ref).map(negate);
     return this.amoLits[ref >> 1].filter((lit) => this.litValue(lit) === TRUE).slice(0, 2);
   }
 
   /** The true literals that made clause `ref` assert `lit`. */
   private impliedReason(ref: number, lit: Lit): Lit[] {
-    if (!isAtMostOne(ref)) return this.unions[ref >> 1].filter((other) => other !== lit).map(negate);
+    if (!isAtMostOne(ref)) return this.unionLits(ref).filter((other) => other !== lit).map(negate);
     const current = this.amoLits[ref >> 1].find((other) => other !== negate(lit) && this.litValue(other) === TRUE);
     if (current === undefined) throw new InternalError("at-most-one reason without a true literal");
     return [current];
@@ -278,7 +321,9 @@ export class SatProblem {
       if (this.levels[learnt[i] >> 1] > this.levels[learnt[best] >> 1]) best = i;
     }
     [learnt[1], learnt[best]] = [learnt[best], learnt[1]];
-    const ref = this.addUnion(learnt);
+    this.reserve(learnt.length);
+    this.pool.set(learnt, this.poolUsed);
+    const ref = this.commitUnion(this.poolUsed, learnt.length);
     if (!this.enqueue(learnt[0], ref)) throw new InternalError("learnt clause is not asserting");
   }
 
