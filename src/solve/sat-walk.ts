@@ -22,85 +22,78 @@ export function selectedVar(problem: Problem, role: number): number {
  * either), so the walk resumes there instead of restarting: same answers, linear cost per descent.
  */
 export function makeDecider(problem: Problem): () => Lit {
-  const { sat, roles, vars } = problem;
-  const stamps = new Int32Array(roles.length);
-  const stackVar: number[] = [];
-  const stackDep: number[] = [];
-  let epoch = 0;
-  let resumeRole = -1;
-  let undoMark = -1;
-  const closestMatch = vars.some((info) => info.dummy);
-  const alternativeViable = viabilityCheck(problem);
-  const enter = (role: number): Lit => {
-    const info = roles[role];
-    if (info.amo < 0) return -1;
-    const current = sat.selected(info.amo);
-    if (current >= 0) {
-      stackVar.push(current >> 1);
-      stackDep.push(0);
-      return -1;
-    }
-    const viable = info.kind === "virtual" && closestMatch ? info.vars.find((v) => sat.isUndecided(posLit(v)) && alternativeViable(v)) : undefined;
-    if (viable !== undefined) return posLit(viable);
-    for (let i = 0; i < info.vars.length; i++) if (sat.isUndecided(posLit(info.vars[i]))) return posLit(info.vars[i]);
-    return -1;
+  const walk: Walk = {
+    problem,
+    stamps: new Int32Array(problem.roles.length),
+    stackVar: [],
+    stackDep: [],
+    epoch: 0,
+    resumeRole: -1,
+    undoMark: -1,
   };
-  const visit = (role: number): Lit => {
-    if (stamps[role] === epoch) return -1;
-    stamps[role] = epoch;
-    return enter(role);
-  };
-  return () => {
-    let found: Lit;
-    if (resumeRole >= 0 && sat.undoCount === undoMark) found = enter(resumeRole);
-    else {
-      epoch++;
-      stackVar.length = 0;
-      stackDep.length = 0;
-      found = visit(problem.rootRole);
-    }
-    while (found < 0 && stackVar.length > 0) {
-      const top = stackVar.length - 1;
-      const deps = vars[stackVar[top]].deps;
-      let i = stackDep[top];
-      while (i < deps.length && !deps[i].essential) i++;
-      if (i >= deps.length) {
-        stackVar.pop();
-        stackDep.pop();
-        continue;
-      }
-      stackDep[top] = i + 1;
-      found = visit(deps[i].role);
-    }
-    resumeRole = found < 0 ? -1 : vars[found >> 1].role;
-    undoMark = sat.undoCount;
-    return found;
-  };
+  return () => decide(walk);
 }
 
-/**
- * Closest-match mode only: whether a `|` alternative can be met by real candidates at all (every
- * package it needs has a version passing the constraint, nested groups recursively). Without
- * this, the first alternative would be taken through dummies, and an unknown Windows-only
- * package of a `|` group (ocaml-base-compiler's `system-mingw`) would be reported as a problem.
- */
-function viabilityCheck(problem: Problem): (variable: number) => boolean {
-  const { roles, vars } = problem;
-  const memo = new Map<number, boolean>();
-  const variableViable = (variable: number): boolean => {
-    const known = memo.get(variable);
-    if (known !== undefined) return known;
-    memo.set(variable, true);
-    const result = vars[variable].deps.every((dep) => {
-      if (!dep.essential || dep.role < 0) return true;
-      const info = roles[dep.role];
-      if (info.kind === "virtual") return info.vars.some((v) => !vars[v].dummy && variableViable(v));
-      return info.vars.some((v) => vars[v].impl !== undefined && (dep.test === undefined || dep.test(vars[v].impl!.version)));
-    });
-    memo.set(variable, result);
-    return result;
-  };
-  return variableViable;
+interface Walk {
+  problem: Problem;
+  /** `stamps[role] === epoch`: the role was visited by the current walk. */
+  stamps: Int32Array;
+  /** Depth-first stack: selected variable and the index of its next dependency. */
+  stackVar: number[];
+  stackDep: number[];
+  epoch: number;
+  /** The role decided by the previous call (-1: none), and the undo count at that time. */
+  resumeRole: number;
+  undoMark: number;
+}
+
+function decide(walk: Walk): Lit {
+  const { problem, stackVar, stackDep } = walk;
+  let found: Lit;
+  if (walk.resumeRole >= 0 && problem.sat.undoCount === walk.undoMark) found = enter(walk, walk.resumeRole);
+  else {
+    walk.epoch++;
+    stackVar.length = 0;
+    stackDep.length = 0;
+    found = visit(walk, problem.rootRole);
+  }
+  while (found < 0 && stackVar.length > 0) {
+    const top = stackVar.length - 1;
+    const deps = problem.vars[stackVar[top]].deps;
+    let i = stackDep[top];
+    while (i < deps.length && !deps[i].essential) i++;
+    if (i >= deps.length) {
+      stackVar.pop();
+      stackDep.pop();
+      continue;
+    }
+    stackDep[top] = i + 1;
+    found = visit(walk, deps[i].role);
+  }
+  walk.resumeRole = found < 0 ? -1 : problem.vars[found >> 1].role;
+  walk.undoMark = problem.sat.undoCount;
+  return found;
+}
+
+function visit(walk: Walk, role: number): Lit {
+  if (walk.stamps[role] === walk.epoch) return -1;
+  walk.stamps[role] = walk.epoch;
+  return enter(walk, role);
+}
+
+/** A selected role pushes its implementation on the stack; otherwise its first undecided candidate. */
+function enter(walk: Walk, role: number): Lit {
+  const { sat, roles } = walk.problem;
+  const info = roles[role];
+  if (info.amo < 0) return -1;
+  const current = sat.selected(info.amo);
+  if (current >= 0) {
+    walk.stackVar.push(current >> 1);
+    walk.stackDep.push(0);
+    return -1;
+  }
+  for (let i = 0; i < info.vars.length; i++) if (sat.isUndecided(posLit(info.vars[i]))) return posLit(info.vars[i]);
+  return -1;
 }
 
 /** Selected implementation per package name, sorted by name. */
