@@ -118,13 +118,21 @@ function notLocked(name: string, file: string, lockfile: Lockfile): UserError {
   });
 }
 
-/** Warns when the re-solve no longer gives the locked versions (the repositories changed since). */
+const SAME_ENV = "a lock made with OPAMVAR_* variables needs them again (mirage unikernels: OPAMVAR_monorepo=opam-monorepo)";
+
+/** Warns when the re-solve no longer gives the locked versions (repositories or variables changed). */
 function warnIfStale(reporter: Reporter, lockfile: Lockfile, result: Solved, file: string): void {
   const solved = new Map(result.packages.map(({ package: pkg }) => [pkg.name, pkg.version]));
-  const changed = lockfile.depends.filter((dependency) => solved.get(dependency.name) !== dependency.version);
-  if (changed.length === 0) return;
-  const shown = changed.slice(0, 5).map((d) => `${d.name} (locked ${d.version}, now ${solved.get(d.name) ?? "not selected"})`).join(", ");
-  reporter.warn(`${file} is out of date with its repositories: ${shown}${changed.length > 5 ? ", …" : ""}; the chains below are those of a fresh solve. Run \`opam-monorepo lock --minimal-update\` to update the lock file.`);
+  const changed = lockfile.depends.filter((dependency) => solved.has(dependency.name) && solved.get(dependency.name) !== dependency.version);
+  const dropped = lockfile.depends.filter((dependency) => !solved.has(dependency.name)).map((dependency) => dependency.name);
+  if (changed.length === 0 && dropped.length === 0) return;
+  const parts = changed.slice(0, 5).map((d) => `${d.name} (locked ${d.version}, now ${solved.get(d.name)})`);
+  if (changed.length > 5) parts.push("…");
+  if (dropped.length > 0) parts.push(`no longer selected: ${dropped.slice(0, 5).join(", ")}${dropped.length > 5 ? ", …" : ""}`);
+  reporter.warn(
+    `${file} does not match a fresh solve: ${parts.join("; ")}. The chains below are those of the fresh solve; ` +
+      `${SAME_ENV}, otherwise run \`opam-monorepo lock --minimal-update\` to update the lock file.`,
+  );
 }
 
 async function runWhy(context: CommandContext, options: LockOptions, name: string): Promise<number> {
@@ -138,14 +146,14 @@ async function runWhy(context: CommandContext, options: LockOptions, name: strin
   if (!run.result.ok) {
     throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
   }
-  warnIfStale(context.reporter, lockfile, run.result, file);
   const solution = solvedVersions(run.result, new Map(run.project.locals.map((local) => [local.name, local.version])));
   const chains = whyChains(solution, name, CHAIN_LIMIT).map((chain) => chainLinks(solution, chain));
   if (chains.length === 0) {
-    throw new UserError("UNKNOWN_PACKAGE", `${name} is in ${file} but a fresh solve no longer selects it`, {
-      hint: "the repositories changed since the lock file was written: run `opam-monorepo lock` again",
+    throw new UserError("UNKNOWN_PACKAGE", `${name} is in ${file} but a fresh solve does not select it`, {
+      hint: `${SAME_ENV}; if the repositories changed since, run \`opam-monorepo lock\` again`,
     });
   }
+  warnIfStale(context.reporter, lockfile, run.result, file);
   if (options.json) {
     const json = { ok: true, lockfile: file, package: name, version: locked?.version ?? solution.selection.get(name)?.version, vendored: locked?.vendored ?? false, chains };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
