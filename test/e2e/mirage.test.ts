@@ -87,3 +87,155 @@ describe.runIf("version" in host)("mirage's generated Makefile (hello-hvt)", () 
     expect((await make("lock")).code).toBe(0);
   });
 });
+
+/** Whether `pull` is wired yet (the pull layer lands separately); the pull steps wait for it. */
+async function pullAvailable(world: UnikernelWorld): Promise<boolean> {
+  const probe = await run("opam-monorepo", ["pull", "--help"], { cwd: world.home, home: world.home, standins: world.standins });
+  return !/is not available/.test(probe.stdout + probe.stderr) && /Examples:/.test(probe.stdout);
+}
+
+describe.runIf("version" in host)("mirage-skeleton: one lock file and one duniverse for several unikernels", () => {
+  let world: UnikernelWorld;
+  let root: string;
+  const opts = () => ({ cwd: root, home: world.home, standins: world.standins, env: world.env, timeoutMs: 300_000 });
+  const monorepo = 'env OPAMVAR_monorepo="opam-monorepo" opam monorepo';
+
+  beforeAll(async () => {
+    world = await unikernelWorld(compiler, "om-skeleton-");
+    root = writeProject(path.join(world.home, "skeleton"), {
+      Makefile: "# mirage-skeleton's hand-written Makefile (no generated header)\nall:\n\t@echo skeleton\n",
+      "dune-project": "(lang dune 2.9)\n",
+      "device-usage/noop/mirage/noop-unix.opam": unikernelOpam("noop", "unix", ['"shout" {>= "2.0"}']),
+      "tutorial/count/mirage/count-unix.opam": unikernelOpam("count", "unix", ['"numbers"']),
+      ...Object.fromEntries(Object.entries(unikernelSources("noop", ["shout"], 'let () = print_endline (Shout.hello "noop")\n')).map(([file, text]) => [`device-usage/noop/${file}`, text])),
+      ...Object.fromEntries(Object.entries(unikernelSources("count", ["numbers"], 'let () = print_endline (Numbers.variant ^ " " ^ string_of_int (Numbers.add 1 2))\n')).map(([file, text]) => [`tutorial/count/${file}`, text])),
+    });
+  }, 60_000);
+  afterAll(async () => world?.served.server.close());
+
+  it("locks every unikernel into ./mirage.opam.locked (no --require-cross-compile), then depext -y", async () => {
+    const lock = await shell(`${monorepo} lock --recurse-opam noop-unix count-unix --build-only --ocaml-version $(ocamlc --version) -l ./mirage.opam.locked`, opts());
+    expect(lock.code, show(lock)).toBe(0);
+    expect(lock.stdout).toContain("==> Using 2 locally scanned packages as the targets.\n");
+    const text = readFileSync(path.join(root, "mirage.opam.locked"), "utf8");
+    expect(strings(lockField(text, "x-opam-monorepo-root-packages"))).toEqual(["count-unix", "noop-unix"]);
+    expect(lockDepends(text).get("numbers")).toEqual({ version: "1.13+dune", vendor: true });
+    writeFileSync(world.standins.log, "");
+    const depends = await shell(`opam install */*/mirage/*.opam --deps-only --yes && ${monorepo} depext -y -l ./mirage.opam.locked`, opts());
+    expect(depends.code, show(depends)).toBe(0);
+    // numbers 1.13 (upstream) declares no depexts: nothing to install.
+    expect(world.standins.calls().filter((line) => line.startsWith("apt-get"))).toEqual([]);
+    const list = await shell("opam monorepo list -l mirage.opam.locked", opts());
+    expect(list.code, show(list)).toBe(0);
+    expect(list.stdout).toMatch(/^greet {7}1\.0 {7}--\nnumbers {5}1\.13\+dune pinned at http:\/\/127\.0\.0\.1:\d+\/numbers-1\.13\+dune\.tbz\n/m);
+  });
+
+  it("pull (no -l) finds the only lock file at the root; dune builds every unikernel", async (ctx) => {
+    if (!(await pullAvailable(world))) ctx.skip();
+    if (!existsSync(path.join(root, "mirage.opam.locked"))) ctx.skip();
+    const pull = await shell(`${monorepo} pull`, opts());
+    expect(pull.code, show(pull)).toBe(0);
+    expect(readdirSync(path.join(root, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    const workspace = await shell("opam-monorepo workspace --target unix", opts());
+    expect(workspace.code, show(workspace)).toBe(0);
+    if (!hasDune()) return;
+    const build = await shell("dune build 2>&1 && ./device-usage/noop/dist/noop && ./tutorial/count/dist/count", opts());
+    expect(build, show(build)).toMatchObject({ code: 0, stdout: "HELLO, NOOP!\nupstream 3\n" });
+  });
+
+  it("refuses to guess between several lock files at the root", async (ctx) => {
+    if (!existsSync(path.join(root, "mirage.opam.locked"))) ctx.skip();
+    writeFileSync(path.join(root, "other.opam.locked"), readFileSync(path.join(root, "mirage.opam.locked")));
+    try {
+      const list = await shell(`${monorepo} list`, opts());
+      expect(list.code).toBe(1);
+      expect(list.stderr).toMatch(/Found several lockfiles: mirage\.opam\.locked other\.opam\.locked\nPlease pick one explicitly using the --lockfile option/);
+    } finally {
+      rmSync(path.join(root, "other.opam.locked"));
+    }
+  });
+});
+
+/** A plain dune project vendoring shout and numbers (what ocaml-ci and mirage-ci's monorepo pipeline build). */
+const APP: Record<string, string> = {
+  "dune-project": "(lang dune 2.9)\n(name app)\n",
+  "app.opam": 'opam-version: "2.0"\nsynopsis: "An application"\ndepends: [\n  "ocaml"\n  "dune"\n  "shout" {>= "2.0"}\n  "numbers"\n]\nbuild: ["dune" "build" "-p" name]\n',
+  "bin/dune": "(executable\n (name main)\n (public_name app)\n (libraries shout numbers))\n",
+  "bin/main.ml": 'let () = print_endline (Shout.hello "ci" ^ " " ^ Numbers.variant)\n',
+};
+
+describe.runIf("version" in host)("ocaml-ci: depext, then pull from a checkout holding only dune-project and the lock file", () => {
+  let world: UnikernelWorld;
+  let app: string;
+  const opts = (cwd: string) => ({ cwd, home: world.home, standins: world.standins, env: world.env, timeoutMs: 300_000 });
+
+  beforeAll(async () => {
+    world = await unikernelWorld(compiler, "om-ocaml-ci-");
+    app = writeProject(path.join(world.home, "app"), APP);
+    const lock = await shell("opam monorepo lock", opts(app));
+    expect(lock.code, show(lock)).toBe(0);
+  }, 60_000);
+  afterAll(async () => world?.served.server.close());
+
+  it("runs obuilder's steps: depext --yes --lock, install --ignore-pin-depends, opam exec -- opam monorepo pull, dune build", async (ctx) => {
+    const src = checkout(app, path.join(world.home, "src"), ["dune-project", "app.opam.locked"]);
+    writeFileSync(world.standins.log, "");
+    const depext = await shell("opam monorepo depext --yes --lock ./app.opam.locked", opts(src));
+    expect(depext, show(depext)).toMatchObject({ code: 0, stdout: "==> Using lockfile ./app.opam.locked\n" });
+    const install = await shell("opam install --yes --ignore-pin-depends --deps-only ./app.opam.locked", opts(src));
+    expect(install.code).toBe(0);
+    if (!(await pullAvailable(world))) ctx.skip();
+    const pull = await shell("opam exec -- opam monorepo pull", opts(src));
+    expect(pull.code, show(pull)).toBe(0);
+    expect(readdirSync(path.join(src, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    checkout(app, src, ["app.opam", "bin"]);
+    if (!hasDune()) return;
+    const build = await shell("opam exec -- dune build @install 2>&1 && ./_build/install/default/bin/app", opts(src));
+    expect(build, show(build)).toMatchObject({ code: 0, stdout: "HELLO, CI! upstream\n" });
+  });
+});
+
+describe.runIf("version" in host)("every command line of mirage-and-ci.md §3, as written", () => {
+  let world: UnikernelWorld;
+  let dirs: Record<"uni" | "skeleton" | "app", string>;
+  const env = 'env OPAMVAR_monorepo="opam-monorepo"';
+
+  beforeAll(async () => {
+    world = await unikernelWorld(compiler, "om-section3-");
+    dirs = {
+      uni: writeProject(path.join(world.home, "uni"), { "dune-project": "(lang dune 2.9)\n", "mirage/hello-hvt.opam": unikernelOpam("hello", "hvt", ['"shout"', '"numbers"']) }),
+      skeleton: writeProject(path.join(world.home, "skeleton"), {
+        "dune-project": "(lang dune 2.9)\n",
+        "a/mirage/noop-unix.opam": unikernelOpam("noop", "unix", ['"shout"']),
+        "b/mirage/count-unix.opam": unikernelOpam("count", "unix", ['"numbers"']),
+      }),
+      app: writeProject(path.join(world.home, "app"), APP),
+    };
+  }, 60_000);
+  afterAll(async () => world?.served.server.close());
+
+  it("runs each line with exit code 0 and the expected effect", async () => {
+    const pull = await pullAvailable(world);
+    if (!pull) console.warn("§3: not running the pull lines: `pull` is not available yet");
+    const lines: { caller: string; dir: keyof typeof dirs; line: string; pull?: boolean; creates?: string }[] = [
+      { caller: "generated Makefile", dir: "uni", line: `${env} opam monorepo lock --require-cross-compile --build-only hello-hvt -l mirage/hello-hvt.opam.locked --ocaml-version ${compiler}`, creates: "mirage/hello-hvt.opam.locked" },
+      { caller: "generated Makefile", dir: "uni", line: `${env} opam monorepo pull -l mirage/hello-hvt.opam.locked -r ${dirs.uni}`, pull: true, creates: "duniverse/numbers/src/numbers.ml" },
+      { caller: "generated Makefile", dir: "uni", line: `${env} opam monorepo depext -y -l mirage/hello-hvt.opam.locked` },
+      { caller: "mirage-skeleton", dir: "skeleton", line: `${env} opam monorepo lock --recurse-opam noop-unix count-unix --build-only --ocaml-version ${compiler} -l ./mirage.opam.locked`, creates: "mirage.opam.locked" },
+      { caller: "mirage-skeleton", dir: "skeleton", line: `${env} opam monorepo pull`, pull: true, creates: "duniverse/shout/src/shout.ml" },
+      { caller: "mirage-skeleton", dir: "skeleton", line: `${env} opam monorepo depext -y -l ./mirage.opam.locked` },
+      { caller: "mirage-ci", dir: "app", line: "opam-monorepo lock -l monorepo.opam.locked", creates: "monorepo.opam.locked" },
+      { caller: "mirage-ci", dir: "skeleton", line: "opam monorepo list -l mirage.opam.locked" },
+      { caller: "mirage-ci", dir: "app", line: "opam monorepo pull -y -l monorepo.opam.locked", pull: true, creates: "duniverse/greet/src/greet.ml" },
+      { caller: "ocaml-ci", dir: "app", line: "cp monorepo.opam.locked app.opam.locked && opam monorepo depext --yes --lock ./app.opam.locked" },
+      { caller: "ocaml-ci", dir: "app", line: "rm monorepo.opam.locked && opam exec -- opam monorepo pull", pull: true },
+      { caller: "tezos scripts", dir: "app", line: "opam monorepo depext --yes --lockfile app.opam.locked" },
+    ];
+    for (const { caller, dir, line, creates, ...rest } of lines) {
+      if (rest.pull && !pull) continue;
+      const result = await shell(line, { cwd: dirs[dir], home: world.home, standins: world.standins, env: world.env, timeoutMs: 300_000 });
+      expect(result.code, `${caller}: ${line}\n${show(result)}`).toBe(0);
+      if (creates) expect(existsSync(path.join(dirs[dir], creates)), `${caller}: ${line} creates ${creates}`).toBe(true);
+    }
+  }, 600_000);
+});
