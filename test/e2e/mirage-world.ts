@@ -10,7 +10,7 @@ import { serveDirectory, type StaticServer } from "../helpers/http.js";
 import { opamRepo, opamText, type OpamRepoBuilder } from "../helpers/opam-repo.js";
 import { writeOpamRoot } from "../helpers/opam-root.js";
 import { hashesOf } from "../helpers/pull-world.js";
-import { testdir } from "../helpers/testdir.js";
+import { removeTestdir, testdir } from "../helpers/testdir.js";
 import { FIXTURES, writeStandins, type Standins } from "./plugin-world.js";
 
 /** The compiler versions fixtures/repos/base has. */
@@ -244,6 +244,13 @@ export async function unikernelWorld(compiler: string, prefix = "om-mirage-"): P
   const served = await servedRepositories(home);
   await writeSwitch(home, served, compiler);
   return { home, standins, served, compiler, env: { DUNE_CACHE: "disabled", FAKE_AVAILABLE: "libgmp-dev", FAKE_INSTALLED: "" } };
+}
+
+/** Stops the server and removes the world's directory (undefined: setup failed, nothing to do). */
+export async function closeWorld(world: UnikernelWorld | undefined): Promise<void> {
+  if (world === undefined) return;
+  await world.served.server.close();
+  await removeTestdir(world.home);
 }
 
 /** Writes `files` under `dir` (created). */

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockDepends, lockField } from "./lock-world.js";
 import { hasDune, run, shell, show } from "./plugin-world.js";
-import { checkout, hostCompiler, unikernelMakefile, unikernelOpam, unikernelSources, unikernelWorld, writeProject, type UnikernelWorld } from "./mirage-world.js";
+import { checkout, closeWorld, hostCompiler, unikernelMakefile, unikernelOpam, unikernelSources, unikernelWorld, writeProject, type UnikernelWorld } from "./mirage-world.js";
 
 const host = hostCompiler();
 if ("skip" in host) console.warn(`skipping the mirage flows: ${host.skip}`);
@@ -34,7 +34,7 @@ describe.runIf("version" in host)("mirage's generated Makefile (hello-hvt)", () 
       ...unikernelSources("hello", ["shout", "numbers"], MAIN),
     });
   }, 60_000);
-  afterAll(async () => world?.served.server.close());
+  afterAll(async () => closeWorld(world));
 
   it("make lock: adds the overlay, locks with the Makefile's exact command line, removes the overlay", async () => {
     const result = await make("lock");
@@ -86,6 +86,30 @@ describe.runIf("version" in host)("mirage's generated Makefile (hello-hvt)", () 
     }
     expect((await make("lock")).code).toBe(0);
   });
+
+  it("make pull: the duniverse goes next to config.ml; with a unix workspace, make build gives a running binary", async (ctx) => {
+    if (!(await pullAvailable(world))) ctx.skip();
+    const pull = await make("pull");
+    expect(pull.code, show(pull)).toBe(0);
+    expect(readdirSync(path.join(uni, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    expect(readFileSync(path.join(uni, "duniverse", "numbers", "src", "numbers.ml"), "utf8")).toContain('let variant = "mirage"');
+    const workspace = await run("opam-monorepo", ["workspace", "--target", "unix"], { cwd: uni, home: world.home, standins: world.standins });
+    expect(workspace.code, show(workspace)).toBe(0);
+    if (!hasDune()) return;
+    const build = await make("build");
+    expect(build.code, show(build)).toBe(0);
+    const hello = await run(path.join(uni, "dist", "hello"), [], { cwd: uni, home: world.home, standins: world.standins });
+    expect(hello).toMatchObject({ code: 0, stdout: "HELLO, UNIKERNEL! 42 mirage\n" });
+  });
+
+  it("make all from scratch: lock, install-switch, pull, build", async (ctx) => {
+    if (!(await pullAvailable(world)) || !hasDune()) ctx.skip();
+    for (const stale of ["duniverse", "_build", "dist/hello", "mirage/hello-hvt.opam.locked"]) rmSync(path.join(uni, stale), { recursive: true, force: true });
+    const all = await make("all");
+    expect(all.code, show(all)).toBe(0);
+    const hello = await run(path.join(uni, "dist", "hello"), [], { cwd: uni, home: world.home, standins: world.standins });
+    expect(hello.stdout).toBe("HELLO, UNIKERNEL! 42 mirage\n");
+  });
 });
 
 /** Whether `pull` is wired yet (the pull layer lands separately); the pull steps wait for it. */
@@ -111,7 +135,7 @@ describe.runIf("version" in host)("mirage-skeleton: one lock file and one dunive
       ...Object.fromEntries(Object.entries(unikernelSources("count", ["numbers"], 'let () = print_endline (Numbers.variant ^ " " ^ string_of_int (Numbers.add 1 2))\n')).map(([file, text]) => [`tutorial/count/${file}`, text])),
     });
   }, 60_000);
-  afterAll(async () => world?.served.server.close());
+  afterAll(async () => closeWorld(world));
 
   it("locks every unikernel into ./mirage.opam.locked (no --require-cross-compile), then depext -y", async () => {
     const lock = await shell(`${monorepo} lock --recurse-opam noop-unix count-unix --build-only --ocaml-version $(ocamlc --version) -l ./mirage.opam.locked`, opts());
@@ -175,7 +199,7 @@ describe.runIf("version" in host)("ocaml-ci: depext, then pull from a checkout h
     const lock = await shell("opam monorepo lock", opts(app));
     expect(lock.code, show(lock)).toBe(0);
   }, 60_000);
-  afterAll(async () => world?.served.server.close());
+  afterAll(async () => closeWorld(world));
 
   it("runs obuilder's steps: depext --yes --lock, install --ignore-pin-depends, opam exec -- opam monorepo pull, dune build", async (ctx) => {
     const src = checkout(app, path.join(world.home, "src"), ["dune-project", "app.opam.locked"]);
@@ -212,7 +236,7 @@ describe.runIf("version" in host)("every command line of mirage-and-ci.md §3, a
       app: writeProject(path.join(world.home, "app"), APP),
     };
   }, 60_000);
-  afterAll(async () => world?.served.server.close());
+  afterAll(async () => closeWorld(world));
 
   it("runs each line with exit code 0 and the expected effect", async () => {
     const pull = await pullAvailable(world);
