@@ -62,8 +62,8 @@ class Builder {
   private readonly pending: number[] = [];
   private readonly conflictsLater: { user: number; dep: Dep }[] = [];
   private readonly classes = new Map<string, number[]>();
-  /** Passing candidates per "role constraint": equal constraint texts accept the same versions. */
-  private readonly passCache = new Map<string, Lit[]>();
+  /** Passing candidates per role and constraint text (equal texts accept the same versions). */
+  private readonly passCache: (Map<string, Lit[]> | undefined)[] = [];
   private literals = 0;
 
   constructor(
@@ -200,15 +200,17 @@ class Builder {
   }
 
   private passing(dep: Dep): Lit[] {
-    const key = dep.test === undefined ? `${dep.role}` : dep.constraint === "" ? undefined : `${dep.role} ${dep.constraint}`;
-    const cached = key === undefined ? undefined : this.passCache.get(key);
+    // "" never names a real constraint when there is a test: such needs are not cached.
+    const key = dep.test === undefined ? "" : dep.constraint === "" ? undefined : dep.constraint;
+    const cache = (this.passCache[dep.role] ??= new Map());
+    const cached = key === undefined ? undefined : cache.get(key);
     if (cached !== undefined) return cached;
     const pass: Lit[] = [];
     const vars = this.roles[dep.role].vars;
     for (let i = 0; i < vars.length; i++) {
       if (passes(this.vars[vars[i]], dep.test)) pass.push(posLit(vars[i]));
     }
-    if (key !== undefined) this.passCache.set(key, pass);
+    if (key !== undefined) cache.set(key, pass);
     return pass;
   }
 

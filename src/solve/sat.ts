@@ -21,8 +21,14 @@ export class SatProblem {
   private readonly values: number[] = [];
   private readonly levels: number[] = [];
   private readonly reasons: number[] = [];
-  /** Clauses to notify when a literal becomes true (created on first use). */
-  private readonly watches: (number[] | undefined)[] = [];
+  /**
+   * Clauses to notify when a literal becomes true: one linked list per literal (head and tail),
+   * entries (clause reference, next entry) relinked, never reallocated, when a watch moves.
+   */
+  private readonly watchHead: number[] = [];
+  private readonly watchTail: number[] = [];
+  private readonly entryClause: number[] = [];
+  private readonly entryNext: number[] = [];
   /** OR clauses, stored back to back in one pool: start offset and length per clause. */
   private pool = new Int32Array(4096);
   private poolUsed = 0;
@@ -54,7 +60,8 @@ export class SatProblem {
     this.values.push(UNDECIDED);
     this.levels.push(-1);
     this.reasons.push(EXTERNAL);
-    this.watches.push(undefined, undefined);
+    this.watchHead.push(-1, -1);
+    this.watchTail.push(-1, -1);
     this.litStamps.push(0, 0);
     return this.values.length - 1;
   }
@@ -176,9 +183,18 @@ export class SatProblem {
   }
 
   private watch(lit: Lit, ref: number): void {
-    const list = this.watches[lit];
-    if (list === undefined) this.watches[lit] = [ref];
-    else list.push(ref);
+    this.entryClause.push(ref);
+    this.entryNext.push(-1);
+    this.append(lit, this.entryClause.length - 1);
+  }
+
+  /** Appends watch entry `entry` to the end of `lit`'s list. */
+  private append(lit: Lit, entry: number): void {
+    this.entryNext[entry] = -1;
+    const tail = this.watchTail[lit];
+    if (tail < 0) this.watchHead[lit] = entry;
+    else this.entryNext[tail] = entry;
+    this.watchTail[lit] = entry;
   }
 
   private unionLits(ref: number): Lit[] {
@@ -202,27 +218,31 @@ export class SatProblem {
   private propagate(): number {
     while (this.qhead < this.trail.length) {
       const lit = this.trail[this.qhead++];
-      const list = this.watches[lit];
-      if (list === undefined) continue;
-      let kept = 0;
-      for (let i = 0; i < list.length; i++) {
-        const ref = list[i];
-        const outcome = isAtMostOne(ref) ? this.propagateAtMostOne(ref, lit) : this.propagateUnion(ref, lit);
-        if (outcome !== MOVED) list[kept++] = ref;
+      let entry = this.watchHead[lit];
+      this.watchHead[lit] = -1;
+      this.watchTail[lit] = -1;
+      while (entry >= 0) {
+        const next = this.entryNext[entry];
+        const ref = this.entryClause[entry];
+        const outcome = isAtMostOne(ref) ? this.propagateAtMostOne(ref, lit) : this.propagateUnion(ref, lit, entry);
+        if (outcome !== MOVED) this.append(lit, entry);
+        entry = next;
         if (outcome === CONFLICT) {
-          for (let j = i + 1; j < list.length; j++) list[kept++] = list[j];
-          list.length = kept;
+          while (entry >= 0) {
+            const after = this.entryNext[entry];
+            this.append(lit, entry); // keep the rest of the list, in order
+            entry = after;
+          }
           this.qhead = this.trail.length;
           return ref;
         }
       }
-      list.length = kept;
     }
     return -1;
   }
 
   /** `lit` became true, so `negate(lit)`, one of the two watched literals, became false. */
-  private propagateUnion(ref: number, lit: Lit): number {
+  private propagateUnion(ref: number, lit: Lit, entry: number): number {
     const pool = this.pool;
     const start = this.unionStart[ref >> 1];
     const end = start + this.unionLength[ref >> 1];
@@ -238,7 +258,7 @@ export class SatProblem {
       if (this.litValue(other) !== FALSE) {
         pool[start + 1] = other;
         pool[i] = falseLit;
-        this.watch(negate(other), ref);
+        this.append(negate(other), entry);
         return MOVED;
       }
     }
