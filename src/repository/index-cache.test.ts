@@ -24,7 +24,8 @@ function readAll(file: string, k: IndexKey = key): Record<string, string[]> | st
   const loaded = loadIndex(file, k);
   if (!loaded.ok) return loaded.reason;
   const out: Record<string, string[]> = {};
-  for (const [name, entries] of loaded.names) out[name] = entries.map((e) => `${e[0]}|${e[1]}|${loaded.read(e)?.toString() ?? "CORRUPT"}`);
+  for (const name of loaded.names) out[name] = loaded.entries(name)!.map((e) => `${e[0]}|${e[1]}|${loaded.read(e)?.toString() ?? "CORRUPT"}`);
+  expect(loaded.entries("no-such-name")).toBeUndefined();
   return out;
 }
 

@@ -1,6 +1,6 @@
 // The parsed-index cache: one file per repository identity holding names → versions → encoded
-// packages, with an offset table so a warm start reads the table and then only the packages it
-// is asked about. A file that fails any check (magic, format, length, checksums, identity, code
+// packages, with an offset table (index-table.ts) so a warm start reads the table and then only
+// the packages it is asked about. A file that fails any check (magic, format, length, checksums, identity, code
 // fingerprint, content stamp) is reported invalid and never trusted; writes are atomic.
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
@@ -8,9 +8,12 @@ import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { errnoCode } from "../core/errors.js";
+import { decodeTable, encodeTable, type StoredEntry } from "./index-table.js";
+
+export type { StoredEntry } from "./index-table.js";
 
 const MAGIC = "OMREPIDX";
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 const PRELUDE = 32;
 
 /** What a cache file must match to be used. */
@@ -23,27 +26,25 @@ export interface IndexKey {
   codec: string;
 }
 
-/** One version as stored: [version, per-file stamp, payload offset, length, crc32]. */
-export type StoredEntry = [string, string, number, number, number];
-
 export type IndexRejection = "missing" | "unreadable" | "magic" | "format" | "truncated" | "checksum" | "identity" | "codec" | "stale";
 
-export type LoadedIndex =
-  | { ok: true; names: Map<string, StoredEntry[]>; read(entry: StoredEntry): Buffer | undefined }
-  | { ok: false; reason: IndexRejection };
+export interface IndexContents {
+  ok: true;
+  /** Every name, in file order. */
+  names: readonly string[];
+  /** The stored versions of a name (decoded on each call; undefined for an unknown name). */
+  entries(name: string): StoredEntry[] | undefined;
+  /** An entry's bytes, or undefined when they fail their checksum or cannot be read. */
+  read(entry: StoredEntry): Buffer | undefined;
+}
+
+export type LoadedIndex = IndexContents | { ok: false; reason: IndexRejection };
 
 /** A version to write: its bytes, or a stored entry of the currently loaded file. */
 export interface EntryToWrite {
   version: string;
   stamp: string;
   blob: Buffer;
-}
-
-interface Meta {
-  identity: string;
-  stamp: string;
-  codec: string;
-  names: [string, StoredEntry[]][];
 }
 
 export function indexFilePath(cacheDir: string, identity: string): string {
@@ -62,7 +63,7 @@ function readAt(fd: number, length: number, position: number): Buffer {
   return buffer;
 }
 
-function checkMeta(meta: Meta, key: IndexKey): IndexRejection | undefined {
+function checkMeta(meta: IndexKey, key: IndexKey): IndexRejection | undefined {
   if (meta.identity !== key.identity) return "identity";
   if (meta.codec !== key.codec) return "codec";
   if (meta.stamp !== key.stamp) return "stale";
@@ -80,8 +81,8 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
   if (size !== PRELUDE + metaLength + payloadLength) return { ok: false, reason: "truncated" };
   const metaBytes = readAt(fd, metaLength, PRELUDE);
   if (crc32(metaBytes) !== prelude.readUInt32LE(16)) return { ok: false, reason: "checksum" };
-  const meta = JSON.parse(metaBytes.toString("utf8")) as Meta;
-  const rejection = checkMeta(meta, key);
+  const table = decodeTable(metaBytes);
+  const rejection = checkMeta(table.header, key);
   if (rejection !== undefined) return { ok: false, reason: rejection };
   const base = PRELUDE + metaLength;
   const read = (entry: StoredEntry): Buffer | undefined => {
@@ -92,7 +93,12 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
       return undefined;
     }
   };
-  return { ok: true, names: new Map(meta.names), read };
+  const positions = new Map(table.names.map((name, i) => [name, i]));
+  const entries = (name: string) => {
+    const at = positions.get(name);
+    return at === undefined ? undefined : table.entries(at);
+  };
+  return { ok: true, names: table.names, entries, read };
 }
 
 /** Opens and checks the index file; the descriptor stays open for lazy reads. */
@@ -126,8 +132,7 @@ function encodeFile(key: IndexKey, names: ReadonlyMap<string, readonly EntryToWr
     });
     table.push([name, stored]);
   }
-  const meta: Meta = { identity: key.identity, stamp: key.stamp, codec: key.codec, names: table };
-  const metaBytes = Buffer.from(JSON.stringify(meta), "utf8");
+  const metaBytes = encodeTable({ identity: key.identity, stamp: key.stamp, codec: key.codec }, table);
   const prelude = Buffer.alloc(PRELUDE);
   prelude.write(MAGIC, 0, "latin1");
   prelude.writeUInt32LE(INDEX_FORMAT_VERSION, 8);

@@ -28,13 +28,7 @@ export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Prom
     : undefined;
   const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist };
   const loaded = useCache ? loadIndex(file, key) : undefined;
-  if (loaded?.ok) {
-    const entries = new Map<string, TableEntry[]>();
-    for (const [name, stored] of loaded.names) {
-      entries.set(name, stored.map((item) => ({ version: item[0], stamp: item[1], stored: item })));
-    }
-    return createTableRepository({ ...info, entries, stored: loaded, fresh: false });
-  }
+  if (loaded?.ok) return createTableRepository({ ...info, entries: new Map(), stored: loaded, fresh: false });
   deps.reporter?.debug(`index cache of ${options.label}: ${loaded?.reason ?? "disabled"}; reading every opam file`);
   const repository = createTableRepository({ ...info, entries: await options.cold(), fresh: true });
   void repository.flush();

@@ -28,7 +28,10 @@ export interface TableSource {
   reparse(name: string, version: string): Buffer | undefined;
 }
 
+/** The loaded index-cache file (see index-cache.ts `IndexContents`). */
 export interface StoredIndex {
+  names: readonly string[];
+  entries(name: string): StoredEntry[] | undefined;
   read(entry: StoredEntry): Buffer | undefined;
 }
 
@@ -36,6 +39,7 @@ export interface TableOptions {
   label: string;
   url: string;
   commit: string | undefined;
+  /** Entries known up front (a cold parse); names not here are looked up in `stored`. */
   entries: Map<string, TableEntry[]>;
   source: TableSource;
   stored?: StoredIndex;
@@ -53,17 +57,31 @@ export function createTableRepository(options: TableOptions): Repository {
   let dirty = options.fresh;
   let writing: Promise<void> = Promise.resolve();
 
+  /** The entries as last known (materialised from the cache file on first use). */
+  function known(name: string): TableEntry[] {
+    let list = entries.get(name);
+    if (list === undefined) {
+      const items = stored?.entries(name) ?? [];
+      list = items.map((item) => ({ version: item[0], stamp: item[1], stored: item }));
+      entries.set(name, list);
+    }
+    return list;
+  }
+
+  /** The entries, revalidated against the source on first use. */
   function entriesOf(name: string): readonly TableEntry[] {
     if (!checked.has(name) && source.refresh !== undefined) {
-      const before = entries.get(name);
+      const before = known(name);
       const after = source.refresh(name, before);
-      if (after.length !== (before?.length ?? 0) || after.some((entry, i) => entry !== before![i])) dirty = true;
-      if (after.length > 0) entries.set(name, after);
-      else entries.delete(name);
+      if (after.length !== before.length || after.some((entry, i) => entry !== before[i])) dirty = true;
+      entries.set(name, after);
     }
     checked.add(name);
-    return entries.get(name) ?? [];
+    return known(name);
   }
+
+  const storedNames = new Set(stored?.names ?? []);
+  const allNames = (): string[] => [...new Set([...storedNames, ...entries.keys()])];
 
   function bytesOf(name: string, entry: TableEntry): Buffer | undefined {
     if (entry.blob !== undefined) return entry.blob;
@@ -93,9 +111,9 @@ export function createTableRepository(options: TableOptions): Repository {
 
   function snapshot(): Map<string, EntryToWrite[]> {
     const out = new Map<string, EntryToWrite[]>();
-    for (const [name, list] of entries) {
+    for (const name of allNames()) {
       const items: EntryToWrite[] = [];
-      for (const entry of list) {
+      for (const entry of known(name)) {
         const blob = bytesOf(name, entry);
         if (blob !== undefined) items.push({ version: entry.version, stamp: entry.stamp, blob });
       }
@@ -109,8 +127,9 @@ export function createTableRepository(options: TableOptions): Repository {
     url: options.url,
     commit: options.commit,
     packageNames() {
-      const names = source.listNames?.() ?? [...entries.keys()];
-      return names.filter((name) => (checked.has(name) || !entries.has(name) ? entriesOf(name).length > 0 : true)).sort();
+      const names = source.listNames?.() ?? allNames();
+      const present = (name: string) => (!checked.has(name) && storedNames.has(name)) || entriesOf(name).length > 0;
+      return names.filter(present).sort();
     },
     versions(name) {
       let list = sorted.get(name);
