@@ -27,6 +27,15 @@ describe("binary encoding", () => {
     expect(Object.keys(back.nested[2]!)).toEqual(["pos", "kind"]);
   });
 
+  it("keeps strings of any length and alphabet, and odd keys such as __proto__", () => {
+    const odd = JSON.parse('{"__proto__": 1, "constructor": "x", "0": "zero"}') as Record<string, unknown>;
+    odd["é"] = ["a".repeat(127), "b".repeat(128), "ü".repeat(200), "", "\u0000"];
+    const back = roundTrip(odd) as Record<string, unknown>;
+    expect(back).toEqual(odd);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(Object.keys(odd));
+  });
+
   it("writes repeated strings and object shapes once", () => {
     const items = Array.from({ length: 100 }, () => ({ kind: "constraint", op: ">=" }));
     const many = encoder.encode(items).length;

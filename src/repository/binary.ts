@@ -1,165 +1,245 @@
 // A compact self-describing binary encoding of plain data (objects, arrays, Maps, Sets, strings,
 // numbers, booleans, null, undefined) for the index cache: object key lists ("shapes") and
 // strings are written once per buffer and referenced afterwards. Anything else is refused.
+// Hot path of a cold repository load and of every warm readOpam: no per-value allocation.
 import { InternalError } from "../core/errors.js";
 
 const UNDEFINED = 0, NULL = 1, FALSE = 2, TRUE = 3, UINT = 4, NEGINT = 5, DOUBLE = 6;
-const STRING = 7, STRING_REF = 8, ARRAY = 9, SHAPE = 10, SHAPE_REF = 11, MAP = 12, SET = 13;
+const STRING = 7, STRING_REF = 8, ARRAY = 9, SHAPE = 10, SHAPE_REF = 11, MAP = 12, SET = 13, ASCII = 14;
+
+const SLAB = 1 << 20;
 
 interface ShapeNode {
-  id: number;
+  keys: string[];
   next: Map<string, ShapeNode>;
+  /** The encode call that last defined this shape, and its number there. */
+  defined: number;
+  id: number;
 }
 
-/** Reusable encoder (one per thread): `encode(value)` returns a fresh Buffer. `header` bytes are
- * written first (decode with `decodeBinary(buf, header.length)`). */
+/**
+ * Reusable encoder (one per thread). `encode(value, header)` returns a view into a shared slab
+ * (never overwritten later); `header` bytes come first (decode with `decodeBinary(buf, n)`).
+ */
 export class BinaryEncoder {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private slab = Buffer.allocUnsafe(SLAB);
+  private start = 0;
   private pos = 0;
-  private strings = new Map<string, number>();
-  private shapes: ShapeNode = { id: -1, next: new Map() };
+  private readonly strings = new Map<string, number>();
+  private readonly shapes: ShapeNode = { keys: [], next: new Map(), defined: -1, id: -1 };
+  private call = 0;
   private shapeCount = 0;
 
   encode(value: unknown, header: readonly number[] = []): Buffer {
-    this.pos = 0;
-    for (const b of header) this.byte(b);
-    this.strings.clear();
-    this.shapes = { id: -1, next: new Map() };
+    this.call++;
     this.shapeCount = 0;
+    this.strings.clear();
+    this.start = this.pos;
+    this.ensure(header.length);
+    for (const b of header) this.slab[this.pos++] = b;
     this.value(value);
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    return this.slab.subarray(this.start, this.pos);
   }
 
+  /** Room for `n` more bytes; a full slab is left to the views already handed out. */
   private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
+    if (this.pos + n <= this.slab.length) return;
+    const size = Math.max(SLAB, (this.pos - this.start + n) * 2);
+    const next = Buffer.allocUnsafe(size);
+    this.slab.copy(next, 0, this.start, this.pos);
+    this.pos -= this.start;
+    this.start = 0;
+    this.slab = next;
   }
 
-  private byte(b: number): void {
+  private tag(tag: number): void {
     this.ensure(1);
-    this.buf[this.pos++] = b;
+    this.slab[this.pos++] = tag;
   }
 
   private uint(n: number): void {
     this.ensure(8);
     while (n >= 0x80) {
-      this.buf[this.pos++] = (n % 0x80) | 0x80;
+      this.slab[this.pos++] = (n % 0x80) | 0x80;
       n = Math.floor(n / 0x80);
     }
-    this.buf[this.pos++] = n;
+    this.slab[this.pos++] = n;
   }
 
   private string(s: string): void {
     const known = this.strings.get(s);
     if (known !== undefined) {
-      this.byte(STRING_REF);
+      this.tag(STRING_REF);
       return this.uint(known);
     }
     this.strings.set(s, this.strings.size);
-    const length = Buffer.byteLength(s, "utf8");
-    this.byte(STRING);
-    this.uint(length);
-    this.ensure(length);
-    this.pos += this.buf.write(s, this.pos, length, "utf8");
+    const length = s.length;
+    if (length < 0x80) {
+      this.ensure(length + 2);
+      const at = this.pos;
+      let p = at + 2;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.slab[p++] = c;
+      }
+      if (i === length) {
+        this.slab[at] = ASCII;
+        this.slab[at + 1] = length;
+        this.pos = p;
+        return;
+      }
+    }
+    const bytes = Buffer.byteLength(s, "utf8");
+    this.tag(STRING);
+    this.uint(bytes);
+    this.ensure(bytes);
+    this.pos += this.slab.write(s, this.pos, bytes, "utf8");
   }
 
   private number(n: number): void {
     if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
-      this.byte(n >= 0 ? UINT : NEGINT);
+      this.tag(n >= 0 ? UINT : NEGINT);
       return this.uint(Math.abs(n));
     }
-    this.byte(DOUBLE);
+    this.tag(DOUBLE);
     this.ensure(8);
-    this.pos = this.buf.writeDoubleLE(n, this.pos);
+    this.pos = this.slab.writeDoubleLE(n, this.pos);
   }
 
-  private object(v: object): void {
+  private collection(v: object): boolean {
     if (Array.isArray(v)) {
-      this.byte(ARRAY);
+      this.tag(ARRAY);
       this.uint(v.length);
-      for (const item of v) this.value(item);
-      return;
-    }
-    if (v instanceof Map) {
-      this.byte(MAP);
+      for (let i = 0; i < v.length; i++) this.value(v[i]);
+    } else if (v instanceof Map) {
+      this.tag(MAP);
       this.uint(v.size);
       for (const [key, item] of v) this.value(key), this.value(item);
-      return;
-    }
-    if (v instanceof Set) {
-      this.byte(SET);
+    } else if (v instanceof Set) {
+      this.tag(SET);
       this.uint(v.size);
       for (const item of v) this.value(item);
-      return;
-    }
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw new InternalError(`cannot encode a ${v.constructor?.name ?? "class"} instance`);
-    this.record(v as Record<string, unknown>);
+    } else return false;
+    return true;
   }
 
   private record(v: Record<string, unknown>): void {
-    const keys = Object.keys(v);
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) throw new InternalError(`cannot encode a ${v.constructor?.name ?? "class"} instance`);
     let node = this.shapes;
-    for (const key of keys) {
+    for (const key in v) {
       let next = node.next.get(key);
-      if (next === undefined) node.next.set(key, (next = { id: -1, next: new Map() }));
+      if (next === undefined) node.next.set(key, (next = { keys: [...node.keys, key], next: new Map(), defined: -1, id: -1 }));
       node = next;
     }
-    if (node.id >= 0) {
-      this.byte(SHAPE_REF);
+    if (node.defined === this.call) {
+      this.tag(SHAPE_REF);
       this.uint(node.id);
     } else {
+      node.defined = this.call;
       node.id = this.shapeCount++;
-      this.byte(SHAPE);
-      this.uint(keys.length);
-      for (const key of keys) this.string(key);
+      this.tag(SHAPE);
+      this.uint(node.keys.length);
+      for (const key of node.keys) this.string(key);
     }
-    for (const key of keys) this.value(v[key]);
+    const keys = node.keys;
+    for (let i = 0; i < keys.length; i++) this.value(v[keys[i]!]);
   }
 
   private value(v: unknown): void {
     switch (typeof v) {
       case "undefined":
-        return this.byte(UNDEFINED);
+        return this.tag(UNDEFINED);
       case "boolean":
-        return this.byte(v ? TRUE : FALSE);
+        return this.tag(v ? TRUE : FALSE);
       case "number":
         return this.number(v);
       case "string":
         return this.string(v);
       case "object":
-        return v === null ? this.byte(NULL) : this.object(v);
+        if (v === null) return this.tag(NULL);
+        if (!this.collection(v)) this.record(v as Record<string, unknown>);
+        return;
       default:
         throw new InternalError(`cannot encode a value of type ${typeof v}`);
     }
   }
 }
 
-/** Decodes what BinaryEncoder wrote. Throws on malformed input. */
-export function decodeBinary(buf: Buffer, start = 0): unknown {
-  let pos = start;
-  const strings: string[] = [];
-  const shapes: string[][] = [];
-  const uint = (): number => {
+type Make = (decoder: Decoder) => Record<string, unknown>;
+const makers = new Map<string, Make>();
+
+/**
+ * A function building an object of this shape with an object literal (fast, one hidden class).
+ * Keys enter the generated source only as JSON string literals, so no key can inject code.
+ */
+function makerOf(keys: readonly string[]): Make {
+  const signature = keys.join("\0");
+  let make = makers.get(signature);
+  if (make === undefined) {
+    const body = keys.map((key) => `${key === "__proto__" ? '["__proto__"]' : JSON.stringify(key)}: d.value()`).join(", ");
+    make = new Function("d", `return { ${body} };`) as Make;
+    makers.set(signature, make);
+  }
+  return make;
+}
+
+/** Reading state; one instance per thread, reset for each buffer. */
+class Decoder {
+  buf: Buffer = Buffer.alloc(0);
+  pos = 0;
+  strings: string[] = [];
+  shapes: Make[] = [];
+
+  uint(): number {
     let result = 0;
-    let scale = 1;
-    for (;;) {
-      const b = buf[pos++];
+    for (let scale = 1; ; scale *= 0x80) {
+      const b = this.buf[this.pos++];
       if (b === undefined) throw new Error("truncated value");
       result += (b & 0x7f) * scale;
       if (b < 0x80) return result;
-      scale *= 0x80;
     }
-  };
-  const record = (keys: string[]): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const key of keys) out[key] = value();
+  }
+
+  text(length: number, encoding: "latin1" | "utf8"): string {
+    if (this.pos + length > this.buf.length) throw new Error("truncated string");
+    const s = this.buf.toString(encoding, this.pos, (this.pos += length));
+    this.strings.push(s);
+    return s;
+  }
+
+  shape(): Make {
+    const keys: string[] = [];
+    for (let n = this.uint(); n > 0; n--) {
+      const key = this.value();
+      if (typeof key !== "string") throw new Error("bad shape");
+      keys.push(key);
+    }
+    const make = makerOf(keys);
+    this.shapes.push(make);
+    return make;
+  }
+
+  collection(tag: number): unknown {
+    if (tag === ARRAY) {
+      const out = new Array<unknown>(this.uint());
+      for (let i = 0; i < out.length; i++) out[i] = this.value();
+      return out;
+    }
+    if (tag === MAP) {
+      const out = new Map<unknown, unknown>();
+      for (let n = this.uint(); n > 0; n--) out.set(this.value(), this.value());
+      return out;
+    }
+    const out = new Set<unknown>();
+    for (let n = this.uint(); n > 0; n--) out.add(this.value());
     return out;
-  };
-  const value = (): unknown => {
-    const tag = buf[pos++];
+  }
+
+  value(): unknown {
+    const tag = this.buf[this.pos++];
     switch (tag) {
       case UNDEFINED:
         return undefined;
@@ -170,48 +250,49 @@ export function decodeBinary(buf: Buffer, start = 0): unknown {
       case TRUE:
         return true;
       case UINT:
-        return uint();
+        return this.uint();
       case NEGINT:
-        return -uint();
+        return -this.uint();
       case DOUBLE:
-        pos += 8;
-        return buf.readDoubleLE(pos - 8);
-      case STRING: {
-        const length = uint();
-        if (pos + length > buf.length) throw new Error("truncated string");
-        const s = buf.toString("utf8", pos, (pos += length));
-        strings.push(s);
-        return s;
-      }
+        this.pos += 8;
+        return this.buf.readDoubleLE(this.pos - 8);
+      case ASCII:
+        return this.text(this.buf[this.pos++]!, "latin1");
+      case STRING:
+        return this.text(this.uint(), "utf8");
       case STRING_REF:
-        return strings[uint()];
-      case ARRAY: {
-        const out = new Array<unknown>(uint());
-        for (let i = 0; i < out.length; i++) out[i] = value();
-        return out;
-      }
-      case SHAPE: {
-        const keys = Array.from({ length: uint() }, () => value() as string);
-        shapes.push(keys);
-        return record(keys);
-      }
-      case SHAPE_REF:
-        return record(shapes[uint()]!);
-      case MAP: {
-        const out = new Map<unknown, unknown>();
-        for (let n = uint(); n > 0; n--) out.set(value(), value());
-        return out;
-      }
-      case SET: {
-        const out = new Set<unknown>();
-        for (let n = uint(); n > 0; n--) out.add(value());
-        return out;
+        return this.strings[this.uint()];
+      case ARRAY:
+      case MAP:
+      case SET:
+        return this.collection(tag);
+      case SHAPE:
+        return this.shape()(this);
+      case SHAPE_REF: {
+        const make = this.shapes[this.uint()];
+        if (make === undefined) throw new Error("bad shape reference");
+        return make(this);
       }
       default:
-        throw new Error(`bad tag ${String(tag)} at byte ${pos - 1}`);
+        throw new Error(`bad tag ${String(tag)} at byte ${this.pos - 1}`);
     }
-  };
-  const result = value();
-  if (pos !== buf.length) throw new Error("trailing bytes");
-  return result;
+  }
+}
+
+const decoder = new Decoder();
+const EMPTY = Buffer.alloc(0);
+
+/** Decodes what BinaryEncoder wrote, from byte `start`. Throws on malformed input. */
+export function decodeBinary(buf: Buffer, start = 0): unknown {
+  decoder.buf = buf;
+  decoder.pos = start;
+  decoder.strings = [];
+  decoder.shapes = [];
+  try {
+    const result = decoder.value();
+    if (decoder.pos !== buf.length) throw new Error("trailing bytes");
+    return result;
+  } finally {
+    decoder.buf = EMPTY;
+  }
 }
