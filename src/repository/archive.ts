@@ -77,15 +77,15 @@ async function coldEntries(members: OpamMember[], file: string, threads: number)
   let offset = 0;
   for (const m of members) {
     texts.set(m.data, offset);
-    jobs.push({ name: m.name, version: m.version, file: `${file}/${m.member}`, textStart: offset, textEnd: offset + m.data.length });
+    jobs.push({ kind: "text", name: m.name, version: m.version, file: `${file}/${m.member}`, textStart: offset, textEnd: offset + m.data.length });
     offset += m.data.length;
   }
   const results = await runJobs(jobs, texts, threads);
   const entries = new Map<string, TableEntry[]>();
-  jobs.forEach((job, i) => {
-    const list = entries.get(job.name) ?? [];
-    list.push({ version: job.version, stamp: "", blob: results[i]!.blob! });
-    entries.set(job.name, list);
+  members.forEach((m, i) => {
+    const list = entries.get(m.name) ?? [];
+    list.push(...results[i]!);
+    entries.set(m.name, list);
   });
   return entries;
 }

@@ -1,15 +1,15 @@
 // A repository on disk: `packages/<name>/<name>.<version>/opam`. Cold: every file is read and
 // parsed (in parallel) and the index cache written; warm: answers come from the cache, each
 // name revalidated against its files on first use (or trusted when a git commit pins them).
-import { readdirSync, statSync, type Dirent } from "node:fs";
+import { statSync } from "node:fs";
 import path from "node:path";
-import { errnoCode, UserError } from "../core/errors.js";
+import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
-import { isPackageName, versionOfDir } from "./layout.js";
 import type { TableEntry, TableSource } from "./package-table.js";
-import { encodeOpamText, fileStamp, readWithStamp, type ParseJob } from "./parse-job.js";
+import { fileStamp, readOpamFile, type ParseJob } from "./parse-job.js";
 import { defaultThreads, runJobs } from "./parse-pool.js";
 import type { OpenDeps, Repository } from "./repository.js";
+import { packageDirNames, versionDirs } from "./tree.js";
 
 export interface TreeOptions {
   root: string;
@@ -21,33 +21,6 @@ export interface TreeOptions {
   stamp: string;
   /** Check each name's files on first use (plain directories); false when a commit pins them. */
   revalidate: boolean;
-}
-
-function listDir(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return [];
-    throw error;
-  }
-}
-
-const maybeDir = (entry: Dirent): boolean => entry.isDirectory() || entry.isSymbolicLink();
-
-/** `[version, absolute opam path]` of each version directory of `name`. */
-function versionDirs(packagesDir: string, name: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const entry of listDir(path.join(packagesDir, name))) {
-    const version = maybeDir(entry) ? versionOfDir(name, entry.name) : undefined;
-    if (version !== undefined) out.push([version, path.join(packagesDir, name, entry.name, "opam")]);
-  }
-  return out;
-}
-
-function listNames(packagesDir: string): string[] {
-  return listDir(packagesDir)
-    .filter((entry) => maybeDir(entry) && isPackageName(entry.name))
-    .map((entry) => entry.name);
 }
 
 /** Fails unless `root` is a directory holding `packages/`. */
@@ -66,11 +39,8 @@ export function checkRepositoryRoot(root: string, url: string): void {
 
 function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   let names: string[] | undefined;
-  const reparse = (name: string, version: string): Buffer | undefined => {
-    const file = path.join(packagesDir, name, `${name}.${version}`, "opam");
-    const read = readWithStamp(file);
-    return read === undefined ? undefined : encodeOpamText(read.text, file, name, version);
-  };
+  const reparse = (name: string, version: string): Buffer | undefined =>
+    readOpamFile(path.join(packagesDir, name, `${name}.${version}`, "opam"), name, version)?.blob;
   const refresh = (name: string, cached: readonly TableEntry[] | undefined): TableEntry[] => {
     const out: TableEntry[] = [];
     for (const [version, file] of versionDirs(packagesDir, name)) {
@@ -78,32 +48,27 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
       const same = cached?.find((entry) => entry.version === version && entry.stamp === stamp);
       if (same !== undefined) out.push(same);
       else if (stamp !== undefined) {
-        const read = readWithStamp(file);
-        if (read !== undefined) out.push({ version, stamp: read.stamp, blob: encodeOpamText(read.text, file, name, version) });
+        const entry = readOpamFile(file, name, version);
+        if (entry !== undefined) out.push(entry);
       }
     }
     return out;
   };
   return {
     reparse,
-    listNames: () => (names ??= listNames(packagesDir)),
+    listNames: () => (names ??= packageDirNames(packagesDir)),
     ...(revalidate ? { refresh } : {}),
   };
 }
 
 async function coldEntries(packagesDir: string, threads: number): Promise<Map<string, TableEntry[]>> {
-  const jobs: ParseJob[] = [];
-  for (const name of listNames(packagesDir).sort()) {
-    for (const [version, file] of versionDirs(packagesDir, name)) jobs.push({ name, version, file, path: file });
-  }
+  const jobs: ParseJob[] = packageDirNames(packagesDir)
+    .sort()
+    .map((name) => ({ kind: "package", packagesDir, name }));
   const results = await runJobs(jobs, undefined, threads);
   const entries = new Map<string, TableEntry[]>();
   jobs.forEach((job, i) => {
-    const { stamp, blob } = results[i]!;
-    if (blob === undefined) return;
-    const list = entries.get(job.name) ?? [];
-    list.push({ version: job.version, stamp, blob });
-    entries.set(job.name, list);
+    if (results[i]!.length > 0) entries.set(job.name, results[i]!);
   });
   return entries;
 }

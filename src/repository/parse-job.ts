@@ -1,27 +1,25 @@
-// One unit of a full repository parse: read an opam file (with its stamp) or take its text, parse
-// it and encode the result. Shared by the in-thread path and the worker threads.
+// One unit of a full repository parse: every version of one package read from disk (with stamps),
+// or one opam text taken from an archive; parsed and encoded. Shared by the main thread and the
+// worker threads.
 import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from "node:fs";
 import { errnoCode, isUserError, UserError } from "../core/errors.js";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam } from "../opam/package.js";
 import { encodeFailure, encodePackage } from "./codec.js";
+import { versionDirs } from "./tree.js";
 
-/** An opam file to parse: read from `path`, or `texts[textStart, textEnd)` (archives). */
-export interface ParseJob {
-  name: string;
-  version: string;
-  /** The name shown in error messages (`<root>/packages/n/n.v/opam`). */
-  file: string;
-  path?: string;
-  textStart?: number;
-  textEnd?: number;
-}
+export type ParseJob =
+  /** Every version directory of `packagesDir/<name>`. */
+  | { kind: "package"; packagesDir: string; name: string }
+  /** One opam file held in `texts[textStart, textEnd)`; `file` is shown in error messages. */
+  | { kind: "text"; name: string; version: string; file: string; textStart: number; textEnd: number };
 
 export interface ParsedEntry {
-  /** Per-file stamp for directory files (`statStamp`), "" for texts. */
+  version: string;
+  /** Per-file stamp for files on disk (`statStamp`), "" for texts. */
   stamp: string;
-  /** `codec.ts` bytes; undefined when the file vanished between listing and reading. */
-  blob: Buffer | undefined;
+  /** `codec.ts` bytes. */
+  blob: Buffer;
 }
 
 /** What changes when a file is edited or replaced: size, mtime (ns) and inode. */
@@ -69,18 +67,27 @@ export function encodeOpamText(text: string, file: string, name: string, version
   }
 }
 
-export function runJob(job: ParseJob, texts: Uint8Array | undefined): ParsedEntry {
-  if (job.path !== undefined) {
-    let read: { text: string; stamp: string } | undefined;
-    try {
-      read = readWithStamp(job.path);
-    } catch (error) {
-      const message = `cannot read ${job.file}: ${(error as Error).message}`;
-      return { stamp: "", blob: encodeFailure(new UserError("REPO_INVALID", message)) };
-    }
-    if (read === undefined) return { stamp: "", blob: undefined };
-    return { stamp: read.stamp, blob: encodeOpamText(read.text, job.file, job.name, job.version) };
+/** Reads and encodes one opam file on disk; undefined when it does not exist (any more). */
+export function readOpamFile(file: string, name: string, version: string): ParsedEntry | undefined {
+  let read: { text: string; stamp: string } | undefined;
+  try {
+    read = readWithStamp(file);
+  } catch (error) {
+    const message = `cannot read ${file}: ${(error as Error).message}`;
+    return { version, stamp: "", blob: encodeFailure(new UserError("REPO_INVALID", message)) };
   }
-  const bytes = Buffer.from(texts!.buffer, texts!.byteOffset + job.textStart!, job.textEnd! - job.textStart!);
-  return { stamp: "", blob: encodeOpamText(bytes.toString("utf8"), job.file, job.name, job.version) };
+  return read === undefined ? undefined : { version, stamp: read.stamp, blob: encodeOpamText(read.text, file, name, version) };
+}
+
+export function runJob(job: ParseJob, texts: Uint8Array | undefined): ParsedEntry[] {
+  if (job.kind === "package") {
+    const out: ParsedEntry[] = [];
+    for (const [version, file] of versionDirs(job.packagesDir, job.name)) {
+      const entry = readOpamFile(file, job.name, version);
+      if (entry !== undefined) out.push(entry);
+    }
+    return out;
+  }
+  const bytes = Buffer.from(texts!.buffer, texts!.byteOffset + job.textStart, job.textEnd - job.textStart);
+  return [{ version: job.version, stamp: "", blob: encodeOpamText(bytes.toString("utf8"), job.file, job.name, job.version) }];
 }

@@ -8,16 +8,19 @@ import { Worker } from "node:worker_threads";
 import { InternalError } from "../core/errors.js";
 import { runJob, type ParsedEntry, type ParseJob } from "./parse-job.js";
 
-/** Below this many files a worker's start-up costs more than it saves. */
-const MIN_JOBS_FOR_WORKERS = 1500;
-export const CHUNK = 128;
+/** Below this many jobs (packages or files) a worker's start-up costs more than it saves. */
+const MIN_JOBS_FOR_WORKERS = 800;
+export const CHUNK = 32;
 
-/** What a worker posts for each chunk it claimed. */
+/** What a worker posts for each chunk of jobs it claimed. */
 export interface ChunkMessage {
   start: number;
+  /** Entries per job of the chunk, then each entry's version, stamp and blob length. */
+  counts: number[];
+  versions: string[];
   stamps: string[];
-  /** Blob lengths in order; -1 for a vanished file. */
   lengths: number[];
+  /** The blobs, concatenated. */
   bytes: ArrayBuffer;
 }
 
@@ -37,17 +40,21 @@ function shareTexts(texts: Uint8Array | undefined): Uint8Array | undefined {
   return shared;
 }
 
-function acceptChunk(results: ParsedEntry[], message: ChunkMessage): void {
+function acceptChunk(results: ParsedEntry[][], message: ChunkMessage): void {
   const bytes = Buffer.from(message.bytes);
   let offset = 0;
-  message.lengths.forEach((length, i) => {
-    const blob = length < 0 ? undefined : bytes.subarray(offset, offset + Math.max(0, length));
-    if (length > 0) offset += length;
-    results[message.start + i] = { stamp: message.stamps[i]!, blob };
+  let entry = 0;
+  message.counts.forEach((count, i) => {
+    const entries: ParsedEntry[] = [];
+    for (let n = 0; n < count; n++, entry++) {
+      const length = message.lengths[entry]!;
+      entries.push({ version: message.versions[entry]!, stamp: message.stamps[entry]!, blob: bytes.subarray(offset, (offset += length)) });
+    }
+    results[message.start + i] = entries;
   });
 }
 
-function startWorker(script: URL, data: object, results: ParsedEntry[]): Promise<void> {
+function startWorker(script: URL, data: object, results: ParsedEntry[][]): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: data });
     worker.on("message", (message: ChunkMessage | { done: true }) => {
@@ -59,9 +66,9 @@ function startWorker(script: URL, data: object, results: ParsedEntry[]): Promise
   });
 }
 
-/** Parses every job; results keep the job order. */
-export async function runJobs(jobs: readonly ParseJob[], texts: Uint8Array | undefined, threads = defaultThreads()): Promise<ParsedEntry[]> {
-  const results: ParsedEntry[] = new Array(jobs.length);
+/** Runs every job; results keep the job order. */
+export async function runJobs(jobs: readonly ParseJob[], texts: Uint8Array | undefined, threads = defaultThreads()): Promise<ParsedEntry[][]> {
+  const results: ParsedEntry[][] = new Array(jobs.length);
   const script = workerScript();
   if (threads <= 1 || jobs.length < MIN_JOBS_FOR_WORKERS || script === undefined) {
     jobs.forEach((job, i) => (results[i] = runJob(job, texts)));

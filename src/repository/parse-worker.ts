@@ -12,18 +12,21 @@ interface WorkerInput {
 
 function runChunk(input: WorkerInput, start: number): ChunkMessage {
   const end = Math.min(input.jobs.length, start + CHUNK);
-  const stamps: string[] = [];
-  const lengths: number[] = [];
+  const message: ChunkMessage = { start, counts: [], versions: [], stamps: [], lengths: [], bytes: new ArrayBuffer(0) };
   const blobs: Buffer[] = [];
   for (let i = start; i < end; i++) {
-    const entry = runJob(input.jobs[i]!, input.texts);
-    stamps.push(entry.stamp);
-    lengths.push(entry.blob === undefined ? -1 : entry.blob.length);
-    if (entry.blob !== undefined) blobs.push(entry.blob);
+    const entries = runJob(input.jobs[i]!, input.texts);
+    message.counts.push(entries.length);
+    for (const entry of entries) {
+      message.versions.push(entry.version);
+      message.stamps.push(entry.stamp);
+      message.lengths.push(entry.blob.length);
+      blobs.push(entry.blob);
+    }
   }
   const joined = Buffer.concat(blobs);
-  const bytes = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
-  return { start, stamps, lengths, bytes };
+  message.bytes = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.byteLength) as ArrayBuffer;
+  return message;
 }
 
 const input = workerData as WorkerInput;
