@@ -229,6 +229,14 @@ export function unikernelSources(name: string, libraries: string[], main: string
   };
 }
 
+/** A plain dune project vendoring shout and numbers (what ocaml-ci and mirage-ci's monorepo pipeline build). */
+export const APP_PROJECT: Record<string, string> = {
+  "dune-project": "(lang dune 2.9)\n(name app)\n",
+  "app.opam": 'opam-version: "2.0"\nsynopsis: "An application"\ndepends: [\n  "ocaml"\n  "dune"\n  "shout" {>= "2.0"}\n  "numbers"\n]\nbuild: ["dune" "build" "-p" name]\n',
+  "bin/dune": "(executable\n (name main)\n (public_name app)\n (libraries shout numbers))\n",
+  "bin/main.ml": 'let () = print_endline (Shout.hello "ci" ^ " " ^ Numbers.variant)\n',
+};
+
 export interface UnikernelWorld {
   home: string;
   standins: Standins;

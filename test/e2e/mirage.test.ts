@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lockDepends, lockField } from "./lock-world.js";
 import { hasDune, run, shell, show } from "./plugin-world.js";
-import { checkout, closeWorld, hostCompiler, unikernelMakefile, unikernelOpam, unikernelSources, unikernelWorld, writeProject, type UnikernelWorld } from "./mirage-world.js";
+import { APP_PROJECT, checkout, closeWorld, hostCompiler, unikernelMakefile, unikernelOpam, unikernelSources, unikernelWorld, writeProject, type UnikernelWorld } from "./mirage-world.js";
 
 const host = hostCompiler();
 if ("skip" in host) console.warn(`skipping the mirage flows: ${host.skip}`);
@@ -180,13 +180,6 @@ describe.runIf("version" in host)("mirage-skeleton: one lock file and one dunive
   });
 });
 
-/** A plain dune project vendoring shout and numbers (what ocaml-ci and mirage-ci's monorepo pipeline build). */
-const APP: Record<string, string> = {
-  "dune-project": "(lang dune 2.9)\n(name app)\n",
-  "app.opam": 'opam-version: "2.0"\nsynopsis: "An application"\ndepends: [\n  "ocaml"\n  "dune"\n  "shout" {>= "2.0"}\n  "numbers"\n]\nbuild: ["dune" "build" "-p" name]\n',
-  "bin/dune": "(executable\n (name main)\n (public_name app)\n (libraries shout numbers))\n",
-  "bin/main.ml": 'let () = print_endline (Shout.hello "ci" ^ " " ^ Numbers.variant)\n',
-};
 
 describe.runIf("version" in host)("ocaml-ci: depext, then pull from a checkout holding only dune-project and the lock file", () => {
   let world: UnikernelWorld;
@@ -195,7 +188,7 @@ describe.runIf("version" in host)("ocaml-ci: depext, then pull from a checkout h
 
   beforeAll(async () => {
     world = await unikernelWorld(compiler, "om-ocaml-ci-");
-    app = writeProject(path.join(world.home, "app"), APP);
+    app = writeProject(path.join(world.home, "app"), APP_PROJECT);
     const lock = await shell("opam monorepo lock", opts(app));
     expect(lock.code, show(lock)).toBe(0);
   }, 60_000);
@@ -233,7 +226,7 @@ describe.runIf("version" in host)("every command line of mirage-and-ci.md §3, a
         "a/mirage/noop-unix.opam": unikernelOpam("noop", "unix", ['"shout"']),
         "b/mirage/count-unix.opam": unikernelOpam("count", "unix", ['"numbers"']),
       }),
-      app: writeProject(path.join(world.home, "app"), APP),
+      app: writeProject(path.join(world.home, "app"), APP_PROJECT),
     };
   }, 60_000);
   afterAll(async () => closeWorld(world));
