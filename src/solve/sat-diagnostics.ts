@@ -5,6 +5,7 @@ import { InternalError } from "../core/errors.js";
 import { ROOT, type Diagnostics, type RejectReason, type RejectedVersion, type Restriction, type RoleProblem, type SolverInput } from "./model.js";
 import { buildProblem, describeNeed, type Dep, type Problem } from "./sat-problem.js";
 import { compareNames, makeDecider, readRequiredBy, selectedVar, shortestChains } from "./sat-walk.js";
+import { posLit, type Lit } from "./sat.js";
 
 interface Component {
   role: number;
@@ -17,7 +18,7 @@ interface Component {
 
 export function diagnose(input: SolverInput): Diagnostics {
   const problem = buildProblem(input, { dummy: true });
-  if (!problem.sat.run(makeDecider(problem))) throw new InternalError("the closest-match solve cannot fail");
+  if (!problem.sat.run(closestMatchDecider(problem))) throw new InternalError("the closest-match solve cannot fail");
   const report = createComponents(problem);
   applyRestrictions(problem, report);
   const failing = [...report.values()].filter((component) => problem.vars[component.selected].dummy);
@@ -38,6 +39,34 @@ export function diagnose(input: SolverInput): Diagnostics {
     noEligibleVersion: failing
       .flatMap((component) => noEligibleVersion(problem, component))
       .sort((a, b) => compareNames(a.name, b.name)),
+  };
+}
+
+/**
+ * The 0install decider, except that for a `|` group it takes the first alternative that real
+ * candidates can still meet. Dummies meet every restriction, so the plain decider would take the
+ * first alternative through a dummy (ocaml-base-compiler's Windows-only `system-mingw`, or
+ * base-effects' `ocaml-variants` when ocaml-base-compiler is chosen) and report it as a problem.
+ */
+function closestMatchDecider(problem: Problem): () => Lit {
+  const decide = makeDecider(problem);
+  const { sat, roles, vars } = problem;
+  const possible = (variable: number) => sat.litValue(posLit(variable)) >= 0;
+  const meetable = (variable: number, seen: Set<number>): boolean =>
+    vars[variable].deps.every((dep) => {
+      if (!dep.essential || dep.role < 0) return true;
+      const info = roles[dep.role];
+      if (info.kind !== "virtual") return info.vars.some((v) => vars[v].impl !== undefined && possible(v) && (dep.test === undefined || dep.test(vars[v].impl!.version)));
+      if (seen.has(dep.role)) return true;
+      seen.add(dep.role);
+      return info.vars.some((v) => !vars[v].dummy && possible(v) && meetable(v, seen));
+    });
+  return () => {
+    const lit = decide();
+    const info = lit < 0 ? undefined : roles[vars[lit >> 1].role];
+    if (info?.kind !== "virtual") return lit;
+    const better = info.vars.find((v) => !vars[v].dummy && sat.isUndecided(posLit(v)) && meetable(v, new Set()));
+    return better === undefined ? lit : posLit(better);
   };
 }
 
@@ -181,10 +210,9 @@ function noEligibleVersion(problem: Problem, component: Component): { name: stri
 
 /** The AND of restrictions, opam style: `>= 1.0 & < 2.0`; conflicts as `!(= 1.0)`. */
 export function formatRestrictions(restrictions: Restriction[]): string {
-  return restrictions
-    .map(({ constraint, conflict }) => {
-      if (conflict) return `!(${constraint === "" ? "*" : constraint})`;
-      return constraint.includes("|") ? `(${constraint})` : constraint;
-    })
-    .join(" & ");
+  const parts = restrictions.map(({ constraint, conflict }) => {
+    if (conflict) return `!(${constraint === "" ? "*" : constraint})`;
+    return constraint.includes("|") ? `(${constraint})` : constraint;
+  });
+  return [...new Set(parts)].join(" & ");
 }
