@@ -137,10 +137,7 @@ function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, so
     if (checksums.size === 0) continue;
     const devRepo = normaliseDevRepo(pkg.devRepo.raw);
     const siblings = (sources.get(devRepo) ?? []).filter((entry) => entry.name !== pkg.name && ![...entry.checksums].some((c) => checksums.has(c)));
-    result.set(
-      pkg,
-      siblings.map((entry) => ({ name: entry.name, rejects: (v: string) => versionsEqual(v, entry.version), constraint: `= ${entry.version}` })),
-    );
+    result.set(pkg, conflictsByName(siblings));
     recorded.push([devRepo, { name: pkg.name, version: pkg.version, checksums }]);
   }
   for (const [devRepo, entry] of recorded) {
@@ -149,6 +146,23 @@ function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, so
     sources.set(devRepo, list);
   }
   return result;
+}
+
+/**
+ * One conflict per sibling package name (not per version): the solver checks each conflict
+ * against every version of the name, and a large source repository (dune's, with a dozen
+ * packages and hundreds of versions) would otherwise give hundreds of thousands of them.
+ */
+function conflictsByName(siblings: readonly SourceEntry[]): Conflict[] {
+  const byName = new Map<string, string[]>();
+  for (const entry of siblings) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry.version]);
+  return [...byName].map(([name, versions]): Conflict => {
+    const forbidden = new Set(versions);
+    const shown = versions.slice(0, 3).map((v) => `= ${v}`).join(" | ");
+    const constraint = versions.length > 3 ? `${shown} | … (${versions.length} versions from another archive)` : shown;
+    // Exact spellings: the solver passes the versions this context offered for `name`.
+    return { name, rejects: (v: string) => forbidden.has(v), constraint };
+  });
 }
 
 function dependencyEnv(pkg: OpamPackage, options: ContextOptions): Env {
