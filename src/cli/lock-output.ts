@@ -10,9 +10,9 @@ import { filterToValue } from "../opam/filter.js";
 import { isSafePackage, type OpamPackage } from "../opam/package.js";
 import { makeRefResolver } from "../project/git-refs.js";
 import type { SourceConfig } from "../project/config.js";
-import { explainFailure, type Explanation } from "../solve/explain.js";
+import { describeReason, explainFailure, type Explanation } from "../solve/explain.js";
 import type { LockedPackage } from "../solve/lock-solve.js";
-import type { Diagnostics } from "../solve/model.js";
+import type { Diagnostics, RejectReason } from "../solve/model.js";
 import type { DuniverseRepo } from "../duniverse/plan.js";
 
 export function planOfSolution(packages: readonly LockedPackage[]): DuniversePlan {
@@ -98,9 +98,29 @@ export interface SolveFailureOptions {
   logError?: (line: string) => void;
 }
 
+/**
+ * A hint for each failing package a user constraint (`--ocaml-version`) restricts: either no version
+ * matches it at all, or the versions it leaves are excluded (and why).
+ */
+function userConstraintHints(diagnostics: Diagnostics): string[] {
+  return diagnostics.problems.flatMap((problem) => {
+    const constraint = (reason: RejectReason) => (reason.kind === "model" && reason.rejection.kind === "user-constraint" ? reason.rejection.constraint : undefined);
+    const byUser = problem.rejected.map(({ reason }) => constraint(reason)).find((c) => c !== undefined);
+    if (byUser === undefined) return [];
+    const flag = problem.name === "ocaml" ? " (--ocaml-version)" : "";
+    const left = problem.rejected.filter(({ reason }) => constraint(reason) === undefined);
+    if (left.length === 0) {
+      return [`no version of ${problem.name} in the repositories matches ${byUser}${flag}; the newest is ${problem.rejected[0]!.version}`];
+    }
+    const why = left.slice(0, 3).map(({ version, reason }) => `${problem.name}.${version}: ${describeReason(reason)}`);
+    return [`${problem.name} is restricted to ${byUser}${flag}, which leaves ${why.join("; ")}`];
+  });
+}
+
 /** The UserError for a failed solve: the non-dune paragraph (§4.7), or the explanation. */
 export function solveFailure(diagnostics: Diagnostics, options: SolveFailureOptions): UserError {
   const explanation = explainFailure(diagnostics, { verbose: options.verbose });
+  explanation.hints.unshift(...userConstraintHints(diagnostics));
   const details = { explanation, diagnostics: { problems: explanation.problems, notBuildableWithDune: diagnostics.notBuildableWithDune } };
   if (diagnostics.notBuildableWithDune.length > 0 && options.phase === "dune") {
     return new UserError("NOT_DUNE", nonDuneMessage(diagnostics.notBuildableWithDune, options.overlayConfigured), { details });

@@ -108,6 +108,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
     devVersionsOnly: inputs.mode === "explicit",
   });
   void inputs.repository.flush().catch(() => undefined);
+  for (const stats of result.stats) context.reporter.debug(`solve: ${JSON.stringify(stats)}`);
   return { project, inputs, targets, result };
 }
 
