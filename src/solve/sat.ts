@@ -2,6 +2,7 @@
 // first-class at-most-one clauses, first-UIP learning, backjumping; no restarts, no randomness.
 // The caller's decider picks literals; when it has none, the remaining variables are set false.
 import { InternalError } from "../core/errors.js";
+import { AtMostOneClauses, ClausePool, WatchLists } from "./sat-clauses.js";
 
 /** A literal: `2 * variable` (positive) or `2 * variable + 1` (negative). */
 export type Lit = number;
@@ -21,24 +22,9 @@ export class SatProblem {
   private readonly values: number[] = [];
   private readonly levels: number[] = [];
   private readonly reasons: number[] = [];
-  /**
-   * Clauses to notify when a literal becomes true: one linked list per literal (head and tail),
-   * entries (clause reference, next entry) relinked, never reallocated, when a watch moves.
-   */
-  private readonly watchHead: number[] = [];
-  private readonly watchTail: number[] = [];
-  private readonly entryClause: number[] = [];
-  private readonly entryNext: number[] = [];
-  /** OR clauses, stored back to back in one pool: start offset and length per clause. */
-  private pool = new Int32Array(4096);
-  private poolUsed = 0;
-  private readonly unionStart: number[] = [];
-  private readonly unionLength: number[] = [];
-  private readonly amoLits: Lit[][] = [];
-  private readonly amoCurrent: Lit[] = [];
-  /** At-most-one clauses made current, with the trail position of the literal that did it. */
-  private readonly amoTrail: number[] = [];
-  private readonly amoTrailPosition: number[] = [];
+  private readonly watches = new WatchLists();
+  private readonly unions = new ClausePool();
+  private readonly amos = new AtMostOneClauses();
   private readonly trail: Lit[] = [];
   private readonly trailLim: number[] = [];
   private qhead = 0;
@@ -60,8 +46,7 @@ export class SatProblem {
     this.values.push(UNDECIDED);
     this.levels.push(-1);
     this.reasons.push(EXTERNAL);
-    this.watchHead.push(-1, -1);
-    this.watchTail.push(-1, -1);
+    this.watches.addVariable();
     this.litStamps.push(0, 0);
     return this.values.length - 1;
   }
@@ -92,8 +77,8 @@ export class SatProblem {
   /** Adds `first` (unless -1) OR `rest`, dropping false and duplicate literals (0install `simplify`). */
   private addInput(first: Lit, rest: readonly Lit[]): void {
     const stamp = ++this.stamp;
-    this.reserve(rest.length + 1);
-    const start = this.poolUsed;
+    const start = this.unions.reserve(rest.length + 1);
+    const pool = this.unions.lits;
     let end = start;
     for (let i = first < 0 ? 0 : -1; i < rest.length; i++) {
       const lit = i < 0 ? first : rest[i];
@@ -101,10 +86,10 @@ export class SatProblem {
       if (value === TRUE || this.litStamps[negate(lit)] === stamp) return; // trivially true
       if (this.litStamps[lit] === stamp || value === FALSE) continue;
       this.litStamps[lit] = stamp;
-      this.pool[end++] = lit;
+      pool[end++] = lit;
     }
     if (end === start) this.toplevelConflict = true;
-    else if (end === start + 1) this.enqueue(this.pool[start], EXTERNAL);
+    else if (end === start + 1) this.enqueue(pool[start], EXTERNAL);
     else this.commitUnion(start, end - start);
   }
 
@@ -112,16 +97,14 @@ export class SatProblem {
   atMostOne(lits: Lit[]): number {
     const kept: Lit[] = [];
     for (let i = 0; i < lits.length; i++) if (this.litValue(lits[i]) !== FALSE) kept.push(lits[i]);
-    const index = this.amoLits.length;
-    this.amoLits.push(kept);
-    this.amoCurrent.push(-1);
-    for (let i = 0; i < kept.length; i++) this.watch(kept[i], index * 2 + 1);
+    const index = this.amos.add(kept);
+    for (let i = 0; i < kept.length; i++) this.watches.add(kept[i], index * 2 + 1);
     return index;
   }
 
   /** The true literal of an at-most-one clause, or -1. */
   selected(amo: number): Lit {
-    return this.amoCurrent[amo];
+    return this.amos.current[amo];
   }
 
   /** Solves; `decide` returns an undecided literal to try, or -1 when it has nothing to decide. */
@@ -164,42 +147,12 @@ export class SatProblem {
     return i;
   }
 
-  private reserve(count: number): void {
-    if (this.poolUsed + count <= this.pool.length) return;
-    const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + count));
-    grown.set(this.pool.subarray(0, this.poolUsed));
-    this.pool = grown;
-  }
-
-  /** Makes pool[start, start + length) an OR clause watching its first two literals. */
+  /** Makes the reserved literals [start, start + length) an OR clause watching its first two. */
   private commitUnion(start: number, length: number): number {
-    const ref = this.unionStart.length * 2;
-    this.unionStart.push(start);
-    this.unionLength.push(length);
-    this.poolUsed = start + length;
-    this.watch(negate(this.pool[start]), ref);
-    this.watch(negate(this.pool[start + 1]), ref);
+    const ref = this.unions.commit(start, length) * 2;
+    this.watches.add(negate(this.unions.lits[start]), ref);
+    this.watches.add(negate(this.unions.lits[start + 1]), ref);
     return ref;
-  }
-
-  private watch(lit: Lit, ref: number): void {
-    this.entryClause.push(ref);
-    this.entryNext.push(-1);
-    this.append(lit, this.entryClause.length - 1);
-  }
-
-  /** Appends watch entry `entry` to the end of `lit`'s list. */
-  private append(lit: Lit, entry: number): void {
-    this.entryNext[entry] = -1;
-    const tail = this.watchTail[lit];
-    if (tail < 0) this.watchHead[lit] = entry;
-    else this.entryNext[tail] = entry;
-    this.watchTail[lit] = entry;
-  }
-
-  private unionLits(ref: number): Lit[] {
-    const start = this.unionStart[ref >> 1];
-    return Array.from(this.pool.subarray(start, start + this.unionLength[ref >> 1]));
   }
 
   private enqueue(lit: Lit, reason: number): boolean {
@@ -218,19 +171,18 @@ export class SatProblem {
   private propagate(): number {
     while (this.qhead < this.trail.length) {
       const lit = this.trail[this.qhead++];
-      let entry = this.watchHead[lit];
-      this.watchHead[lit] = -1;
-      this.watchTail[lit] = -1;
+      const watches = this.watches;
+      let entry = watches.take(lit);
       while (entry >= 0) {
-        const next = this.entryNext[entry];
-        const ref = this.entryClause[entry];
+        const next = watches.next(entry);
+        const ref = watches.clauseOf(entry);
         const outcome = isAtMostOne(ref) ? this.propagateAtMostOne(ref, lit) : this.propagateUnion(ref, lit, entry);
-        if (outcome !== MOVED) this.append(lit, entry);
+        if (outcome !== MOVED) watches.append(lit, entry);
         entry = next;
         if (outcome === CONFLICT) {
           while (entry >= 0) {
-            const after = this.entryNext[entry];
-            this.append(lit, entry); // keep the rest of the list, in order
+            const after = watches.next(entry);
+            watches.append(lit, entry); // keep the rest of the list, in order
             entry = after;
           }
           this.qhead = this.trail.length;
@@ -243,9 +195,9 @@ export class SatProblem {
 
   /** `lit` became true, so `negate(lit)`, one of the two watched literals, became false. */
   private propagateUnion(ref: number, lit: Lit, entry: number): number {
-    const pool = this.pool;
-    const start = this.unionStart[ref >> 1];
-    const end = start + this.unionLength[ref >> 1];
+    const pool = this.unions.lits;
+    const start = this.unions.start[ref >> 1];
+    const end = start + this.unions.length[ref >> 1];
     const falseLit = negate(lit);
     if (pool[start] === falseLit) {
       pool[start] = pool[start + 1];
@@ -258,7 +210,7 @@ export class SatProblem {
       if (this.litValue(other) !== FALSE) {
         pool[start + 1] = other;
         pool[i] = falseLit;
-        this.append(negate(other), entry);
+        this.watches.append(negate(other), entry);
         return MOVED;
       }
     }
@@ -267,11 +219,9 @@ export class SatProblem {
 
   private propagateAtMostOne(ref: number, lit: Lit): number {
     const index = ref >> 1;
-    if (this.amoCurrent[index] >= 0) return CONFLICT; // another literal is already the selected one
-    this.amoCurrent[index] = lit;
-    this.amoTrail.push(index);
-    this.amoTrailPosition.push(this.qhead - 1); // `lit` is the trail entry being propagated
-    const lits = this.amoLits[index];
+    if (this.amos.current[index] >= 0) return CONFLICT; // another literal is already the selected one
+    this.amos.setCurrent(index, lit, this.qhead - 1); // `lit` is the trail entry being propagated
+    const lits = this.amos.lits[index];
     for (let i = 0; i < lits.length; i++) {
       const other = lits[i];
       if (other === lit) continue;
@@ -284,14 +234,14 @@ export class SatProblem {
 
   /** The true literals whose conjunction made clause `ref` conflict. */
   private conflictReason(ref: number): Lit[] {
-    if (!isAtMostOne(ref)) return this.unionLits(ref).map(negate);
-    return this.amoLits[ref >> 1].filter((lit) => this.litValue(lit) === TRUE).slice(0, 2);
+    if (!isAtMostOne(ref)) return this.unions.toArray(ref >> 1).map(negate);
+    return this.amos.lits[ref >> 1].filter((lit) => this.litValue(lit) === TRUE).slice(0, 2);
   }
 
   /** The true literals that made clause `ref` assert `lit`. */
   private impliedReason(ref: number, lit: Lit): Lit[] {
-    if (!isAtMostOne(ref)) return this.unionLits(ref).filter((other) => other !== lit).map(negate);
-    const current = this.amoLits[ref >> 1].find((other) => other !== negate(lit) && this.litValue(other) === TRUE);
+    if (!isAtMostOne(ref)) return this.unions.toArray(ref >> 1).filter((other) => other !== lit).map(negate);
+    const current = this.amos.lits[ref >> 1].find((other) => other !== negate(lit) && this.litValue(other) === TRUE);
     if (current === undefined) throw new InternalError("at-most-one reason without a true literal");
     return [current];
   }
@@ -341,9 +291,9 @@ export class SatProblem {
       if (this.levels[learnt[i] >> 1] > this.levels[learnt[best] >> 1]) best = i;
     }
     [learnt[1], learnt[best]] = [learnt[best], learnt[1]];
-    this.reserve(learnt.length);
-    this.pool.set(learnt, this.poolUsed);
-    const ref = this.commitUnion(this.poolUsed, learnt.length);
+    const start = this.unions.reserve(learnt.length);
+    this.unions.lits.set(learnt, start);
+    const ref = this.commitUnion(start, learnt.length);
     if (!this.enqueue(learnt[0], ref)) throw new InternalError("learnt clause is not asserting");
   }
 
@@ -353,11 +303,7 @@ export class SatProblem {
     this.values[variable] = UNDECIDED;
     this.levels[variable] = -1;
     this.reasons[variable] = EXTERNAL;
-    const position = this.trail.length;
-    while (this.amoTrailPosition.length > 0 && this.amoTrailPosition[this.amoTrailPosition.length - 1] >= position) {
-      this.amoCurrent[this.amoTrail.pop() as number] = -1;
-      this.amoTrailPosition.pop();
-    }
+    this.amos.undoFrom(this.trail.length);
     this.undoCount++;
     if (variable === this.setToFalseVar) this.setToFalseVar = -1;
     if (this.qhead > this.trail.length) this.qhead = this.trail.length;
