@@ -79,6 +79,15 @@ describe("why", () => {
     expect((await cli(["why", "greet"])).stdout).toBe("hello -> greet {>= 0.1}\n");
   });
 
+  it("reuses a recorded relative --root, from the directory lock ran in", async () => {
+    const copy = await copyFixtures("om-why-");
+    const fixtures = (args: string[]) => runCli(args, { cwd: copy.fixtures, home: copy.dir });
+    const lock = await fixtures(["lock", "-r", "example", "-l", "example/hello.opam.locked", "--ocaml-version", "4.13.1"]);
+    expect(lock.code, show(lock)).toBe(0);
+    const result = await fixtures(["why", "greet", "-l", "example/hello.opam.locked"]);
+    expect(result, show(result)).toMatchObject({ code: 0, stdout: "hello -> shout {>= 2.0} -> greet {>= 1.0}\n" });
+  });
+
   it("uses the root packages when the lock file records no command line (older writers)", async () => {
     const { cli, example } = await lockedExample();
     const file = path.join(example, "hello.opam.locked");

@@ -1,7 +1,6 @@
 // `why PKG`: the chains from a root package to a locked package, found by re-running the lock's
 // solve (its recorded options, preferring the locked versions). Reads only; never writes the lock file.
 import { Command } from "commander";
-import path from "node:path";
 import { UserError } from "../../core/errors.js";
 import type { Reporter } from "../../core/reporter.js";
 import { readLockfile } from "../../lockfile/file.js";
@@ -60,9 +59,9 @@ function solveRequest(context: CommandContext, options: LockOptions, lockfile: L
     }
   }
   const merged = { ...options, ...recorded.options, ...explicitOptions(options) } as LockOptions;
-  const root = options.root ?? (recorded.options.root !== undefined && path.isAbsolute(recorded.options.root) ? recorded.options.root : undefined);
+  // A recorded relative --root was relative to the directory lock ran in: assume it is this one.
   return {
-    options: { ...merged, root, lockfile: file, minimalUpdate: true, json: false },
+    options: { ...merged, root: options.root ?? recorded.options.root, lockfile: file, minimalUpdate: true, json: false },
     packages: recorded.packages,
   };
 }
