@@ -220,11 +220,13 @@ function isSafe(pkg: OpamPackage): boolean {
 function vendoringProblems(request: LockCheckRequest, locked: Map<string, Locked>, envOf: (p: OpamPackage, f: boolean) => Env): string[] {
   const problems: string[] = [];
   const provided = new Set(request.opamProvided);
+  const installed = new Map([...locked.values()].map((l) => [l.name, l.version] as [string, string]));
+  const onlyForOpam = closureOf([...provided], locked, new Map(), envOf, installed);
   for (const l of locked.values()) {
     const id = `${l.name}.${l.version}`;
     if (l.vendor && isSafe(l.pkg)) problems.push(`${id} is vendored but is the compiler, a build tool or virtual`);
     if (l.vendor && provided.has(l.name)) problems.push(`${id} is vendored but opam-provided`);
-    if (!l.vendor && !isSafe(l.pkg) && !provided.has(l.name) && request.opamProvided.length === 0) problems.push(`${id} is not vendored`);
+    if (!l.vendor && !isSafe(l.pkg) && !provided.has(l.name) && !onlyForOpam.has(l.name)) problems.push(`${id} is not vendored`);
     if (!l.vendor) continue;
     const dune = namesOf(l.pkg.depends).has("dune") || namesOf(l.pkg.depopts).has("dune");
     if (!dune && !l.overlay) problems.push(`${id} is vendored but does not build with dune`);
@@ -266,16 +268,30 @@ function reachability(
   envOf: (p: OpamPackage, f: boolean) => Env,
   installed: Map<string, string>,
 ): string[] {
-  const seen = new Set<string>(["ocaml-base-compiler", ...request.locals.filter((l) => l.target).map((l) => l.name)]);
+  const seen = closureOf(["ocaml-base-compiler", ...request.locals.filter((l) => l.target).map((l) => l.name)], locked, locals, envOf, installed);
+  return [...locked.keys()].filter((name) => !seen.has(name)).map((name) => `${name} is locked but nothing needs it`);
+}
+
+/** The names reachable from `start` through satisfied dependencies. */
+function closureOf(
+  start: string[],
+  locked: Map<string, Locked>,
+  locals: Map<string, OpamPackage>,
+  envOf: (p: OpamPackage, f: boolean) => Env,
+  installed: Map<string, string>,
+): Set<string> {
+  const seen = new Set<string>(start);
   const queue = [...seen];
   for (let i = 0; i < queue.length; i++) {
     const pkg = locked.get(queue[i]!)?.pkg ?? locals.get(queue[i]!);
     if (pkg === undefined) continue;
     for (const name of satisfiedNames(pkg.depends, envOf(pkg, true), installed)) {
-      if (!seen.has(name)) seen.add(name), queue.push(name);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      queue.push(name);
     }
   }
-  return [...locked.keys()].filter((name) => !seen.has(name)).map((name) => `${name} is locked but nothing needs it`);
+  return seen;
 }
 
 function satisfiedNames(formula: FilteredPackageFormula, env: Env, installed: Map<string, string>): string[] {
