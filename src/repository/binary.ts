@@ -8,6 +8,12 @@ const UNDEFINED = 0, NULL = 1, FALSE = 2, TRUE = 3, UINT = 4, NEGINT = 5, DOUBLE
 const STRING = 7, STRING_REF = 8, ARRAY = 9, SHAPE = 10, SHAPE_REF = 11, MAP = 12, SET = 13, ASCII = 14;
 
 const SLAB = 1 << 20;
+/** Bound on strings per encode call (remembered ids are `base + index`). */
+const STRINGS_PER_CALL = 2 ** 24;
+/** Longer strings (URLs, checksums, paths) rarely repeat: written out without hashing them. */
+const MAX_INTERNED = 32;
+/** The string table is shared across calls (no per-call clearing) until it grows this big. */
+const MAX_REMEMBERED = 50_000;
 
 interface ShapeNode {
   keys: string[];
@@ -25,7 +31,10 @@ export class BinaryEncoder {
   private slab = Buffer.allocUnsafe(SLAB);
   private start = 0;
   private pos = 0;
-  private readonly strings = new Map<string, number>();
+  /** String → `base + index` of the encode call that last wrote it (never cleared per call). */
+  private strings = new Map<string, number>();
+  private base = 0;
+  private stringCount = 0;
   private readonly shapes: ShapeNode = { keys: [], next: new Map(), defined: -1, id: -1 };
   private call = 0;
   private shapeCount = 0;
@@ -33,7 +42,9 @@ export class BinaryEncoder {
   encode(value: unknown, header: readonly number[] = []): Buffer {
     this.call++;
     this.shapeCount = 0;
-    this.strings.clear();
+    this.stringCount = 0;
+    this.base += STRINGS_PER_CALL;
+    if (this.strings.size > MAX_REMEMBERED) this.strings = new Map();
     this.start = this.pos;
     this.ensure(header.length);
     for (const b of header) this.slab[this.pos++] = b;
@@ -67,12 +78,13 @@ export class BinaryEncoder {
   }
 
   private string(s: string): void {
-    const known = this.strings.get(s);
-    if (known !== undefined) {
+    const known = s.length > MAX_INTERNED ? undefined : this.strings.get(s);
+    if (known !== undefined && known >= this.base) {
       this.tag(STRING_REF);
-      return this.uint(known);
+      return this.uint(known - this.base);
     }
-    this.strings.set(s, this.strings.size);
+    if (s.length <= MAX_INTERNED) this.strings.set(s, this.base + this.stringCount);
+    this.stringCount++;
     const length = s.length;
     if (length < 0x80) {
       this.ensure(length + 2);
@@ -116,11 +128,14 @@ export class BinaryEncoder {
     } else if (v instanceof Map) {
       this.tag(MAP);
       this.uint(v.size);
-      for (const [key, item] of v) this.value(key), this.value(item);
+      v.forEach((item: unknown, key: unknown) => {
+        this.value(key);
+        this.value(item);
+      });
     } else if (v instanceof Set) {
       this.tag(SET);
       this.uint(v.size);
-      for (const item of v) this.value(item);
+      v.forEach((item: unknown) => this.value(item));
     } else return false;
     return true;
   }
