@@ -1,6 +1,10 @@
 // The tar header checker on hand-made archives: pax and GNU long names that escape, corrupt
 // headers, device files, and nothing forwarded past the end-of-archive marker.
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { extractArchive } from "./extract.js";
 import { isUserError } from "../core/errors.js";
 import { newEntryChecker } from "./entry-check.js";
 import { TarScanner } from "./tar-scan.js";
@@ -83,4 +87,27 @@ describe("TarScanner", () => {
     expect(result.error).toBeUndefined();
     expect(result.forwarded).toEqual(Buffer.concat([header("p/a", "0", 0), Buffer.alloc(1024)]));
   });
+});
+
+test("a directory entry over a symlink replaces it: no write goes through the old link", async () => {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "tar-chain-"));
+  try {
+    const archive = Buffer.concat([
+      header("p/d/", "5", 0),
+      header("p/d/x", "2", 0, ".."),
+      header("p/c", "2", 0, "d/x/.."),
+      header("p/c/", "5", 0),
+      header("p/c/evil", "0", 4),
+      data("evil"),
+      END,
+    ]);
+    const file = path.join(scratch, "chain.tar");
+    writeFileSync(file, archive);
+    const content = await extractArchive(file, path.join(scratch, "box", "out"), "chain.tar");
+    expect(readdirSync(path.join(content, "c"))).toEqual(["evil"]);
+    expect(existsSync(path.join(scratch, "box", "evil"))).toBe(false);
+    expect(existsSync(path.join(scratch, "evil"))).toBe(false);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 });

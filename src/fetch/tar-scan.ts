@@ -1,11 +1,18 @@
-// Streaming tar header checker: sees every header (ustar, GNU long names, pax) BEFORE the bytes
-// reach the system `tar`, and refuses entries that would escape the destination. It forwards
-// nothing past the end-of-archive block, so tar never sees a header this scanner did not check.
+// Streaming tar reader and checker: parses every header (ustar, GNU long names, pax), refuses
+// entries that would escape the destination, and hands each checked entry (with its data) to a
+// sink. Nothing past the end-of-archive block is ever read as an entry.
 import { UserError } from "../core/errors.js";
-import { checkEntryPath, checkLinkTarget, type EntryChecker } from "./entry-check.js";
+import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 
 const BLOCK = 512;
 const MAX_META = 1 << 20;
+
+/** A checked entry: `path` is normalised and relative (no `..`, no leading `/`). */
+export type ScannedEntry =
+  | { kind: "file"; path: string; mode: number; data: Buffer }
+  | { kind: "dir"; path: string }
+  | { kind: "symlink"; path: string; target: string }
+  | { kind: "hardlink"; path: string; target: string };
 
 interface Overrides {
   path?: string;
@@ -21,9 +28,12 @@ export class TarScanner {
   private meta: { type: string; chunks: Buffer[] } | undefined;
   private overrides: Overrides = {};
   private ended = false;
+  private file: { path: string; mode: number; chunks: Buffer[] } | undefined;
   entries = 0;
+  /** Symlink entries seen (when 0, the extracted tree holds no symlink to check). */
+  symlinks = 0;
 
-  constructor(private readonly archive: string, private readonly checker: EntryChecker) {}
+  constructor(private readonly archive: string, private readonly checker: EntryChecker, private readonly sink: (entry: ScannedEntry) => void = () => {}) {}
 
   /** Check `chunk`; returns the part tar may see (empty once the archive has ended). Throws when unsafe. */
   feed(chunk: Buffer): Buffer {
@@ -32,6 +42,11 @@ export class TarScanner {
     while (offset < chunk.length && !this.ended) {
       if (this.remaining > 0 || this.padding > 0) {
         offset += this.consumeData(chunk, offset);
+        continue;
+      }
+      if (this.pending.length === 0 && chunk.length - offset >= BLOCK) {
+        offset += BLOCK;
+        this.onHeader(chunk.subarray(offset - BLOCK, offset));
         continue;
       }
       const need = BLOCK - this.pending.length;
@@ -59,8 +74,10 @@ export class TarScanner {
     if (this.remaining > 0) {
       const take = Math.min(this.remaining, chunk.length - offset);
       if (this.meta) this.meta.chunks.push(Buffer.from(chunk.subarray(offset, offset + take)));
+      else if (this.file) this.file.chunks.push(chunk.subarray(offset, offset + take));
       this.remaining -= take;
       if (this.remaining === 0 && this.meta) this.finishMeta();
+      if (this.remaining === 0 && this.file) this.finishFile();
       return take;
     }
     const take = Math.min(this.padding, chunk.length - offset);
@@ -103,9 +120,27 @@ export class TarScanner {
     if ("346".includes(type)) throw unsafe(this.archive, entryPath, "device files and FIFOs are not allowed");
     if (type === "S" || type === "M" || type === "N") throw new UserError("ARCHIVE_INVALID", `${this.archive}: unsupported tar entry type ${type} (${entryPath})`);
     if ((type === "1" || type === "2" || type === "5") && size !== 0) throw new UserError("ARCHIVE_INVALID", `${this.archive}: ${entryPath} has a size but no data`);
-    checkEntryPath(this.checker, entryPath);
+    const normalised = checkEntryPath(this.checker, entryPath);
     if (type === "2") checkLinkTarget(this.checker, entryPath, linkPath, "symlink");
     if (type === "1") checkLinkTarget(this.checker, entryPath, linkPath, "hardlink");
+    if (normalised === undefined) return;
+    if (type === "5") this.sink({ kind: "dir", path: normalised });
+    else if (type === "2") {
+      this.symlinks++;
+      this.sink({ kind: "symlink", path: normalised, target: linkPath });
+    }
+    else if (type === "1") this.sink({ kind: "hardlink", path: normalised, target: checkEntryPath(newEntryChecker(this.archive), linkPath) ?? "" });
+    else {
+      // Regular files, and (as GNU tar does) entries of unknown types.
+      this.file = { path: normalised, mode: parseNumber(header.subarray(100, 108), this.archive) & 0o777, chunks: [] };
+      if (size === 0) this.finishFile();
+    }
+  }
+
+  private finishFile(): void {
+    const file = this.file!;
+    this.file = undefined;
+    this.sink({ kind: "file", path: file.path, mode: file.mode, data: file.chunks.length === 1 ? file.chunks[0] : Buffer.concat(file.chunks) });
   }
 
   private finishMeta(): void {

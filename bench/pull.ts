@@ -1,0 +1,177 @@
+// Benchmark of `pull` below the CLI: 100 generated archives (≈40% .tbz) served on loopback with
+// 50 ms of latency per request. Prints the parallel pull time, the ideal schedule for the job
+// count, a sequential baseline, extraction time against GNU tar, and the warm-cache request count.
+// Run: `npm run build && node dist/bench/pull.js` (never part of `npm test`).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pullDuniverse, type PullSummary } from "../src/duniverse/pull.js";
+import type { DuniverseRepo } from "../src/duniverse/plan.js";
+import type { Reporter } from "../src/core/reporter.js";
+import { silentReporter } from "../src/core/reporter.js";
+import { DownloadCache } from "../src/fetch/cache.js";
+import { extractArchive } from "../src/fetch/extract.js";
+import { defaultJobs } from "../src/fetch/settings.js";
+import { archiveOf, type ArchiveFormat, type TreeEntry } from "../test/helpers/archives.js";
+import { serveDirectory } from "../test/helpers/http.js";
+import { hashesOf } from "../test/helpers/pull-world.js";
+
+const COUNT = 100;
+const LATENCY_MS = 50;
+const WORDS = "let in match with fun type module struct sig end open include val if then else begin when and or not list option string int float unit Some None Ok Error map fold iter filter".split(" ");
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Source-like text: compresses about as well as OCaml code. */
+function sourceText(next: () => number, bytes: number): string {
+  const parts: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const word = next() < 0.25 ? `x${Math.floor(next() * 1e6).toString(36)}` : WORDS[Math.floor(next() * WORDS.length)];
+    const separator = next() < 0.12 ? "\n  " : " ";
+    parts.push(word, separator);
+    size += word.length + separator.length;
+  }
+  return parts.join("");
+}
+
+function formatOf(index: number): ArchiveFormat {
+  const slot = index % 10;
+  return slot < 4 ? "tbz" : slot < 7 ? "tar.gz" : slot === 7 ? "tar.xz" : slot === 8 ? "zip" : index % 20 === 9 ? "tar" : "tgz";
+}
+
+function generate(dir: string, baseUrl: string): DuniverseRepo[] {
+  const next = random(42);
+  return Array.from({ length: COUNT }, (_, index) => {
+    const name = `pkg${String(index).padStart(3, "0")}`;
+    const target = Math.floor(2_000 + next() ** 2 * 600_000);
+    const files = Math.max(2, Math.floor(target / 8_000));
+    const tree: Record<string, TreeEntry> = { "dune-project": "(lang dune 3.0)\n", "bin/run.sh": { content: "#!/bin/sh\n", mode: 0o755 } };
+    for (let file = 0; file < files; file++) tree[`src/m${file}.ml`] = sourceText(next, target / files);
+    const format = formatOf(index);
+    const fileName = index % 25 === 3 ? `${name}-tarball` : `${name}.${format}`;
+    const out = archiveOf(tree, path.join(dir, fileName), format, `${name}-1.0`);
+    return { dir: name, url: `${baseUrl}/${fileName}`, hashes: hashesOf(out, ["sha256", "sha512"]), provides: [] };
+  });
+}
+
+/** Records when each repository finished (the pull reports `Pulled duniverse/<dir>` at info level). */
+function timingReporter(): Reporter & { done: number[] } {
+  const done: number[] = [];
+  return { ...silentReporter, done, info: (message: string) => void (message.startsWith("Pulled ") && done.push(performance.now())) };
+}
+
+async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
+  const start = performance.now();
+  const summary = await pullDuniverse({ root, repos, cache, jobs, keepGitDir: false, keepSymlinkedDir: false, retries: 3, mirrors: [], offline: false, noChecksums: false, requireChecksums: false, reporter });
+  return { ms: performance.now() - start, summary };
+}
+
+/** Makespan of list-scheduling the longest jobs first on `workers` (a lower bound is sum/workers). */
+function idealMakespan(times: number[], workers: number): number {
+  const loads = new Array<number>(workers).fill(0);
+  for (const time of [...times].sort((a, b) => b - a)) {
+    const least = loads.indexOf(Math.min(...loads));
+    loads[least] += time;
+  }
+  return Math.max(...loads);
+}
+
+async function extractionComparison(archives: string[], scratch: string): Promise<{ ours: number; gnu: number; bytes: number }> {
+  let ours = Infinity;
+  let gnu = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const base = path.join(scratch, `extract-${round}`);
+    let start = performance.now();
+    for (const [index, archive] of archives.entries()) await extractArchive(archive, path.join(base, "ours", String(index)), archive);
+    ours = Math.min(ours, performance.now() - start);
+    start = performance.now();
+    for (const [index, archive] of archives.entries()) {
+      const out = path.join(base, "gnu", String(index));
+      mkdirSync(out, { recursive: true });
+      if (formatOf(index) === "zip") execFileSync("unzip", ["-q", archive, "-d", out]);
+      else execFileSync("tar", ["-xf", archive, "-C", out]);
+    }
+    gnu = Math.min(gnu, performance.now() - start);
+    rmSync(base, { recursive: true, force: true });
+  }
+  return { ours, gnu, bytes: archives.reduce((sum, archive) => sum + statSync(archive).size, 0) };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--profile-warm") return profileWarm(process.argv[3], Number(process.argv[4] ?? defaultJobs(process.env)));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-pull-"));
+  const served = path.join(scratch, "served");
+  mkdirSync(served);
+  const server = await serveDirectory(served, { latencyMs: LATENCY_MS });
+  try {
+    const repos = generate(served, server.url);
+    const archives = repos.map((repo) => path.join(served, path.basename(repo.url)));
+    const totalBytes = archives.reduce((sum, file) => sum + statSync(file).size, 0);
+    const tbz = repos.filter((_, index) => formatOf(index) === "tbz").length;
+    const jobs = defaultJobs(process.env);
+    console.log(`archives: ${COUNT} (${tbz} .tbz), ${(totalBytes / 1048576).toFixed(2)} MiB, ${Math.min(...archives.map((f) => statSync(f).size))}..${Math.max(...archives.map((f) => statSync(f).size))} bytes; latency ${LATENCY_MS} ms/request; cpus ${os.cpus().length}`);
+
+    const sequentialReporter = timingReporter();
+    const sequentialStart = performance.now();
+    const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
+    const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
+
+    const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+    const ideal = idealMakespan(service, jobs);
+    const requestsBefore = server.requests;
+    const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+    const warmRequests = server.requests - requestsBefore;
+    const extraction = await extractionComparison(archives, scratch);
+
+    const results = {
+      jobs,
+      parallelMs: Math.round(parallel.ms),
+      idealMs: Math.round(ideal),
+      parallelOverIdeal: +(parallel.ms / ideal).toFixed(2),
+      sequentialMs: Math.round(sequential.ms),
+      speedupOverSequential: +(sequential.ms / parallel.ms).toFixed(1),
+      extractionOursMs: Math.round(extraction.ours),
+      extractionGnuTarMs: Math.round(extraction.gnu),
+      extractionRatio: +(extraction.ours / extraction.gnu).toFixed(2),
+      extractionMiBps: +((extraction.bytes / 1048576) / (extraction.ours / 1000)).toFixed(1),
+      warmMs: Math.round(warm.ms),
+      warmRequests,
+      warmFromCache: warm.summary.fromCache,
+    };
+    console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests)`);
+    console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
+    console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8)`);
+    console.log(`extraction of the ${COUNT} archives, one at a time: ours ${results.extractionOursMs} ms vs GNU tar/unzip ${results.extractionGnuTarMs} ms -> ${results.extractionRatio}x (target <= 1.5), ${results.extractionMiBps} MiB/s of archives`);
+    console.log(`warm-cache pull into a fresh directory: ${results.warmMs} ms, ${results.warmRequests} requests, ${results.warmFromCache}/${COUNT} from cache`);
+    console.log(JSON.stringify(results));
+  } finally {
+    await server.close();
+    if (process.env.BENCH_KEEP) console.log(`kept ${scratch}`);
+    else rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+
+/** `node dist/bench/pull.js --profile-warm <kept scratch dir> [jobs]`: one warm pull, for --cpu-prof. */
+async function profileWarm(scratch: string, jobs: number): Promise<void> {
+  const served = path.join(scratch, "served");
+  const server = await serveDirectory(served);
+  try {
+    const names = (await import("node:fs")).readdirSync(served).sort();
+    const repos = names.map((name) => ({ dir: name, url: `${server.url}/${name}`, hashes: hashesOf(path.join(served, name), ["sha256", "sha512"]), provides: [] }));
+    const cache = new DownloadCache(path.join(scratch, "cache-par"));
+    await timedPull(path.join(scratch, "prime"), repos, cache, jobs);
+    rmSync(path.join(scratch, "warm2"), { recursive: true, force: true });
+    const { ms } = await timedPull(path.join(scratch, "warm2"), repos, cache, jobs);
+    console.log(`warm pull, ${jobs} jobs: ${Math.round(ms)} ms`);
+  } finally {
+    await server.close();
+  }
+}
+
+await main();
