@@ -51,15 +51,9 @@ export interface SolverContext {
   packageOf(name: string, version: string): OpamPackage | undefined;
 }
 
-interface SourceEntry {
-  name: string;
-  version: string;
-  checksums: ReadonlySet<string>;
-}
-
 export function createSolverContext(roots: Root[], options: ContextOptions): SolverContext {
   const packages = new Map<string, OpamPackage>();
-  const sources = new Map<string, SourceEntry[]>();
+  const sources = new Map<string, SourceGroup>();
   const key = (name: string, version: string) => `${name}\u0000${version}`;
   const candidates = (name: string): Candidate[] => {
     const offered = offeredPackages(name, options);
@@ -101,7 +95,7 @@ function buildRejection(pkg: OpamPackage, options: ContextOptions, crossCompile:
   return undefined;
 }
 
-function orderCandidates(name: string, offered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceEntry[]>): Candidate[] {
+function orderCandidates(name: string, offered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
   const base = offered.map((pkg) => ({ pkg, rejection: baseRejection(pkg, options) }));
   const crossCompile =
     options.requireCrossCompile && base.some(({ pkg, rejection }) => rejection === undefined && pkg.tags.includes("cross-compile"));
@@ -122,28 +116,43 @@ function orderCandidates(name: string, offered: OpamPackage[], options: ContextO
   return [...accepted, ...rejected];
 }
 
+/** What one source repository (normalised dev-repo) has offered so far, indexed for conflicts. */
+interface SourceGroup {
+  /** Package name → its recorded versions (in offer order; complete once recorded). */
+  versions: Map<string, { list: string[]; set: Set<string> }>;
+  /** Checksum → every recorded [name, version] with it. */
+  byChecksum: Map<string, [string, string][]>;
+}
+
 /**
  * Packages of one source repository (same normalised dev-repo) must come from the same archive:
  * a version whose checksums share nothing with an already-offered version of a sibling package
  * conflicts with it. The table fills as names are asked for; every pair is covered by whichever
  * side is asked second. Pinned (fixed) and virtual packages are exempt.
  */
-function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceEntry[]>): Map<OpamPackage, Conflict[]> {
+function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceGroup>): Map<OpamPackage, Conflict[]> {
   const result = new Map<OpamPackage, Conflict[]>();
-  const recorded: [string, SourceEntry][] = [];
+  const recorded: [SourceGroup, OpamPackage, string[]][] = [];
   for (const pkg of ordered) {
     if (options.fixed.has(pkg.name) || isVirtual(pkg) || pkg.devRepo === undefined) continue;
-    const checksums = new Set((pkg.url?.checksums ?? []).map((c) => `${c.algo}=${c.hex}`));
-    if (checksums.size === 0) continue;
+    const checksums = [...new Set((pkg.url?.checksums ?? []).map((c) => `${c.algo}=${c.hex}`))];
+    if (checksums.length === 0) continue;
     const devRepo = normaliseDevRepo(pkg.devRepo.raw);
-    const siblings = (sources.get(devRepo) ?? []).filter((entry) => entry.name !== pkg.name && ![...entry.checksums].some((c) => checksums.has(c)));
-    result.set(pkg, conflictsByName(siblings));
-    recorded.push([devRepo, { name: pkg.name, version: pkg.version, checksums }]);
+    let group = sources.get(devRepo);
+    if (group === undefined) sources.set(devRepo, (group = { versions: new Map(), byChecksum: new Map() }));
+    result.set(pkg, siblingConflicts(group, pkg.name, checksums));
+    recorded.push([group, pkg, checksums]);
   }
-  for (const [devRepo, entry] of recorded) {
-    const list = sources.get(devRepo) ?? [];
-    list.push(entry);
-    sources.set(devRepo, list);
+  for (const [group, pkg, checksums] of recorded) {
+    let versions = group.versions.get(pkg.name);
+    if (versions === undefined) group.versions.set(pkg.name, (versions = { list: [], set: new Set() }));
+    versions.list.push(pkg.version);
+    versions.set.add(pkg.version);
+    for (const checksum of checksums) {
+      const ids = group.byChecksum.get(checksum);
+      if (ids === undefined) group.byChecksum.set(checksum, [[pkg.name, pkg.version]]);
+      else ids.push([pkg.name, pkg.version]);
+    }
   }
   return result;
 }
@@ -153,16 +162,32 @@ function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, so
  * against every version of the name, and a large source repository (dune's, with a dozen
  * packages and hundreds of versions) would otherwise give hundreds of thousands of them.
  */
-function conflictsByName(siblings: readonly SourceEntry[]): Conflict[] {
-  const byName = new Map<string, string[]>();
-  for (const entry of siblings) byName.set(entry.name, [...(byName.get(entry.name) ?? []), entry.version]);
-  return [...byName].map(([name, versions]): Conflict => {
-    const forbidden = new Set(versions);
-    const shown = versions.slice(0, 3).map((v) => `= ${v}`).join(" | ");
-    const constraint = versions.length > 3 ? `${shown} | … (${versions.length} versions from another archive)` : shown;
-    // Exact spellings: the solver passes the versions this context offered for `name`.
-    return { name, rejects: (v: string) => forbidden.has(v), constraint };
-  });
+function siblingConflicts(group: SourceGroup, name: string, checksums: readonly string[]): Conflict[] {
+  const sharing = new Map<string, Set<string>>();
+  for (const checksum of checksums) {
+    for (const [sibling, version] of group.byChecksum.get(checksum) ?? []) {
+      const set = sharing.get(sibling);
+      if (set === undefined) sharing.set(sibling, new Set([version]));
+      else set.add(version);
+    }
+  }
+  const conflicts: Conflict[] = [];
+  for (const [sibling, versions] of group.versions) {
+    if (sibling === name) continue;
+    const shared = sharing.get(sibling);
+    const count = versions.list.length - (shared?.size ?? 0);
+    if (count === 0) continue;
+    // Exact spellings: the solver passes the versions this context offered for `sibling`.
+    const rejects = shared === undefined ? (v: string) => versions.set.has(v) : (v: string) => versions.set.has(v) && !shared.has(v);
+    conflicts.push({ name: sibling, rejects, constraint: describeForbidden(versions.list, shared, count) });
+  }
+  return conflicts;
+}
+
+function describeForbidden(versions: readonly string[], shared: ReadonlySet<string> | undefined, count: number): string {
+  const shown: string[] = [];
+  for (let i = 0; i < versions.length && shown.length < 3; i++) if (!shared?.has(versions[i]!)) shown.push(`= ${versions[i]}`);
+  return count > 3 ? `${shown.join(" | ")} | … (${count} versions from another archive)` : shown.join(" | ");
 }
 
 function dependencyEnv(pkg: OpamPackage, options: ContextOptions): Env {
