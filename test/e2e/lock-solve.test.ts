@@ -273,3 +273,33 @@ describe("lock: error-on-directory-conflict", () => {
     expect(w.exists("x.opam.locked")).toBe(false);
   });
 });
+
+describe("lock: packages of one source repository", () => {
+  const release = (name: string, version: string, hash: string, extra: Partial<Parameters<typeof dunePkg>[1]> = {}) =>
+    dunePkg(name, { devRepo: "git+https://github.com/foo/foo.git", url: `https://foo.com/foo-${version}.tbz`, hash, ...extra });
+
+  it("come from one archive: foo-lwt < 2 holds foo back to the same release (#396), one duniverse dir", async () => {
+    const repo = opamRepo()
+      .pkg("foo", "1", release("foo", "1", "a"))
+      .pkg("foo", "2", release("foo", "2", "b"))
+      .pkg("foo-lwt", "1", release("foo-lwt", "1", "a", { depends: ['"dune"', '"foo"'] }))
+      .pkg("foo-lwt", "2", release("foo-lwt", "2", "b", { depends: ['"dune"', '"foo"'] }));
+    const w = await world({ "x.opam": localOpam(['"dune"', '"foo"', '"foo-lwt" {< "2"}'], [REPOS_FIELD("minimal-repo", "repo")]) }, { repo });
+    expectOk(await w.lock());
+    const text = await w.read("x.opam.locked");
+    expect(dependLines(text, ["foo", "foo-lwt"])).toEqual(['"foo" {= "1" & ?vendor}', '"foo-lwt" {= "1" & ?vendor}']);
+    expect(lockField(text, "x-opam-monorepo-duniverse-dirs")).toMatch(/^\[\n {2}\[\n {4}"https:\/\/foo\.com\/foo-1\.tbz"\n {4}"foo"\n/);
+    expect(lockField(text, "pin-depends")).toBe('[\n  ["foo.1" "https://foo.com/foo-1.tbz"]\n  ["foo-lwt.1" "https://foo.com/foo-1.tbz"]\n]');
+  });
+
+  it("keep their own conflicts: field too (the reference dropped it)", async () => {
+    const repo = opamRepo()
+      .pkg("foo", "1", release("foo", "1", "a"))
+      .pkg("foo", "2", release("foo", "2", "b", { conflicts: ['"bar" {>= "2"}'] }))
+      .pkg("bar", "1", dunePkg("bar", { hash: "c" }))
+      .pkg("bar", "2", dunePkg("bar", { hash: "d" }));
+    const w = await world({ "x.opam": localOpam(['"dune"', '"bar"', '"foo"'], [REPOS_FIELD("minimal-repo", "repo")]) }, { repo });
+    expectOk(await w.lock());
+    expect(dependLines(await w.read("x.opam.locked"), ["bar", "foo"])).toEqual(['"bar" {= "2" & ?vendor}', '"foo" {= "1" & ?vendor}']);
+  });
+});
