@@ -3,10 +3,9 @@
 // are filtered with this host's variables (os-family = debian), so those tests need a Debian host.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../helpers/cli.js";
-import { testdir } from "../helpers/testdir.js";
-import { copyFixtures, run, show, writeStandins, type FixtureCopy, type Standins } from "./plugin-world.js";
+import { copyFixtures, removeTempDirs, run, show, tempDir, writeStandins, type FixtureCopy, type Standins } from "./plugin-world.js";
 
 const BASE_REPO = path.join(projectRoot, "fixtures", "repos", "base");
 
@@ -32,7 +31,7 @@ const pkg = (name: string, version: string, depexts: string, depends = '"dune"')
 
 /** A project whose lock file has depexts for several OS families. */
 async function depextWorld(): Promise<{ dir: string; standins: Standins; lockfile: string }> {
-  const dir = await testdir(
+  const dir = await tempDir(
     {
       "sys/repo": 'opam-version: "2.0"\n',
       "sys/packages/numbers/numbers.1.0+dune/opam": pkg(
@@ -60,6 +59,8 @@ async function depextWorld(): Promise<{ dir: string; standins: Standins; lockfil
   expect(lock.code, show(lock)).toBe(0);
   return { dir, standins, lockfile: path.join(dir, "app.opam.locked") };
 }
+
+afterAll(removeTempDirs);
 
 const INSTALLED = { FAKE_INSTALLED: "pkg-config", FAKE_AVAILABLE: "libgmp-dev libssl-dev m4" };
 const viaSudo = process.getuid?.() !== 0;

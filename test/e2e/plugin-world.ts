@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { cliPath, pinnedEnv, projectRoot, type CliResult } from "../helpers/cli.js";
-import { testdir } from "../helpers/testdir.js";
+import { removeTestdir, testdir } from "../helpers/testdir.js";
 
 export const FIXTURES = path.join(projectRoot, "fixtures");
 export const MONOREPO_BIN = path.join(projectRoot, "bin", "monorepo");
@@ -150,9 +150,22 @@ export interface FixtureCopy {
   fixtures: string;
 }
 
+const created: string[] = [];
+
+/** A temp dir removed by `removeTempDirs` (call it in afterAll). */
+export async function tempDir(files: Record<string, string> = {}, prefix = "om-plugin-"): Promise<string> {
+  const dir = await testdir(files, prefix);
+  created.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((dir) => removeTestdir(dir)));
+}
+
 /** A fresh copy of fixtures/ (the example names its repositories relative to itself). */
 export async function copyFixtures(prefix = "om-plugin-"): Promise<FixtureCopy> {
-  const dir = await testdir({}, prefix);
+  const dir = await tempDir({}, prefix);
   const fixtures = path.join(dir, "fixtures");
   cpSync(FIXTURES, fixtures, { recursive: true });
   return { dir, fixtures, example: path.join(fixtures, "example") };

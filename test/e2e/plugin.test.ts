@@ -2,12 +2,11 @@
 // plugins as opam does (opam-monorepo found on PATH or in <root>/plugins/bin, remaining arguments,
 // same exit code); the `monorepo` alias; `npx`; --help examples; colours only on a terminal.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliPath, projectRoot } from "../helpers/cli.js";
-import { copyFixtures, MONOREPO_BIN, run, show, writeStandins, type FixtureCopy, type Standins } from "./plugin-world.js";
+import { copyFixtures, MONOREPO_BIN, removeTempDirs, run, show, tempDir, writeStandins, type FixtureCopy, type Standins } from "./plugin-world.js";
 
 const VERSION = (JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string }).version;
 
@@ -16,6 +15,7 @@ let standins: Standins;
 const opam = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) =>
   run("opam", args, { cwd: options.cwd ?? copy.example, home: copy.dir, standins, env: options.env, input: options.input });
 
+afterAll(removeTempDirs);
 beforeAll(async () => {
   copy = await copyFixtures("om-plugin-");
   standins = writeStandins(copy.dir);
@@ -57,7 +57,7 @@ describe("opam monorepo (the plugin call path)", () => {
   });
 
   it("finds opam-monorepo in <opamroot>/plugins/bin, where opam links installed plugins", async () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), "om-plugin-root-"));
+    const home = await tempDir({}, "om-plugin-root-");
     const bare = writeStandins(home, { monorepo: false });
     const absent = await run("opam", ["monorepo", "--version"], { cwd: home, home, standins: bare });
     expect(absent.code).toBe(2);
@@ -76,8 +76,8 @@ describe("the executables", () => {
     expect(result, show(result)).toMatchObject({ code: 0, stdout: "greet\nshout\nshout-utils\n" });
   });
 
-  it("`npx opam-monorepo --version` runs the package's bin from the repository root, offline", () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), "om-npx-"));
+  it("`npx opam-monorepo --version` runs the package's bin from the repository root, offline", async () => {
+    const home = await tempDir({}, "om-npx-");
     const env = {
       PATH: process.env.PATH,
       HOME: home,

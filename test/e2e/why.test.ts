@@ -2,9 +2,9 @@
 // lock file, the lock's recorded options reproduced, and a lock file older than its repositories.
 import { readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { copyFixtures, show } from "./plugin-world.js";
+import { copyFixtures, removeTempDirs, show } from "./plugin-world.js";
 
 async function lockedExample(lockArgs: string[] = ["--ocaml-version", "4.13.1"]) {
   const copy = await copyFixtures("om-why-");
@@ -15,6 +15,8 @@ async function lockedExample(lockArgs: string[] = ["--ocaml-version", "4.13.1"])
 }
 
 describe("why", () => {
+  afterAll(removeTempDirs);
+
   it("prints the chain from the root package, with each constraint", async () => {
     const { cli } = await lockedExample();
     const greet = await cli(["why", "greet"]);
