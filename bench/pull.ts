@@ -2,7 +2,8 @@
 // 50 ms of latency per request. Prints the parallel pull time, the ideal schedule for the job
 // count, a sequential baseline, extraction time against GNU tar, and the warm-cache request count.
 // Run: `npm run build && node dist/bench/pull.js` (never part of `npm test`).
-import { execFileSync } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -102,12 +103,37 @@ async function extractionComparison(archives: string[], scratch: string): Promis
   return { ours, gnu, bytes: archives.reduce((sum, archive) => sum + statSync(archive).size, 0) };
 }
 
+/** The loopback server runs in its own process (as a real server would), driven over IPC. */
+interface RemoteServer {
+  url: string;
+  requests(): Promise<number>;
+  close(): void;
+}
+
+async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", dir, String(latencyMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ask = <T>(message: object): Promise<T> =>
+    new Promise((resolve) => {
+      child.once("message", (reply) => resolve(reply as T));
+      child.send(message);
+    });
+  const url = await new Promise<string>((resolve) => child.once("message", (reply) => resolve((reply as { url: string }).url)));
+  return { url, requests: async () => (await ask<{ requests: number }>({ op: "requests" })).requests, close: () => child.kill() };
+}
+
+async function serveForParent(dir: string, latencyMs: number): Promise<void> {
+  const server = await serveDirectory(dir, { latencyMs });
+  process.on("message", () => process.send!({ requests: server.requests }));
+  process.send!({ url: server.url });
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === "--serve") return serveForParent(process.argv[3], Number(process.argv[4]));
   if (process.argv[2] === "--profile-warm") return profileWarm(process.argv[3], Number(process.argv[4] ?? defaultJobs(process.env)));
   const scratch = mkdtempSync(path.join(os.tmpdir(), "bench-pull-"));
   const served = path.join(scratch, "served");
   mkdirSync(served);
-  const server = await serveDirectory(served, { latencyMs: LATENCY_MS });
+  const server = await startRemoteServer(served, LATENCY_MS);
   try {
     const repos = generate(served, server.url);
     const archives = repos.map((repo) => path.join(served, path.basename(repo.url)));
@@ -123,9 +149,9 @@ async function main(): Promise<void> {
 
     const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
     const ideal = idealMakespan(service, jobs);
-    const requestsBefore = server.requests;
+    const requestsBefore = await server.requests();
     const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
-    const warmRequests = server.requests - requestsBefore;
+    const warmRequests = (await server.requests()) - requestsBefore;
     const extraction = await extractionComparison(archives, scratch);
 
     const results = {
@@ -150,7 +176,7 @@ async function main(): Promise<void> {
     console.log(`warm-cache pull into a fresh directory: ${results.warmMs} ms, ${results.warmRequests} requests, ${results.warmFromCache}/${COUNT} from cache`);
     console.log(JSON.stringify(results));
   } finally {
-    await server.close();
+    server.close();
     if (process.env.BENCH_KEEP) console.log(`kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });
   }

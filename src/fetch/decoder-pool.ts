@@ -4,13 +4,14 @@
 // we read; the helper reports its exit status on a separate line. Never runs anything but the
 // decoder it is given on the archive it is given.
 import { spawn, type ChildProcess } from "node:child_process";
-import { constants, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { UserError } from "../core/errors.js";
+import { processAlive } from "./staging.js";
 
 const HELPER = `
 while IFS= read -r tool && IFS= read -r file && IFS= read -r fifo; do
@@ -104,7 +105,10 @@ export class DecoderPool {
   }
 
   private dir(): string {
-    this.fifoDir ??= mkdtempSync(path.join(os.tmpdir(), "opam-monorepo-decode-"));
+    if (this.fifoDir === undefined) {
+      removeDeadFifoDirs();
+      this.fifoDir = mkdtempSync(path.join(os.tmpdir(), `${FIFO_PREFIX}${process.pid}-`));
+    }
     return this.fifoDir;
   }
 
@@ -112,6 +116,16 @@ export class DecoderPool {
   removeFifoDir(): void {
     if (this.fifoDir) rmSync(this.fifoDir, { recursive: true, force: true });
     this.fifoDir = undefined;
+  }
+}
+
+const FIFO_PREFIX = "opam-monorepo-decode-";
+
+/** FIFO directories of processes that were killed before they could remove them. */
+function removeDeadFifoDirs(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const pid = Number(/^opam-monorepo-decode-(\d+)-/.exec(name)?.[1]);
+    if (pid && !processAlive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
   }
 }
 
