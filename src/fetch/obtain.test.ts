@@ -89,6 +89,21 @@ describe("download", () => {
     expect(error.message).toMatch(/HTTP 503 \(after 3 attempts\)/);
   });
 
+  test("a silent server times out and is retried; a refused connection fails after the retries", async () => {
+    server.fail("/a.tbz", { kind: "hang" }, 1);
+    const session = await openFetchSession({ cache, mirrors: [], offline: false, noChecksums: false, requireChecksums: false, jobs: 2, retries: 2, reporter, backoffMs: 5, timeoutMs: 300 });
+    sessions.push(session);
+    expect((await obtainArchive(`${server.url}/a.tbz`, parseHashes(HASHES, "x"), session.context)).from).toBe("url");
+    expect(server.requestsFor("/a.tbz")).toBe(2);
+    const closed = await serveDirectory(served);
+    const deadUrl = `${closed.url}/a.tbz`;
+    await closed.close();
+    const error = await failure(obtain(deadUrl, [`sha256=${"3".repeat(64)}`], { retries: 1 }));
+    expect(error.code).toBe("DOWNLOAD_FAILED");
+    expect(error.message).toContain(deadUrl);
+    expect(error.message).toMatch(/ECONNREFUSED.*after 2 attempts/);
+  });
+
   test("a checksum mismatch names the URL, expected and actual hashes, and caches nothing", async () => {
     const wrong = `sha256=${"0".repeat(64)}`;
     const error = await failure(obtain(`${server.url}/a.tbz`, [wrong]));
