@@ -56,9 +56,9 @@ export function createSolverContext(roots: Root[], options: ContextOptions): Sol
   const sources = new Map<string, SourceGroup>();
   const key = (name: string, version: string) => `${name}\u0000${version}`;
   const candidates = (name: string): Candidate[] => {
-    const offered = offeredPackages(name, options);
+    const { offered, excluded } = offeredPackages(name, options);
     for (const pkg of offered) packages.set(key(pkg.name, pkg.version), pkg);
-    return orderCandidates(name, offered, options, sources);
+    return [...orderCandidates(name, offered, options, sources), ...excluded];
   };
   return {
     input: { roots, candidates, compareVersions },
@@ -66,23 +66,38 @@ export function createSolverContext(roots: Root[], options: ContextOptions): Sol
   };
 }
 
-function offeredPackages(name: string, options: ContextOptions): OpamPackage[] {
+/**
+ * The packages of a name's versions, except those a user constraint (`--ocaml-version`, the
+ * second solve's pins) excludes: their opam files are never read, they are rejected candidates
+ * straight away (in the second solve that is nearly every version of every package).
+ */
+function offeredPackages(name: string, options: ContextOptions): { offered: OpamPackage[]; excluded: Candidate[] } {
+  const constraint = options.userConstraints.get(name);
+  const allowed = (version: string) => constraint === undefined || versionSatisfies(version, constraint.versions);
+  const excluded: Candidate[] = [];
+  const exclude = (version: string) => {
+    excluded.push({ ok: false, name, version, rejection: { kind: "user-constraint", constraint: formatVersionFormula(constraint!.versions) } });
+  };
   const fixed = options.fixed.get(name);
-  if (fixed) return [fixed];
+  if (fixed) {
+    if (allowed(fixed.version)) return { offered: [fixed], excluded };
+    exclude(fixed.version);
+    return { offered: [], excluded };
+  }
   const offered: OpamPackage[] = [];
   for (const version of options.repository.versions(name)) {
+    if (!allowed(version)) {
+      exclude(version);
+      continue;
+    }
     const pkg = options.repository.readOpam(name, version);
     if (pkg) offered.push(pkg);
   }
-  return offered;
+  return { offered, excluded };
 }
 
-/** The model rejection of one version, before the dune and cross-compile checks. */
+/** The model rejection of one version (user constraints are applied before), before the dune and cross-compile checks. */
 function baseRejection(pkg: OpamPackage, options: ContextOptions): Rejection | undefined {
-  const constraint = options.userConstraints.get(pkg.name);
-  if (constraint && !versionSatisfies(pkg.version, constraint.versions)) {
-    return { kind: "user-constraint", constraint: formatVersionFormula(constraint.versions) };
-  }
   if (options.fixed.has(pkg.name)) return undefined;
   if (!isAvailable(pkg, options.env)) return { kind: "unavailable" };
   return undefined;
