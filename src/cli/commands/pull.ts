@@ -1,0 +1,100 @@
+// `pull`: lock file → every locked source fetched in parallel, verified and swapped into
+// duniverse/ in one step; also `--download-only` (fill the cache) and `--offline`.
+import type { Command } from "commander";
+import { UserError } from "../../core/errors.js";
+import { runCommand } from "../../core/exec.js";
+import { confirm } from "../../depext/index.js";
+import { checkDuneProject } from "../../duniverse/dune-project.js";
+import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
+import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
+import { compareVersions } from "../../opam/version.js";
+import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
+import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import type { CommandContext, CommandSpec } from "./index.js";
+
+interface PullArgs extends LockfileArgs, FetchArgs {
+  keepGitDir: boolean;
+  keepSymlinkedDir: boolean;
+  yes: boolean;
+  downloadOnly: boolean;
+}
+
+async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    return (await runCommand("ocamlc", ["-version"], { env })).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** opam-monorepo's check after a pull: the switch's compiler against the locked one (a warning). */
+async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promise<void> {
+  const locked = lockedOcamlVersion(lockfile);
+  const installed = await installedOcaml(context.env);
+  if (installed === undefined) {
+    context.reporter.warn("unable to find an installed ocamlc: the pulled sources need OCaml " + (locked ?? "") + " to build");
+    return;
+  }
+  if (locked !== undefined && compareVersions(installed, locked) < 0) {
+    context.reporter.warn(
+      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in switch.\n` +
+        `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`,
+    );
+  }
+}
+
+function askUser(context: CommandContext, yes: boolean): (question: string) => Promise<boolean> {
+  return (question) => confirm(question, { yes, defaultAnswer: true, streams: { input: process.stdin, output: context.stdout } });
+}
+
+async function runPull(context: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
+  const { root, lockfile } = await loadLockfileArg(context, args);
+  if (lockfile.repos.length === 0) {
+    context.reporter.step("No dependencies to pull, there's nothing to be done here!");
+    return 0;
+  }
+  const options = fetchOptions(args, context.env, context.cwd, context.reporter);
+  const only = dirs.length > 0 ? dirs : undefined;
+  if (args.downloadOnly) {
+    const summary = await downloadOnly({ ...options, repos: lockfile.repos, only });
+    for (const { dir, reason } of summary.skipped) context.reporter.warn(`duniverse/${dir} is not cached (${reason}); a later pull fetches it again`);
+    context.reporter.step(`Downloaded ${summary.downloaded}, ${summary.fromCache} already cached, ${summary.fromMirror} from mirrors: ${summary.archives} archives in ${options.cache.dir}`);
+    return 0;
+  }
+  await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
+  const summary = await pullDuniverse({
+    ...options,
+    root,
+    repos: lockfile.repos,
+    only,
+    keepGitDir: args.keepGitDir,
+    keepSymlinkedDir: args.keepSymlinkedDir,
+    tty: process.stderr.isTTY === true,
+  });
+  context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
+  context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
+  await checkCompiler(context, lockfile);
+  return 0;
+}
+
+export const pullCommand: CommandSpec = {
+  name: "pull",
+  summary: "fetch the dependencies sources as specified by the lockfile",
+  examples: [
+    "opam-monorepo pull",
+    "opam-monorepo pull -l mirage/hello-hvt.opam.locked -r \"$PWD\"",
+    "opam-monorepo pull --download-only && opam-monorepo pull --offline",
+    "opam-monorepo pull --archive-mirror https://opam.ocaml.org/cache lwt",
+  ],
+  configure(command: Command) {
+    addFetchOptions(addLockfileOptions(command.argument("[repositories...]", "duniverse directories to pull (default: all)")))
+      .option("--keep-git-dir", "keep .git (and nested duniverse/) in pulled repositories", false)
+      .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
+      .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
+      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false);
+  },
+  run(context, options, operands) {
+    return runPull(context, options as unknown as PullArgs, operands);
+  },
+};
