@@ -86,11 +86,14 @@ export async function solveProject(context: CommandContext, options: LockOptions
   for (const warning of project.warnings) context.reporter.warn(warning);
   context.reporter.step(targetsMessage(project.targets.length));
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
+  const opened = performance.now();
   const [inputs, pins, preferred] = await Promise.all([
     openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache }),
     loadPins(project.pins, context.env, context.reporter),
     preferredVersions(project, options),
   ]);
+  const solving = performance.now();
+  context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
   const result = solveLock({
@@ -108,6 +111,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
     devVersionsOnly: inputs.mode === "explicit",
   });
   void inputs.repository.flush().catch(() => undefined);
+  context.reporter.debug(`timing: solved in ${(performance.now() - solving).toFixed(0)} ms`);
   for (const stats of result.stats) context.reporter.debug(`solve: ${JSON.stringify(stats)}`);
   return { project, inputs, targets, result };
 }
@@ -150,8 +154,8 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
     repositoriesUsed: inputs.repositoriesUsed,
     cliArgs: context.rawArgs,
   });
-  await inputs.repository.flush().catch(() => undefined);
   await writeLockfile(project.lockfilePath, lockfile, project.root);
+  await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
   context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
   if (options.json) {
