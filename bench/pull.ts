@@ -147,7 +147,10 @@ async function main(): Promise<void> {
     const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
     const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
 
+    const cpuBefore = process.cpuUsage();
     const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+    const cpu = process.cpuUsage(cpuBefore);
+    const parallelCpuMs = (cpu.user + cpu.system) / 1000;
     const ideal = idealMakespan(service, jobs);
     const requestsBefore = await server.requests();
     const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
@@ -168,8 +171,10 @@ async function main(): Promise<void> {
       warmMs: Math.round(warm.ms),
       warmRequests,
       warmFromCache: warm.summary.fromCache,
+      parallelCpuMs: Math.round(parallelCpuMs),
+      loadAverage: +os.loadavg()[0].toFixed(1),
     };
-    console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests)`);
+    console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests; ${results.parallelCpuMs} ms of CPU in this process; load average ${results.loadAverage} on ${os.cpus().length} CPUs)`);
     console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
     console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8)`);
     console.log(`extraction of the ${COUNT} archives, one at a time: ours ${results.extractionOursMs} ms vs GNU tar/unzip ${results.extractionGnuTarMs} ms -> ${results.extractionRatio}x (target <= 1.5), ${results.extractionMiBps} MiB/s of archives`);
