@@ -152,7 +152,7 @@ function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, so
     if (options.fixed.has(pkg.name) || isVirtual(pkg) || pkg.devRepo === undefined) continue;
     const checksums = [...new Set((pkg.url?.checksums ?? []).map((c) => `${c.algo}=${c.hex}`))];
     if (checksums.length === 0) continue;
-    const devRepo = normaliseDevRepo(pkg.devRepo.raw);
+    const devRepo = devRepoKey(pkg.devRepo.raw);
     let group = sources.get(devRepo);
     if (group === undefined) sources.set(devRepo, (group = { versions: new Map(), byChecksum: new Map() }));
     result.set(pkg, siblingConflicts(group, pkg.name, checksums));
@@ -194,27 +194,30 @@ function siblingConflicts(group: SourceGroup, name: string, checksums: readonly 
     if (count === 0) continue;
     // Exact spellings: the solver passes the versions this context offered for `sibling`.
     const rejects = shared === undefined ? (v: string) => versions.set.has(v) : (v: string) => versions.set.has(v) && !shared.has(v);
-    conflicts.push({ name: sibling, rejects, constraint: describeForbidden(versions.list, shared, count) });
+    // For explanations: every version but the same release(s), e.g. `foo != 1.2.0`.
+    const constraint = shared === undefined ? "" : [...shared].map((v) => `!= ${v}`).join(" & ");
+    conflicts.push({ name: sibling, rejects, constraint });
   }
   return conflicts;
 }
 
-function describeForbidden(versions: readonly string[], shared: ReadonlySet<string> | undefined, count: number): string {
-  const shown: string[] = [];
-  for (let i = 0; i < versions.length && shown.length < 3; i++) if (!shared?.has(versions[i]!)) shown.push(`= ${versions[i]}`);
-  return count > 3 ? `${shown.join(" | ")} | … (${count} versions from another archive)` : shown.join(" | ");
+const normalisedDevRepos = new Map<string, string>();
+
+function devRepoKey(raw: string): string {
+  let key = normalisedDevRepos.get(raw);
+  if (key === undefined) normalisedDevRepos.set(raw, (key = normaliseDevRepo(raw)));
+  return key;
 }
 
+/** The four filter_deps flag environments (with-test × dev), built once. */
+const FLAG_ENVS: Env[] = [false, true].flatMap((withTest) =>
+  [false, true].map((dev) => dependencyFlagsEnv({ build: true, post: true, withTest, withDoc: false, withDevSetup: false, dev })),
+);
+
 function dependencyEnv(pkg: OpamPackage, options: ContextOptions): Env {
-  const flags = dependencyFlagsEnv({
-    build: true,
-    post: true,
-    withTest: options.withTest.has(pkg.name),
-    withDoc: false,
-    withDevSetup: false,
-    dev: options.devVersionsOnly ? pkg.version === "dev" : false,
-  });
-  return mergeEnvs(flags, packageEnv(pkg.name, pkg.version), options.env);
+  const withTest = options.withTest.has(pkg.name);
+  const dev = options.devVersionsOnly ? pkg.version === "dev" : false;
+  return mergeEnvs(FLAG_ENVS[(withTest ? 2 : 0) + (dev ? 1 : 0)]!, packageEnv(pkg.name, pkg.version), options.env);
 }
 
 function implementationOf(pkg: OpamPackage, options: ContextOptions, sourceConflicts: Conflict[]): Implementation {
