@@ -5,7 +5,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, interceptors, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { errnoCode, UserError } from "../core/errors.js";
 import { MultiHasher, type HashAlgo } from "./checksum.js";
 import { localPathOf, redactUrl } from "./source.js";
@@ -22,7 +22,8 @@ export interface DownloaderOptions {
 }
 
 export interface Downloader {
-  readonly dispatcher: Dispatcher;
+  /** The keep-alive pool, created (and undici loaded) on the first download. */
+  dispatcher(): Promise<Dispatcher>;
   readonly retries: number;
   readonly backoffMs: number;
   /** HTTP requests sent (every attempt counts), and body bytes received. */
@@ -32,20 +33,27 @@ export interface Downloader {
 
 export function createDownloader(options: DownloaderOptions): Downloader {
   const timeout = options.timeoutMs ?? 60_000;
-  const agent = new Agent({
-    connections: Math.max(1, options.connections),
-    keepAliveTimeout: 10_000,
-    connectTimeout: Math.min(timeout, 30_000),
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-  });
-  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 10 }));
+  // undici is loaded on first use: importing it costs every command a large share of its start-up.
+  let pool: Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> | undefined;
+  const open = () =>
+    (pool ??= import("undici").then(({ Agent, interceptors }) => {
+      const agent = new Agent({
+        connections: Math.max(1, options.connections),
+        keepAliveTimeout: 10_000,
+        connectTimeout: Math.min(timeout, 30_000),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+      });
+      return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 10 })) };
+    }));
   return {
-    dispatcher,
+    dispatcher: async () => (await open()).dispatcher,
     retries: Math.max(0, options.retries),
     backoffMs: options.backoffMs ?? 500,
     stats: { requests: 0, bytes: 0 },
-    close: () => agent.close(),
+    close: async () => {
+      if (pool !== undefined) await (await pool).agent.close();
+    },
   };
 }
 
@@ -71,8 +79,9 @@ class HttpStatusError extends Error {
 
 async function attemptDownload(downloader: Downloader, url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
   downloader.stats.requests++;
+  const { request } = await import("undici");
   const response = await request(url, {
-    dispatcher: downloader.dispatcher,
+    dispatcher: await downloader.dispatcher(),
     method: "GET",
     headers: { "user-agent": "opam-monorepo (TypeScript)" },
   });

@@ -6,7 +6,6 @@ import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { Agent, interceptors, request } from "undici";
 import { UserError } from "../core/errors.js";
 import { openArchive } from "./archive.js";
 import { withLock } from "./lock.js";
@@ -38,6 +37,8 @@ async function readValidators(file: string): Promise<Validators | undefined> {
 
 /** Downloads into `target` unless the server says the cached copy is current. */
 async function refresh(url: string, target: string, validators: Validators | undefined): Promise<Validators | "unchanged"> {
+  // Loaded on first use: importing undici costs every command a large share of its start-up.
+  const { Agent, interceptors, request } = await import("undici");
   const agent = new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
   try {
     const headers: Record<string, string> = { "user-agent": "opam-monorepo (TypeScript)" };
