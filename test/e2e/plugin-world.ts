@@ -133,6 +133,8 @@ export function run(command: string, args: readonly string[], options: RunOption
       child.stdin.destroy();
       resolve({ code, stdout, stderr });
     });
+    // A program that exits without reading stdin makes the write fail with EPIPE: not an error here.
+    child.stdin.on("error", () => undefined);
     if (options.input !== "open") child.stdin.end(options.input ?? "");
   });
 }
