@@ -8,15 +8,18 @@ const UNDEFINED = 0, NULL = 1, FALSE = 2, TRUE = 3, UINT = 4, NEGINT = 5, DOUBLE
 const STRING = 7, STRING_REF = 8, ARRAY = 9, SHAPE = 10, SHAPE_REF = 11, MAP = 12, SET = 13, ASCII = 14;
 
 const SLAB = 1 << 20;
-/** Bound on strings per encode call (remembered ids are `base + index`). */
-const STRINGS_PER_CALL = 2 ** 24;
 /** Longer strings (URLs, checksums, paths) rarely repeat: written out without hashing them. */
 const MAX_INTERNED = 32;
-/** The string table is shared across calls (no per-call clearing) until it grows this big. */
-const MAX_REMEMBERED = 50_000;
+/** Slots of the string table (a power of two); a string that finds no slot is not interned. */
+const TABLE = 4096;
+const PROBES = 8;
+
+type Write = (encoder: BinaryEncoder, value: Record<string, unknown>) => void;
 
 interface ShapeNode {
   keys: string[];
+  /** Writes the values of an object of this shape, with a named property load per key. */
+  write: Write | undefined;
   next: Map<string, ShapeNode>;
   /** The encode call that last defined this shape, and its number there. */
   defined: number;
@@ -31,11 +34,12 @@ export class BinaryEncoder {
   private slab = Buffer.allocUnsafe(SLAB);
   private start = 0;
   private pos = 0;
-  /** String → `base + index` of the encode call that last wrote it (never cleared per call). */
-  private strings = new Map<string, number>();
-  private base = 0;
+  /** Open-addressing string table; a slot belongs to the call number in `slotCall`. */
+  private readonly slotString: (string | undefined)[] = new Array<string | undefined>(TABLE).fill(undefined);
+  private readonly slotId = new Int32Array(TABLE);
+  private readonly slotCall = new Float64Array(TABLE);
   private stringCount = 0;
-  private readonly shapes: ShapeNode = { keys: [], next: new Map(), defined: -1, id: -1 };
+  private readonly shapes: ShapeNode = { keys: [], write: undefined, next: new Map(), defined: -1, id: -1 };
   private call = 0;
   private shapeCount = 0;
 
@@ -43,8 +47,6 @@ export class BinaryEncoder {
     this.call++;
     this.shapeCount = 0;
     this.stringCount = 0;
-    this.base += STRINGS_PER_CALL;
-    if (this.strings.size > MAX_REMEMBERED) this.strings = new Map();
     this.start = this.pos;
     this.ensure(header.length);
     for (const b of header) this.slab[this.pos++] = b;
@@ -77,13 +79,29 @@ export class BinaryEncoder {
     this.slab[this.pos++] = n;
   }
 
-  private string(s: string): void {
-    const known = s.length > MAX_INTERNED ? undefined : this.strings.get(s);
-    if (known !== undefined && known >= this.base) {
-      this.tag(STRING_REF);
-      return this.uint(known - this.base);
+  /** The id of `s` written earlier in this call, or -1 after recording it under the next id. */
+  private intern(s: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    for (let probe = 0; probe < PROBES; probe++, h++) {
+      const slot = h & (TABLE - 1);
+      if (this.slotCall[slot] !== this.call) {
+        this.slotCall[slot] = this.call;
+        this.slotString[slot] = s;
+        this.slotId[slot] = this.stringCount;
+        return -1;
+      }
+      if (this.slotString[slot] === s) return this.slotId[slot]!;
     }
-    if (s.length <= MAX_INTERNED) this.strings.set(s, this.base + this.stringCount);
+    return -1;
+  }
+
+  private string(s: string): void {
+    const known = s.length > MAX_INTERNED ? -1 : this.intern(s);
+    if (known >= 0) {
+      this.tag(STRING_REF);
+      return this.uint(known);
+    }
     this.stringCount++;
     const length = s.length;
     if (length < 0x80) {
@@ -144,9 +162,11 @@ export class BinaryEncoder {
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) throw new InternalError(`cannot encode a ${v.constructor?.name ?? "class"} instance`);
     let node = this.shapes;
-    for (const key in v) {
+    const own = Object.keys(v);
+    for (let k = 0; k < own.length; k++) {
+      const key = own[k]!;
       let next = node.next.get(key);
-      if (next === undefined) node.next.set(key, (next = { keys: [...node.keys, key], next: new Map(), defined: -1, id: -1 }));
+      if (next === undefined) node.next.set(key, (next = { keys: [...node.keys, key], write: undefined, next: new Map(), defined: -1, id: -1 }));
       node = next;
     }
     if (node.defined === this.call) {
@@ -159,11 +179,11 @@ export class BinaryEncoder {
       this.uint(node.keys.length);
       for (const key of node.keys) this.string(key);
     }
-    const keys = node.keys;
-    for (let i = 0; i < keys.length; i++) this.value(v[keys[i]!]);
+    (node.write ??= writerOf(node.keys))(this, v);
   }
 
-  private value(v: unknown): void {
+  /** @internal Used by the generated shape writers. */
+  value(v: unknown): void {
     switch (typeof v) {
       case "undefined":
         return this.tag(UNDEFINED);
@@ -181,6 +201,12 @@ export class BinaryEncoder {
         throw new InternalError(`cannot encode a value of type ${typeof v}`);
     }
   }
+}
+
+/** Key lists enter generated source only as JSON string literals, so no key can inject code. */
+function writerOf(keys: readonly string[]): Write {
+  const body = keys.map((key) => `e.value(v[${JSON.stringify(key)}]);`).join(" ");
+  return new Function("e", "v", body) as Write;
 }
 
 type Make = (decoder: Decoder) => Record<string, unknown>;
