@@ -13,7 +13,7 @@ import {
   type PackageFormula,
   type VersionFormula,
 } from "../opam/formula.js";
-import { dependsOnDune, hasFlag, isAvailable, isSafePackage, isVirtual, type OpamPackage } from "../opam/package.js";
+import { hasFlag, isAvailable, isSafePackage, isVirtual, type OpamPackage } from "../opam/package.js";
 import { normaliseDevRepo } from "../opam/url.js";
 import { compareVersions, versionsEqual } from "../opam/version.js";
 import type { Repository } from "../repository/repository.js";
@@ -105,9 +105,18 @@ function baseRejection(pkg: OpamPackage, options: ContextOptions): Rejection | u
 
 function buildRejection(pkg: OpamPackage, options: ContextOptions, crossCompile: boolean): Rejection | undefined {
   if (options.fixed.has(pkg.name)) return undefined;
-  if (options.requireDune && !isSafePackage(pkg) && !dependsOnDune(pkg, options.allowJbuilder)) return { kind: "not-dune" };
+  if (options.requireDune && !isSafePackage(pkg) && !buildsWithDune(pkg, options.allowJbuilder)) return { kind: "not-dune" };
   if (crossCompile && !pkg.tags.includes("cross-compile")) return { kind: "no-cross-compile" };
   return undefined;
+}
+
+/** opam-monorepo's dune check (`dependsOnDune`), without building name sets: it runs for every version. */
+function buildsWithDune(pkg: OpamPackage, allowJbuilder: boolean): boolean {
+  const mentions = (formula: OpamPackage["depends"]): boolean => {
+    if (formula.kind === "atom") return formula.atom.name === "dune" || (allowJbuilder && formula.atom.name === "jbuilder");
+    return formula.kind !== "empty" && formula.items.some(mentions);
+  };
+  return mentions(pkg.depends) || mentions(pkg.depopts);
 }
 
 function orderCandidates(name: string, offered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
