@@ -4,48 +4,8 @@ import { printOpam } from "../opam/printer.js";
 import type { Lockfile } from "./model.js";
 import { compareFilters, compareOpamUrls, encodeLockfile, pinDependsOfRepos, sortDepexts } from "./encode.js";
 import { filterFromValue } from "../opam/filter.js";
+import { SIMPLE_LOCK } from "../../test/helpers/golden.js";
 
-const SIMPLE_LOCK = `opam-version: "2.0"
-synopsis: "opam-monorepo generated lockfile"
-maintainer: "opam-monorepo"
-depends: [
-  "b" {= "1" & ?vendor}
-  "base-bigarray" {= "base"}
-  "base-threads" {= "base"}
-  "base-unix" {= "base"}
-  "c" {= "1" & ?vendor}
-  "dune" {= "2.9.1"}
-  "ocaml" {= "4.13.1"}
-  "ocaml-base-compiler" {= "4.13.1"}
-  "ocaml-config" {= "2"}
-  "ocaml-options-vanilla" {= "1"}
-]
-pin-depends: [
-  ["b.1" "https://b.com/b.tbz"]
-  ["c.1" "https://c.com/c.tbz"]
-]
-x-opam-monorepo-duniverse-dirs: [
-  [
-    "https://b.com/b.tbz"
-    "b"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000000"
-    ]
-  ]
-  [
-    "https://c.com/c.tbz"
-    "c"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000001"
-    ]
-  ]
-]
-x-opam-monorepo-opam-repositories: [
-  "file://$OPAM_MONOREPO_CWD/minimal-repo" "file://$OPAM_MONOREPO_CWD/repo"
-]
-x-opam-monorepo-root-packages: ["simple-lock"]
-x-opam-monorepo-version: "0.3"
-`;
 
 const ROOT = "/home/user/simple-lock";
 

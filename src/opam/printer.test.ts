@@ -4,49 +4,8 @@ import { describe, expect, it } from "vitest";
 import { equalModuloPositions, field, list, str, type Item, type Value } from "./ast.js";
 import { parseOpam, parseValue } from "./parser.js";
 import { printOpam, printValue, quoteString } from "./printer.js";
+import { SIMPLE_LOCK } from "../../test/helpers/golden.js";
 
-/** opam-monorepo-behaviour.md §2.3, `simple-lock.opam.locked`, verbatim. */
-const SIMPLE_LOCK = `opam-version: "2.0"
-synopsis: "opam-monorepo generated lockfile"
-maintainer: "opam-monorepo"
-depends: [
-  "b" {= "1" & ?vendor}
-  "base-bigarray" {= "base"}
-  "base-threads" {= "base"}
-  "base-unix" {= "base"}
-  "c" {= "1" & ?vendor}
-  "dune" {= "2.9.1"}
-  "ocaml" {= "4.13.1"}
-  "ocaml-base-compiler" {= "4.13.1"}
-  "ocaml-config" {= "2"}
-  "ocaml-options-vanilla" {= "1"}
-]
-pin-depends: [
-  ["b.1" "https://b.com/b.tbz"]
-  ["c.1" "https://c.com/c.tbz"]
-]
-x-opam-monorepo-duniverse-dirs: [
-  [
-    "https://b.com/b.tbz"
-    "b"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000000"
-    ]
-  ]
-  [
-    "https://c.com/c.tbz"
-    "c"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000001"
-    ]
-  ]
-]
-x-opam-monorepo-opam-repositories: [
-  "file://$OPAM_MONOREPO_CWD/minimal-repo" "file://$OPAM_MONOREPO_CWD/repo"
-]
-x-opam-monorepo-root-packages: ["simple-lock"]
-x-opam-monorepo-version: "0.3"
-`;
 
 const P = { line: 0, col: 0 };
 const ident = (name: string): Value => ({ kind: "ident", name, pos: P });
