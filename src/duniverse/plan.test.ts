@@ -1,3 +1,4 @@
+// Unit tests of the pure duniverse plan: grouping by normalised dev-repo, directory names, URL choice, clashes.
 import { describe, expect, it } from "vitest";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam } from "../opam/package.js";

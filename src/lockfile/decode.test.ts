@@ -1,3 +1,4 @@
+// Unit tests of lock file decoding: every check and exact message of the reference (§2.6), and round trips.
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import { readdir, readFile, writeFile } from "node:fs/promises";

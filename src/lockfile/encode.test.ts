@@ -1,3 +1,4 @@
+// Unit tests of lock file encoding: field order, sort orders, and the §2.3 example byte for byte.
 import { describe, expect, it } from "vitest";
 import { parseValue } from "../opam/parser.js";
 import { printOpam } from "../opam/printer.js";

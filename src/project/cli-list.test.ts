@@ -1,3 +1,4 @@
+// Unit tests of the reference's CLI list syntax ('[a,b,[c,d]]') and its typed decoders.
 import { describe, expect, it } from "vitest";
 import {
   parseCliBool,

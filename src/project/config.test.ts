@@ -1,3 +1,4 @@
+// Unit tests of the x-opam-monorepo-* configuration: merging, CLI flags, $OPAM_MONOREPO_CWD rewriting.
 import { describe, expect, it } from "vitest";
 import { parseOpam, parseValue } from "../opam/parser.js";
 import {

@@ -1,3 +1,4 @@
+// Unit tests of git ref resolution over `git ls-remote` output (the reference's Git unit cases).
 import { describe, expect, it } from "vitest";
 import {
   branchOfSymref,

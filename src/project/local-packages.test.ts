@@ -1,3 +1,4 @@
+// Unit tests of local package discovery: skipped directories, embedded repositories, duplicates, names.
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import { symlink } from "node:fs/promises";

@@ -1,3 +1,4 @@
+// Unit tests of lock file naming for writing and reading (one target, dune-project name, several lock files).
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import { symlink } from "node:fs/promises";

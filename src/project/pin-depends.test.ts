@@ -1,3 +1,4 @@
+// Unit tests of pin-depends collection: de-duplication and the conflict errors.
 import { describe, expect, it } from "vitest";
 import { parseOpam } from "../opam/parser.js";
 import { LOCAL_PIN_MESSAGE, collectPinDepends, groupPinsByUrl, pinDependsOf, sortUniqPins } from "./pin-depends.js";

@@ -1,3 +1,4 @@
+// Unit tests of loadProject: targets, versions, lock file path, configuration and pins together.
 import { afterEach, describe, expect, it } from "vitest";
 import path from "node:path";
 import { removeTestdir, testdir } from "../../test/helpers/testdir.js";

@@ -1,3 +1,4 @@
+// Unit tests of target choice: root packages, --recurse-opam, named packages and their errors.
 import { describe, expect, it } from "vitest";
 import { parseOpam } from "../opam/parser.js";
 import { NO_TARGETS_MESSAGE, chooseTargets, localPackageVersion, targetsMessage } from "./targets.js";
