@@ -14,13 +14,19 @@ const EXIT_ERROR = 1;
 const EXIT_CLI = 124;
 
 
+/** commander's "error: …" lines in opam-monorepo's form, with a pointer to --help. */
+function commandLineError(text: string): string {
+  if (!text.startsWith("error: ")) return text;
+  return `${PROGRAM}: ${text.slice("error: ".length).trimEnd()}\nUsage: ${PROGRAM} COMMAND …; try \`${PROGRAM} --help\` or \`${PROGRAM} COMMAND --help\`.\n`;
+}
+
 function buildProgram(onRun: (name: string, options: CommonOptions, operands: string[], raw: string[]) => Promise<void>): Command {
   const program = new Command(PROGRAM)
     .description("Assemble a self-contained dune workspace from a project's opam dependencies (lock, pull, workspace).")
     .version(toolVersion(), "--version", "print the version")
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(commandLineError(text)), writeOut: (text) => process.stdout.write(text) });
   for (const spec of COMMANDS) {
     const command = addCommonOptions(program.command(spec.name).description(spec.summary));
     spec.configure(command);

@@ -29,6 +29,11 @@ export async function fetchSource(source: Source, workDir: string, context: Obta
 async function materialise(source: Source, workDir: string, context: ObtainContext): Promise<FetchResult> {
   switch (source.kind) {
     case "git":
+      if (context.offline) {
+        throw new UserError("OFFLINE_MISS", `Offline: ${redactUrl(source.url)} is a git source, which the download cache cannot hold`, {
+          hint: "run a plain `opam-monorepo pull` (with network access) for lock files with git sources",
+        });
+      }
       await fetchGit({ remote: source.remote, ref: source.ref, label: source.url }, workDir);
       return { content: workDir, from: "git" };
     case "local": {

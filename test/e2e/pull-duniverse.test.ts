@@ -135,6 +135,13 @@ describe("failures keep the previous duniverse", () => {
     expect(server.requests).toBeGreaterThan(0);
   });
 
+  test("offline: a git source is refused by name, without running git", async () => {
+    const gitRepo: DuniverseRepo = { dir: "from-git", url: "git+http://127.0.0.1:9/nowhere.git#0123456789abcdef0123456789abcdef01234567", hashes: [], provides: [] };
+    const error = await failure(pullDuniverse(options(fresh("root"), { repos: [gitRepo], offline: true })));
+    expect(error.code).toBe("OFFLINE_MISS");
+    expect(error.message).toContain("duniverse/from-git: git+http://127.0.0.1:9/nowhere.git");
+  });
+
   test("offline after --download-only works without requests", async () => {
     const cache = new DownloadCache(fresh("cache"));
     const filled = await downloadOnly({ ...options(fresh("root"), { cache }) });
