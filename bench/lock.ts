@@ -20,6 +20,8 @@ interface Request {
 
 interface Run {
   ms: number;
+  /** User + system CPU time of the process (worker threads included). */
+  cpuMs: number;
   maxRssMb: number;
   code: number | null;
 }
@@ -83,7 +85,10 @@ function requests(data: string): Request[] {
 /** A child that runs the CLI's main() and reports its own peak RSS on fd 3. */
 const MEASURE = `import { writeSync } from "node:fs";
 const [main, ...args] = process.argv.slice(2);
-process.on("exit", () => writeSync(3, String(process.resourceUsage().maxRSS)));
+process.on("exit", () => {
+  const usage = process.resourceUsage();
+  writeSync(3, JSON.stringify({ maxRSS: usage.maxRSS, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
+});
 const cli = await import(main);
 await cli.main(args);
 `;
@@ -94,14 +99,15 @@ function runLock(measure: string, cwd: string, request: Request, cacheHome: stri
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, [measure, main, "lock", ...request.args], { cwd, env, stdio: ["ignore", "ignore", "pipe", "pipe"] });
-    let rss = "";
+    let usage = "";
     let stderr = "";
-    child.stdio[3]!.on("data", (chunk: Buffer) => (rss += chunk.toString()));
+    child.stdio[3]!.on("data", (chunk: Buffer) => (usage += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) process.stderr.write(`  ${request.name}: exit ${code}\n${stderr}`);
-      resolve({ ms: performance.now() - start, maxRssMb: Number(rss) / 1024, code });
+      const { maxRSS, cpu } = (usage === "" ? { maxRSS: NaN, cpu: NaN } : JSON.parse(usage)) as { maxRSS: number; cpu: number };
+      resolve({ ms: performance.now() - start, cpuMs: cpu, maxRssMb: maxRSS / 1024, code });
     });
   });
 }
@@ -158,14 +164,24 @@ function opamRoot(data: string): string {
   return root;
 }
 
-function opamDryRun(root: string, request: Request): { ms: number; ok: boolean; actions: number } {
+interface OpamRun {
+  ms: number;
+  cpuMs: number;
+  ok: boolean;
+  actions: number;
+}
+
+/** One `opam install --dry-run`, run under bash's `time` for its CPU time (opam and its children). */
+function opamDryRun(root: string, request: Request): OpamRun {
   const args = ["install", "--dry-run", "--switch=bench", "--cli=2.1", "-y", "--assume-depexts", "ocaml-base-compiler.4.14.2", ...request.opamPackages];
-  const env: NodeJS.ProcessEnv = { ...process.env, OPAMROOT: root, OPAMCOLOR: "never", ...request.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPAMROOT: root, OPAMCOLOR: "never", TIMEFORMAT: "@cpu %U %S", ...request.env };
+  const script = `time opam ${args.map((a) => `'${a}'`).join(" ")}`;
   const start = performance.now();
-  const result = spawnSync("opam", args, { env, encoding: "utf8" });
+  const result = spawnSync("bash", ["-c", script], { env, encoding: "utf8" });
   const ms = performance.now() - start;
+  const cpu = /@cpu ([0-9.]+) ([0-9.]+)/.exec(result.stderr);
   const actions = (result.stdout.match(/^\s+[-∗↻↗↘]\s+install\s/gm) ?? []).length;
-  return { ms, ok: result.status === 0 && actions > 0, actions };
+  return { ms, cpuMs: cpu === null ? NaN : (Number(cpu[1]) + Number(cpu[2])) * 1000, ok: result.status === 0 && actions > 0, actions };
 }
 
 // ---- report --------------------------------------------------------------------------------------
@@ -178,7 +194,7 @@ async function main(): Promise<void> {
   }
   const work = mkdtempSync(path.join(os.tmpdir(), "om-bench-lock-"));
   console.log(`bench/lock: node ${process.version}, ${os.cpus().length} CPUs, load average at start ${load()}`);
-  const rows: { request: Request; cold: Run; warm: Run[]; opam?: ReturnType<typeof opamDryRun> }[] = [];
+  const rows: { request: Request; cold: Run; warm: Run[]; opam?: OpamRun }[] = [];
   for (const request of requests(data)) rows.push({ request, ...(await benchOurs(work, request)) });
   console.log(`load average after our runs ${load()}`);
   const haveOpam = process.env.BENCH_NO_OPAM === undefined && ensureOpam();
@@ -187,21 +203,22 @@ async function main(): Promise<void> {
     for (const row of rows) {
       opamDryRun(root, row.request);
       const runs = [opamDryRun(root, row.request), opamDryRun(root, row.request)];
-      row.opam = { ...runs[0]!, ms: median(runs.map((r) => r.ms)) };
+      row.opam = { ...runs[0]!, ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)) };
     }
   } else console.log("opam is not available: no comparison");
   console.log(`load average at the end ${load()}\n`);
-  console.log("request            cold lock  warm lock (median, min)   peak RSS cold/warm   opam dry-run          opam/warm");
+  console.log("wall time (CPU time) per request; warm = median of the warm runs; opam = median of 2 dry-runs after one untimed");
+  console.log("request            cold lock        warm lock        peak RSS cold/warm   opam dry-run            opam/warm wall (CPU)");
   for (const { request, cold, warm, opam } of rows) {
     const warmMs = median(warm.map((r) => r.ms));
-    const warmMin = Math.min(...warm.map((r) => r.ms));
+    const warmCpu = median(warm.map((r) => r.cpuMs));
     const warmRss = Math.max(...warm.map((r) => r.maxRssMb));
     const failed = [cold, ...warm].some((r) => r.code !== 0) ? " (FAILED)" : "";
-    const opamText = opam === undefined ? "-" : opam.ok ? `${(opam.ms / 1000).toFixed(2)} s (${opam.actions} pkgs)` : "no solution";
-    const ratio = opam?.ok ? `${(opam.ms / warmMs).toFixed(1)}×` : "-";
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const pair = (ms: number, cpu: number) => `${(ms / 1000).toFixed(2)} s (${(cpu / 1000).toFixed(2)})`;
+    const opamText = opam === undefined ? "-" : opam.ok ? pair(opam.ms, opam.cpuMs) : "no solution";
+    const ratio = opam?.ok ? `${(opam.ms / warmMs).toFixed(1)}× (${(opam.cpuMs / warmCpu).toFixed(1)}×)` : "-";
     console.log(
-      `${request.name.padEnd(18)} ${seconds(cold.ms).padStart(7)}  ${seconds(warmMs).padStart(7)}, ${seconds(warmMin).padEnd(14)}  ${cold.maxRssMb.toFixed(0).padStart(4)} / ${warmRss.toFixed(0).padStart(3)} MB       ${opamText.padEnd(21)} ${ratio}${failed}`,
+      `${request.name.padEnd(18)} ${pair(cold.ms, cold.cpuMs).padEnd(16)} ${pair(warmMs, warmCpu).padEnd(16)} ${cold.maxRssMb.toFixed(0).padStart(4)} / ${warmRss.toFixed(0).padStart(3)} MB       ${opamText.padEnd(23)} ${ratio}${failed}`,
     );
   }
   console.log("\ntargets: warm lock ≥ 10× faster than opam's dry-run, cold lock ≤ 2 s, peak RSS ≤ 500 MB");
