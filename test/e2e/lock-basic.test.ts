@@ -2,49 +2,9 @@
 // cli-args-in-lockfile, config-cli-args, depext, empty-duniverse, missing-dev-repo,
 // recursive-local-package-search; plus --json and byte-identical re-locks.
 import { describe, expect, it } from "vitest";
+import { SIMPLE_LOCK } from "../helpers/golden.js";
 import { dunePkg, expectOk, localOpam, lockDepends, lockField, opamRepo, progressLines, REPOS_FIELD, world } from "./lock-world.js";
 
-const SIMPLE_LOCK = `opam-version: "2.0"
-synopsis: "opam-monorepo generated lockfile"
-maintainer: "opam-monorepo"
-depends: [
-  "b" {= "1" & ?vendor}
-  "base-bigarray" {= "base"}
-  "base-threads" {= "base"}
-  "base-unix" {= "base"}
-  "c" {= "1" & ?vendor}
-  "dune" {= "2.9.1"}
-  "ocaml" {= "4.13.1"}
-  "ocaml-base-compiler" {= "4.13.1"}
-  "ocaml-config" {= "2"}
-  "ocaml-options-vanilla" {= "1"}
-]
-pin-depends: [
-  ["b.1" "https://b.com/b.tbz"]
-  ["c.1" "https://c.com/c.tbz"]
-]
-x-opam-monorepo-duniverse-dirs: [
-  [
-    "https://b.com/b.tbz"
-    "b"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000000"
-    ]
-  ]
-  [
-    "https://c.com/c.tbz"
-    "c"
-    [
-      "sha256=0000000000000000000000000000000000000000000000000000000000000001"
-    ]
-  ]
-]
-x-opam-monorepo-opam-repositories: [
-  "file://$OPAM_MONOREPO_CWD/minimal-repo" "file://$OPAM_MONOREPO_CWD/repo"
-]
-x-opam-monorepo-root-packages: ["simple-lock"]
-x-opam-monorepo-version: "0.3"
-`;
 
 /** `repo/` with b.1 and c.1 as in simple-lock.t. */
 const bcRepo = () => opamRepo().pkg("b", "1", dunePkg("b", { hash: "0" })).pkg("c", "1", dunePkg("c", { hash: "1" }));
