@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { SIMPLE_LOCK } from "../helpers/golden.js";
 import { dunePkg, expectOk, localOpam, lockDepends, lockField, opamRepo, progressLines, REPOS_FIELD, world } from "./lock-world.js";
 
-
 /** `repo/` with b.1 and c.1 as in simple-lock.t. */
 const bcRepo = () => opamRepo().pkg("b", "1", dunePkg("b", { hash: "0" })).pkg("c", "1", dunePkg("c", { hash: "1" }));
 
