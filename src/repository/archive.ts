@@ -8,9 +8,9 @@ import { gunzipSync } from "node:zlib";
 import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
 import { parseOpamMemberPath } from "./layout.js";
-import type { TableEntry } from "./package-table.js";
-import { encodeOpamText, type ParseJob } from "./parse-job.js";
-import { defaultThreads, runJobs } from "./parse-pool.js";
+import { groupByName, type TableEntry } from "./package-table.js";
+import { encodeOpamText } from "./opam-text.js";
+import { parseTexts, type TextSource } from "./cold-parse.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { readTarFiles, TarFormatError } from "./tar.js";
 
@@ -70,24 +70,18 @@ export function opamMembers(bytes: Buffer, file: string, url: string): OpamMembe
   return members;
 }
 
-async function coldEntries(members: OpamMember[], file: string, threads: number): Promise<Map<string, TableEntry[]>> {
-  const total = members.reduce((sum, m) => sum + m.data.length, 0);
-  const texts = new Uint8Array(new SharedArrayBuffer(total));
-  const jobs: ParseJob[] = [];
-  let offset = 0;
-  for (const m of members) {
-    texts.set(m.data, offset);
-    jobs.push({ kind: "text", name: m.name, version: m.version, file: `${file}/${m.member}`, textStart: offset, textEnd: offset + m.data.length });
-    offset += m.data.length;
-  }
-  const results = await runJobs(jobs, texts, threads);
-  const entries = new Map<string, TableEntry[]>();
-  members.forEach((m, i) => {
-    const list = entries.get(m.name) ?? [];
-    list.push(...results[i]!);
-    entries.set(m.name, list);
-  });
-  return entries;
+function coldEntries(members: OpamMember[], file: string): Map<string, TableEntry[]> {
+  const sources: TextSource[] = members.map((m) => ({
+    name: m.name,
+    version: m.version,
+    file: `${file}/${m.member}`,
+    fill: (target, offset) => {
+      const fits = offset + m.data.length <= target.length;
+      if (fits) m.data.copy(target, offset);
+      return { stamp: "", length: m.data.length, fits };
+    },
+  }));
+  return groupByName(parseTexts(sources));
 }
 
 /** Opens a local `.tar.gz` repository. */
@@ -102,7 +96,7 @@ export async function openArchive(spec: ArchiveSpec, deps: OpenDeps): Promise<Re
     return m === undefined ? undefined : encodeOpamText(m.data.toString("utf8"), `${file}/${m.member}`, name, version);
   };
   const cold = async (): Promise<Map<string, TableEntry[]>> => {
-    const entries = await coldEntries(membersOnce(), file, deps.threads ?? defaultThreads());
+    const entries = coldEntries(membersOnce(), file);
     members = undefined;
     return entries;
   };

@@ -5,9 +5,10 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
-import type { TableEntry, TableSource } from "./package-table.js";
-import { fileStamp, readOpamFile, type ParseJob } from "./parse-job.js";
-import { defaultThreads, runJobs } from "./parse-pool.js";
+import { groupByName, type TableEntry, type TableSource } from "./package-table.js";
+import { defaultThreads, parseTree } from "./cold-parse.js";
+import { fileStamp } from "./file-read.js";
+import { encodeValue, readOpamFile } from "./opam-text.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { packageDirNames, versionDirs } from "./tree.js";
 
@@ -39,8 +40,10 @@ export function checkRepositoryRoot(root: string, url: string): void {
 
 function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   let names: string[] | undefined;
-  const reparse = (name: string, version: string): Buffer | undefined =>
-    readOpamFile(path.join(packagesDir, name, `${name}.${version}`, "opam"), name, version)?.blob;
+  const reparse = (name: string, version: string): Buffer | undefined => {
+    const read = readOpamFile(path.join(packagesDir, name, `${name}.${version}`, "opam"), name, version);
+    return read === undefined ? undefined : encodeValue(read.value);
+  };
   const refresh = (name: string, cached: readonly TableEntry[] | undefined): TableEntry[] => {
     const out: TableEntry[] = [];
     for (const [version, file] of versionDirs(packagesDir, name)) {
@@ -48,8 +51,8 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
       const same = cached?.find((entry) => entry.version === version && entry.stamp === stamp);
       if (same !== undefined) out.push(same);
       else if (stamp !== undefined) {
-        const entry = readOpamFile(file, name, version);
-        if (entry !== undefined) out.push(entry);
+        const read = readOpamFile(file, name, version);
+        if (read !== undefined) out.push({ version, ...read });
       }
     }
     return out;
@@ -61,27 +64,13 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   };
 }
 
-async function coldEntries(packagesDir: string, threads: number): Promise<Map<string, TableEntry[]>> {
-  const jobs: ParseJob[] = packageDirNames(packagesDir)
-    .sort()
-    .map((name) => ({ kind: "package", packagesDir, name }));
-  const results = await runJobs(jobs, undefined, threads);
-  const entries = new Map<string, TableEntry[]>();
-  jobs.forEach((job, i) => {
-    if (results[i]!.length > 0) entries.set(job.name, results[i]!);
-  });
-  return entries;
-}
-
 /** Opens a repository tree, through the index cache when it is valid. */
 export async function openTree(options: TreeOptions, deps: OpenDeps): Promise<Repository> {
   checkRepositoryRoot(options.root, options.url);
   const packagesDir = path.join(options.root, "packages");
-  const threads = deps.threads ?? defaultThreads();
-  return openIndexed(
-    { ...options, source: treeSource(packagesDir, options.revalidate), cold: () => coldEntries(packagesDir, threads) },
-    deps,
-  );
+  const useWorker = (deps.threads ?? defaultThreads()) > 1;
+  const cold = async () => groupByName(parseTree(packagesDir, useWorker).texts);
+  return openIndexed({ ...options, source: treeSource(packagesDir, options.revalidate), cold }, deps);
 }
 
 /** A local directory repository (`file://` URL or path). */

@@ -5,6 +5,7 @@ import { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
 import { decodeEntry } from "./codec.js";
+import { encodeValue } from "./opam-text.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { Repository } from "./repository.js";
 
@@ -85,6 +86,7 @@ export function createTableRepository(options: TableOptions): Repository {
 
   function bytesOf(name: string, entry: TableEntry): Buffer | undefined {
     if (entry.blob !== undefined) return entry.blob;
+    if (entry.value !== undefined && entry.stored === undefined) return encodeValue(entry.value);
     const cached = entry.stored !== undefined ? stored?.read(entry.stored) : undefined;
     if (cached !== undefined) return cached;
     dirty = true;
@@ -154,4 +156,15 @@ export function createTableRepository(options: TableOptions): Repository {
       return writing;
     },
   };
+}
+
+/** Cold-parse results grouped into table entries per name. */
+export function groupByName(parsed: readonly { name: string; version: string; stamp: string; blob: Buffer }[]): Map<string, TableEntry[]> {
+  const entries = new Map<string, TableEntry[]>();
+  for (const { name, version, stamp, blob } of parsed) {
+    const list = entries.get(name);
+    if (list === undefined) entries.set(name, [{ version, stamp, blob }]);
+    else list.push({ version, stamp, blob });
+  }
+  return entries;
 }

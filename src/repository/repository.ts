@@ -74,7 +74,8 @@ export interface OpenDeps {
   reporter?: Reporter;
   /** Read and write the parsed-index cache (default true). */
   indexCache?: boolean;
-  /** Threads for a cold full parse (default: available parallelism, at most 4). */
+  /** Threads for a cold full parse of a tree: 2 = the main thread parses while a reader thread
+   * reads the files; 1 = the main thread alone (default 2 when the machine has 2+ cores). */
   threads?: number;
   /** Environment for git (default `process.env`). */
   env?: NodeJS.ProcessEnv;

@@ -1,0 +1,61 @@
+// Reading opam files of a repository tree with their stamps (size, mtime, inode): what decides
+// whether an index-cache entry is still valid. No parsing here (the reader worker loads this).
+import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from "node:fs";
+import { errnoCode } from "../core/errors.js";
+
+/** What changes when a file is edited or replaced: size, mtime (ns) and inode. */
+export function statStamp(stats: BigIntStats): string {
+  return `${stats.size}:${stats.mtimeNs}:${stats.ino}`;
+}
+
+/** The stamp of `file`, or undefined when it does not exist. */
+export function fileStamp(file: string): string | undefined {
+  const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stats === undefined || !stats.isFile() ? undefined : statStamp(stats);
+}
+
+/** Opens `file` and runs `read` with its descriptor and size; undefined when it does not exist. */
+function withFile<T>(file: string, read: (fd: number, stats: BigIntStats) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return undefined;
+    throw error;
+  }
+  try {
+    return read(fd, fstatSync(fd, { bigint: true }));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFully(fd: number, target: Buffer, offset: number, size: number): number {
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, target, offset + filled, size - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
+}
+
+/**
+ * Reads `file` into `target` at `offset` with one open (4 syscalls). Undefined when it does not
+ * exist; `fits: false` (nothing read) when it is larger than the room left.
+ */
+export function readFileInto(file: string, target: Buffer, offset: number): { stamp: string; length: number; fits: boolean } | undefined {
+  return withFile(file, (fd, stats) => {
+    const size = Number(stats.size);
+    const fits = offset + size <= target.length;
+    return { stamp: statStamp(stats), length: fits ? readFully(fd, target, offset, size) : size, fits };
+  });
+}
+
+/** Reads a whole file and its stamp; undefined when missing. */
+export function readWithStamp(file: string): { text: string; stamp: string } | undefined {
+  return withFile(file, (fd, stats) => {
+    const buffer = Buffer.allocUnsafe(Number(stats.size));
+    return { text: buffer.toString("utf8", 0, readFully(fd, buffer, 0, buffer.length)), stamp: statStamp(stats) };
+  });
+}
