@@ -6,6 +6,7 @@ import type { Pos, RelOp, Value } from "./ast.js";
 import { NO_POS } from "./ast.js";
 import { SELF_SCOPE, type Env, type EnvValue } from "./env.js";
 import { compareVersions, relopHolds } from "./version.js";
+import { isValidPackageName } from "./names.js";
 
 /** A variable reference: `var`, `pkg:var`, `_:var`, `a+b:var`, or `var?then:else` (interpolation only). */
 export interface FilterIdent {
@@ -40,14 +41,7 @@ export function fieldError(ctx: FieldContext, pos: Pos, message: string): UserEr
 // ---- Idents --------------------------------------------------------------------------------------
 
 function isValidScopeName(name: string): boolean {
-  if (name === SELF_SCOPE) return true;
-  let letter = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letter = true;
-    else if (!((c >= 48 && c <= 57) || c === 45 || c === 95 || c === 43)) return false;
-  }
-  return letter;
+  return name === SELF_SCOPE || isValidPackageName(name);
 }
 
 function scopesOf(text: string): string[] | undefined {

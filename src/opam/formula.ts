@@ -5,6 +5,7 @@ import type { Pos, RelOp, Value } from "./ast.js";
 import type { Env } from "./env.js";
 import { describeValue, evalFilter, fieldError, filterFromValue, filterHolds, type FieldContext, type Filter } from "./filter.js";
 import { compareVersions, isValidVersion, relopHolds } from "./version.js";
+import { isValidPackageName } from "./names.js";
 
 export type Formula<A> =
   | { readonly kind: "empty" }
@@ -102,16 +103,7 @@ export function negateRelop(op: RelOp): RelOp {
 
 // ---- Parsing -------------------------------------------------------------------------------------
 
-/** opam package names: `A-Za-z0-9_+-` with at least one letter (OpamPackage.Name.of_string). */
-export function isValidPackageName(name: string): boolean {
-  let letter = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letter = true;
-    else if (!((c >= 48 && c <= 57) || c === 45 || c === 95 || c === 43)) return false;
-  }
-  return letter;
-}
+export { isValidPackageName };
 
 function versionExpression(value: Value, ctx: FieldContext): Filter {
   if (value.kind === "ident") return filterFromValue(value, ctx);
