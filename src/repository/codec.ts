@@ -1,5 +1,6 @@
-// Encodes one parsed opam package (or the UserError its file produced) as bytes for the index
-// cache and for worker threads (binary.ts), and fingerprints the code the bytes depend on.
+// The bytes of one index-cache entry: a parsed opam package (binary.ts), the UserError its file
+// produced, or the raw opam text still to be parsed (what a cold load stores); and a fingerprint
+// of the code the bytes depend on.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -8,12 +9,14 @@ import { UserError, type ErrorCode } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { BinaryEncoder, decodeBinary } from "./binary.js";
 
-/** First byte of an entry: a package (binary.ts after it) or a failure (JSON after it). */
+/** First byte of an entry: a package (binary.ts after it), a failure (JSON after it), or a text
+ * (u32 length of the file name, the file name, the opam text; all UTF-8). */
 const PACKAGE = 1;
 const FAILURE = 2;
+const TEXT = 3;
 
 /** Bumped by hand when the byte layout below changes. */
-const CODEC_VERSION = 2;
+const CODEC_VERSION = 3;
 
 const encoder = new BinaryEncoder();
 
@@ -26,7 +29,25 @@ export function encodeFailure(error: UserError): Buffer {
   return Buffer.concat([Buffer.from([FAILURE]), Buffer.from(body, "utf8")]);
 }
 
-/** The package, or the UserError to throw for it. Throws on bytes it cannot read. */
+/** The first part of a text entry for `file`; the opam text's bytes are the second part. */
+export function textEntryHeader(file: string): Buffer {
+  const name = Buffer.from(file, "utf8");
+  const header = Buffer.allocUnsafe(5 + name.length);
+  header[0] = TEXT;
+  header.writeUInt32LE(name.length, 1);
+  name.copy(header, 5);
+  return header;
+}
+
+/** The file name and opam text of a text entry; undefined for other entries. */
+export function textOfEntry(bytes: Buffer): { file: string; text: string } | undefined {
+  if (bytes[0] !== TEXT) return undefined;
+  const end = 5 + bytes.readUInt32LE(1);
+  if (end > bytes.length) throw new Error("truncated text entry");
+  return { file: bytes.toString("utf8", 5, end), text: bytes.toString("utf8", end) };
+}
+
+/** The package, or the UserError to throw for it (not for text entries). Throws on bad bytes. */
 export function decodeEntry(bytes: Buffer): OpamPackage | UserError {
   const tag = bytes[0];
   if (tag === PACKAGE) return decodeBinary(bytes, 1) as OpamPackage;

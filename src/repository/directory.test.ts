@@ -6,7 +6,8 @@ import { isUserError } from "../core/errors.js";
 import { opamRepo, opamText } from "../../test/helpers/opam-repo.js";
 import { testdir } from "../../test/helpers/testdir.js";
 import { openDirectory } from "./directory.js";
-import { indexFilePath } from "./index-cache.js";
+import { codecFingerprint, decodeEntry, textOfEntry } from "./codec.js";
+import { indexFilePath, loadIndex } from "./index-cache.js";
 import type { Repository } from "./repository.js";
 
 function base() {
@@ -75,6 +76,27 @@ describe("directory repository", () => {
     for (const name of first.repo.packageNames()) {
       for (const version of first.repo.versions(name)) expect(second.repo.readOpam(name, version)).toEqual(first.repo.readOpam(name, version));
     }
+  });
+
+  it("stores texts after a cold load and the parsed model once a package has been read", async () => {
+    const { open, cacheDir, repoDir } = await setup();
+    const file = indexFilePath(cacheDir, `directory:${repoDir}`);
+    const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
+    const entryOf = (version: string) => {
+      const loaded = loadIndex(file, key);
+      if (!loaded.ok) throw new Error(loaded.reason);
+      const stored = loaded.entries("a")!.find((e) => e[0] === version)!;
+      return loaded.read(stored)!;
+    };
+    const { repo: cold } = await open();
+    expect(textOfEntry(entryOf("1.0"))?.text).toContain("a-1.0.tgz");
+    const { repo: warm } = await open();
+    const pkg = warm.readOpam("a", "1.0");
+    await warm.flush();
+    expect(textOfEntry(entryOf("1.0"))).toBeUndefined();
+    expect(decodeEntry(entryOf("1.0"))).toEqual(pkg);
+    expect(textOfEntry(entryOf("1.9"))).toBeDefined();
+    expect(pkg).toEqual(cold.readOpam("a", "1.0"));
   });
 
   it("never answers from a stale cache: edits, new and removed versions and packages are seen", async () => {

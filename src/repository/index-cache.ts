@@ -40,11 +40,11 @@ export interface IndexContents {
 
 export type LoadedIndex = IndexContents | { ok: false; reason: IndexRejection };
 
-/** A version to write: its bytes, or a stored entry of the currently loaded file. */
+/** A version to write: its bytes (one buffer or consecutive parts). */
 export interface EntryToWrite {
   version: string;
   stamp: string;
-  blob: Buffer;
+  blob: Buffer | readonly Buffer[];
 }
 
 export function indexFilePath(cacheDir: string, identity: string): string {
@@ -125,9 +125,16 @@ function encodeFile(key: IndexKey, names: ReadonlyMap<string, readonly EntryToWr
   const table: [string, StoredEntry[]][] = [];
   for (const [name, entries] of names) {
     const stored = entries.map((entry): StoredEntry => {
-      blobs.push(entry.blob);
-      const item: StoredEntry = [entry.version, entry.stamp, offset, entry.blob.length, crc32(entry.blob)];
-      offset += entry.blob.length;
+      const parts = Buffer.isBuffer(entry.blob) ? [entry.blob] : entry.blob;
+      let length = 0;
+      let crc = 0;
+      for (const part of parts) {
+        blobs.push(part);
+        length += part.length;
+        crc = crc32(part, crc);
+      }
+      const item: StoredEntry = [entry.version, entry.stamp, offset, length, crc];
+      offset += length;
       return item;
     });
     table.push([name, stored]);

@@ -1,7 +1,7 @@
 // Opens a repository through the index cache: a valid cache file gives a warm table whose entries
-// are read lazily from it; otherwise `cold()` parses everything and the cache is written once the
-// caller yields to the event loop (flush() writes it at once and awaits it). Cache write failures
-// never fail the command.
+// are read lazily from it; otherwise `cold()` parses everything and the table writes the cache
+// once the caller yields to the event loop (flush() writes at once and awaits it). Cache write
+// failures never fail the command.
 import { codecFingerprint } from "./codec.js";
 import { indexFilePath, loadIndex, writeIndex, type EntryToWrite, type IndexKey } from "./index-cache.js";
 import { createTableRepository, type TableEntry, type TableSource } from "./package-table.js";
@@ -31,7 +31,5 @@ export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Prom
   const loaded = useCache ? loadIndex(file, key) : undefined;
   if (loaded?.ok) return createTableRepository({ ...info, entries: new Map(), stored: loaded, fresh: false });
   deps.reporter?.debug(`index cache of ${options.label}: ${loaded?.reason ?? "disabled"}; reading every opam file`);
-  const repository = createTableRepository({ ...info, entries: await options.cold(), fresh: true });
-  setImmediate(() => void repository.flush());
-  return repository;
+  return createTableRepository({ ...info, entries: await options.cold(), fresh: true });
 }

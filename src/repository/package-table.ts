@@ -1,11 +1,14 @@
-// The in-memory index behind every single repository: names → versions → encoded packages (held
-// in memory or in the index-cache file), decoded on first use and memoised. The source hooks
-// revalidate a name on first use and re-derive an entry whose cached bytes fail their checksum.
+// The in-memory index behind every single repository: names → versions → entries (held in
+// memory or in the index-cache file), decoded (or, for a text entry, parsed) on first use and
+// memoised. A package parsed from a text entry is written back as a model at the next flush,
+// which is scheduled whenever the table learns something. The source hooks revalidate a name
+// on first use and re-derive an entry whose cached bytes fail their checksum.
 import { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
-import { decodeEntry } from "./codec.js";
-import { encodeValue } from "./opam-text.js";
+import { decodeEntry, textEntryHeader, textOfEntry } from "./codec.js";
+import { encodeValue, parseOpamText } from "./opam-text.js";
+import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { Repository } from "./repository.js";
 
@@ -18,6 +21,10 @@ export interface TableEntry {
   /** Where the encoded package sits in the loaded index file. */
   stored?: StoredEntry;
   value?: OpamPackage | UserError;
+  /** The opam text kept by a cold load (a view), to parse on first use. */
+  text?: { file: string; bytes: Buffer };
+  /** `value` was parsed from a text entry: store the model instead at the next flush. */
+  upgrade?: boolean;
 }
 
 export interface TableSource {
@@ -55,8 +62,20 @@ export function createTableRepository(options: TableOptions): Repository {
   const { entries, source, stored } = options;
   const checked = new Set<string>(options.fresh ? entries.keys() : []);
   const sorted = new Map<string, string[]>();
-  let dirty = options.fresh;
+  let dirty = false;
   let writing: Promise<void> = Promise.resolve();
+  let scheduled = false;
+
+  /** Something to write: flush once the caller yields to the event loop. */
+  function changed(): void {
+    dirty = true;
+    if (scheduled || options.persist === undefined) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void repository.flush();
+    });
+  }
 
   /** The entries as last known (materialised from the cache file on first use). */
   function known(name: string): TableEntry[] {
@@ -74,7 +93,7 @@ export function createTableRepository(options: TableOptions): Repository {
     if (!checked.has(name) && source.refresh !== undefined) {
       const before = known(name);
       const after = source.refresh(name, before);
-      if (after.length !== before.length || after.some((entry, i) => entry !== before[i])) dirty = true;
+      if (after.length !== before.length || after.some((entry, i) => entry !== before[i])) changed();
       entries.set(name, after);
     }
     checked.add(name);
@@ -84,29 +103,52 @@ export function createTableRepository(options: TableOptions): Repository {
   const storedNames = new Set(stored?.names ?? []);
   const allNames = (): string[] => [...new Set([...storedNames, ...entries.keys()])];
 
+  /** What to write for `entry`: the model once parsed, else the bytes it came from. */
+  function partsOf(name: string, entry: TableEntry): Buffer | readonly Buffer[] | undefined {
+    if (entry.upgrade === true || (entry.value !== undefined && entry.blob === undefined && entry.stored === undefined && entry.text === undefined)) {
+      return encodeValue(entry.value!);
+    }
+    if (entry.text !== undefined) return [textEntryHeader(entry.text.file), entry.text.bytes];
+    return bytesOf(name, entry);
+  }
+
   function bytesOf(name: string, entry: TableEntry): Buffer | undefined {
     if (entry.blob !== undefined) return entry.blob;
-    if (entry.value !== undefined && entry.stored === undefined) return encodeValue(entry.value);
     const cached = entry.stored !== undefined ? stored?.read(entry.stored) : undefined;
     if (cached !== undefined) return cached;
-    dirty = true;
+    changed();
     entry.stored = undefined;
     entry.blob = source.reparse(name, entry.version);
     return entry.blob;
   }
 
+  function fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
+    const text = textOfEntry(bytes);
+    if (text === undefined) return decodeEntry(bytes);
+    const value = parseOpamText(text.text, text.file, name, entry.version);
+    entry.upgrade = true;
+    changed();
+    return value;
+  }
+
   function decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
     if (entry.value !== undefined) return entry.value;
+    if (entry.text !== undefined) {
+      entry.value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version);
+      entry.upgrade = true;
+      changed();
+      return entry.value;
+    }
     const bytes = bytesOf(name, entry);
     if (bytes === undefined) return undefined;
     try {
-      entry.value = decodeEntry(bytes);
+      entry.value = fromBytes(name, entry, bytes);
     } catch {
       entry.blob = undefined;
       entry.stored = undefined;
       const again = bytesOf(name, entry);
       if (again === undefined) return undefined;
-      entry.value = decodeEntry(again);
+      entry.value = fromBytes(name, entry, again);
     }
     return entry.value;
   }
@@ -116,7 +158,7 @@ export function createTableRepository(options: TableOptions): Repository {
     for (const name of allNames()) {
       const items: EntryToWrite[] = [];
       for (const entry of known(name)) {
-        const blob = bytesOf(name, entry);
+        const blob = partsOf(name, entry);
         if (blob !== undefined) items.push({ version: entry.version, stamp: entry.stamp, blob });
       }
       if (items.length > 0) out.set(name, items);
@@ -124,7 +166,7 @@ export function createTableRepository(options: TableOptions): Repository {
     return out;
   }
 
-  return {
+  const repository: Repository = {
     label: options.label,
     url: options.url,
     commit: options.commit,
@@ -156,15 +198,18 @@ export function createTableRepository(options: TableOptions): Repository {
       return writing;
     },
   };
+  if (options.fresh) changed();
+  return repository;
 }
 
 /** Cold-parse results grouped into table entries per name. */
-export function groupByName(parsed: readonly { name: string; version: string; stamp: string; blob: Buffer }[]): Map<string, TableEntry[]> {
+export function groupByName(parsed: readonly ParsedText[]): Map<string, TableEntry[]> {
   const entries = new Map<string, TableEntry[]>();
-  for (const { name, version, stamp, blob } of parsed) {
+  for (const { name, version, stamp, file, text, failure } of parsed) {
+    const entry: TableEntry = text === undefined ? { version, stamp, blob: failure! } : { version, stamp, text: { file, bytes: text } };
     const list = entries.get(name);
-    if (list === undefined) entries.set(name, [{ version, stamp, blob }]);
-    else list.push({ version, stamp, blob });
+    if (list === undefined) entries.set(name, [entry]);
+    else list.push(entry);
   }
   return entries;
 }
