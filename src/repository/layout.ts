@@ -1,11 +1,10 @@
-// The on-disk layout of an opam repository (`packages/<name>/<name>.<version>/opam`) and the
-// rules for valid package names and versions. Pure: no filesystem access.
-
-const NAME = /^[A-Za-z0-9_+-]*[A-Za-z][A-Za-z0-9_+-]*$/u;
-const VERSION = /^[A-Za-z0-9_+.~-]+$/u;
+// The on-disk layout of an opam repository (`packages/<name>/<name>.<version>/opam`), using the
+// opam/ rules for valid package names and versions. Pure: no filesystem access.
+import { isValidPackageName } from "../opam/names.js";
+import { isValidVersion } from "../opam/version.js";
 
 export function isPackageName(name: string): boolean {
-  return NAME.test(name);
+  return isValidPackageName(name);
 }
 
 /**
@@ -16,7 +15,7 @@ export function isPackageName(name: string): boolean {
 export function versionOfDir(name: string, dir: string): string | undefined {
   if (dir.length <= name.length + 1 || !dir.startsWith(name) || dir[name.length] !== ".") return undefined;
   const version = dir.slice(name.length + 1);
-  return VERSION.test(version) ? version : undefined;
+  return isValidVersion(version) ? version : undefined;
 }
 
 /** `packages/<name>/<name>.<version>/opam`, relative to the repository root, `/`-separated. */
