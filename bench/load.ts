@@ -1,7 +1,7 @@
 // Benchmark: repository loading on the real opam-repository snapshot. The snapshot is extracted to
-// a temp dir first (not timed); each figure comes from a fresh child process: cold load+parse of
-// every file (no index cache), warm load through the index cache (first answer for lwt), the same
-// for the .tar.gz itself, and peak RSS. Run: node --expose-gc dist/bench/load.js [runs]
+// a temp dir first (not timed); every figure comes from a fresh child process: a cold load+parse
+// of every file, warm loads through the index cache (first answer for lwt, and every package),
+// the same for the .tar.gz itself, and peak RSS. Run: node --expose-gc dist/bench/load.js [runs]
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -11,14 +11,13 @@ import { fileURLToPath } from "node:url";
 const TARGETS = { coldMs: 1500, warmMs: 150, rssMb: 400 };
 
 interface Figures {
-  mode: string;
-  /** Open (and, cold, parse everything) until the first answer is available. */
+  /** Open (cold: read and parse every file) until answers can be given. */
   openMs: number;
-  /** versions("lwt") + readOpam(newest) after opening. */
+  /** versions("lwt") + readOpam(newest) after opening (or every package, for "all" modes). */
   answerMs: number;
-  /** Writing the index cache (cold runs; started in the background by open). */
+  /** Writing the index cache afterwards. */
   flushMs: number;
-  /** Since process start: node boot + module loading + open + answer. */
+  /** Since process start: node start-up + module loading + open + answer. */
   processMs: number;
   files: number;
   cpuMs: number;
@@ -33,27 +32,23 @@ async function child(mode: string, target: string, cacheDir: string): Promise<Fi
   const { openArchive } = await import("../src/repository/archive.js");
   const cpu0 = process.cpuUsage();
   const start = performance.now();
-  const deps = { cacheDir, indexCache: true, ...(mode.includes("one-thread") ? { threads: 1 } : {}) };
-  const repo = mode.endsWith("archive") ? await openArchive({ path: target }, deps) : await openDirectory({ path: target }, deps);
+  const deps = { cacheDir, ...(mode.includes("one-thread") ? { threads: 1 } : {}) };
+  const repo = target.endsWith(".tar.gz") ? await openArchive({ path: target }, deps) : await openDirectory({ path: target }, deps);
   const opened = performance.now();
-  const versions = repo.versions("lwt");
-  if (repo.readOpam("lwt", versions[0]!)?.name !== "lwt") throw new Error("lwt not found");
+  let files = 0;
+  if (mode === "all") {
+    for (const name of repo.packageNames()) for (const version of repo.versions(name)) files += repo.readOpam(name, version) === undefined ? 0 : 1;
+  } else {
+    const versions = repo.versions("lwt");
+    if (repo.readOpam("lwt", versions[0]!)?.name !== "lwt") throw new Error("lwt not found");
+  }
   const answered = performance.now();
   await repo.flush();
   const flushed = performance.now();
-  let files = 0;
   if (mode.startsWith("cold")) for (const name of repo.packageNames()) files += repo.versions(name).length;
   const cpu = process.cpuUsage(cpu0);
-  return {
-    mode,
-    openMs: opened - start,
-    answerMs: answered - opened,
-    flushMs: flushed - answered,
-    processMs: answered,
-    files,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    rssMb: process.resourceUsage().maxRSS / 1024,
-  };
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  return { openMs: opened - start, answerMs: answered - opened, flushMs: flushed - answered, processMs: answered, files, cpuMs: (cpu.user + cpu.system) / 1000, rssMb };
 }
 
 function runChild(mode: string, target: string, cacheDir: string): Figures {
@@ -63,20 +58,32 @@ function runChild(mode: string, target: string, cacheDir: string): Figures {
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as Figures;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const SEQUENCE = ["cold", "warm", "warm", "all", "all"] as const;
+const LABELS = ["cold", "warm after a cold load (texts)", "warm after a warm run (models)", "every package, texts", "every package, models"];
 
-function measure(mode: string, target: string, runs: number, fresh: boolean, cacheDir: string): Figures {
-  const all: Figures[] = [];
+/** Per run: a cold load with an empty cache, then warm runs that each find the cache left by the previous one. */
+function measure(target: string, cacheDir: string, runs: number, coldMode = "cold"): Figures[][] {
+  const all: Figures[][] = SEQUENCE.map(() => []);
   for (let i = 0; i < runs; i++) {
-    if (fresh) rmSync(cacheDir, { recursive: true, force: true });
-    all.push(runChild(mode, target, cacheDir));
+    rmSync(cacheDir, { recursive: true, force: true });
+    SEQUENCE.forEach((mode, step) => all[step]!.push(runChild(mode === "cold" ? coldMode : mode, target, cacheDir)));
   }
-  const pick = (key: keyof Figures) => median(all.map((f) => f[key] as number));
-  return { mode, openMs: pick("openMs"), answerMs: pick("answerMs"), flushMs: pick("flushMs"), processMs: pick("processMs"), files: all[0]!.files, cpuMs: pick("cpuMs"), rssMb: Math.max(...all.map((f) => f.rssMb)) };
+  return all;
 }
 
-function verdict(value: number, target: number): string {
-  return `${value <= target ? "ok" : "OVER"} (target ≤ ${target})`;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const best = (values: number[]): number => Math.min(...values);
+const verdict = (value: number, target: number): string => `${value <= target ? "ok" : "OVER"} (target ≤ ${target})`;
+const total = (f: Figures): number => f.openMs + f.answerMs;
+
+function report(title: string, figures: Figures[][]): void {
+  console.log(`${title}:`);
+  figures.forEach((runs, step) => {
+    const ms = runs.map(total);
+    const extra = step === 0 ? `, ${runs[0]!.files} files, ${median(runs.map((f) => f.cpuMs)).toFixed(0)} ms CPU, then ${median(runs.map((f) => f.flushMs)).toFixed(0)} ms writing the index` : "";
+    const since = step > 0 ? ` (${median(runs.map((f) => f.processMs)).toFixed(0)} ms since process start)` : "";
+    console.log(`  ${LABELS[step]!.padEnd(32)} median ${median(ms).toFixed(1)} ms, best ${best(ms).toFixed(1)} ms${since}${extra}`);
+  });
 }
 
 function main(runs: number): void {
@@ -86,26 +93,20 @@ function main(runs: number): void {
   try {
     execFileSync("tar", ["xzf", archive, "-C", work]);
     const dir = path.join(work, "opam-repository");
-    const cache = path.join(work, "cache");
-    console.log(`opam-repository snapshot extracted to ${dir} (not timed); ${runs} run(s) per figure, median shown`);
+    console.log(`opam-repository snapshot extracted to a temp dir (not timed); ${runs} run(s) per figure, each in a fresh process`);
     console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-    const cold = measure("cold-directory", dir, runs, true, cache);
-    const coldOne = measure("cold-directory-one-thread", dir, runs, true, cache);
-    const warm = measure("warm-directory", dir, runs, false, cache);
-    const coldArchive = measure("cold-archive", archive, runs, true, `${cache}-archive`);
-    const warmArchive = measure("warm-archive", archive, runs, false, `${cache}-archive`);
-    const coldMs = cold.openMs + cold.answerMs;
-    console.log(`cold load+parse of every file (directory): ${coldMs.toFixed(0)} ms, ${Math.round(cold.files / (coldMs / 1000))} files/s (${cold.files} files, ${cold.cpuMs.toFixed(0)} ms CPU) ${verdict(coldMs, TARGETS.coldMs)}`);
-    console.log(`  main thread alone (no reader thread): ${(coldOne.openMs + coldOne.answerMs).toFixed(0)} ms (${coldOne.cpuMs.toFixed(0)} ms CPU)`);
-    console.log(`  then writing the index cache: ${cold.flushMs.toFixed(0)} ms (when the caller yields or flushes)`);
-    const warmMs = warm.openMs + warm.answerMs;
-    console.log(`warm load through the index cache (directory): ${warmMs.toFixed(1)} ms to versions("lwt") + readOpam(newest) ${verdict(warmMs, TARGETS.warmMs)}`);
-    console.log(`  (${warm.processMs.toFixed(0)} ms since process start, including node start-up and module loading)`);
-    const coldArchiveMs = coldArchive.openMs + coldArchive.answerMs;
-    const warmArchiveMs = warmArchive.openMs + warmArchive.answerMs;
-    console.log(`cold load+parse from the .tar.gz (gunzip included): ${coldArchiveMs.toFixed(0)} ms; warm: ${warmArchiveMs.toFixed(1)} ms (${warmArchive.processMs.toFixed(0)} ms since process start)`);
-    const rss = Math.max(cold.rssMb, coldOne.rssMb, warm.rssMb, coldArchive.rssMb, warmArchive.rssMb);
-    console.log(`peak RSS: ${rss.toFixed(0)} MB (cold ${cold.rssMb.toFixed(0)}, warm ${warm.rssMb.toFixed(0)}, archive cold ${coldArchive.rssMb.toFixed(0)}) ${verdict(rss, TARGETS.rssMb)}`);
+    const tree = measure(dir, path.join(work, "cache"), runs);
+    const single = measure(dir, path.join(work, "cache-1"), runs, "cold-one-thread");
+    const packed = measure(archive, path.join(work, "cache-tgz"), runs);
+    report("directory (extracted snapshot)", tree);
+    console.log(`  cold with the main thread alone: median ${median(single[0]!.map(total)).toFixed(0)} ms, best ${best(single[0]!.map(total)).toFixed(0)} ms`);
+    report(".tar.gz read in memory (gunzip included)", packed);
+    const cold = median(tree[0]!.map(total));
+    const warm = median(tree[1]!.map(total));
+    const rss = Math.max(...[tree, single, packed].flat(2).map((f) => f.rssMb));
+    console.log(`cold load+parse of every file: ${cold.toFixed(0)} ms, ${Math.round(tree[0]![0]!.files / (cold / 1000))} files/s ${verdict(cold, TARGETS.coldMs)}`);
+    console.log(`warm load through the index cache to versions("lwt") + readOpam(newest): ${warm.toFixed(1)} ms ${verdict(warm, TARGETS.warmMs)}`);
+    console.log(`peak RSS over all runs: ${rss.toFixed(0)} MB ${verdict(rss, TARGETS.rssMb)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

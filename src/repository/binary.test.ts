@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam } from "../opam/package.js";
 import { opamText } from "../../test/helpers/opam-repo.js";
-import { BinaryEncoder, decodeBinary } from "./binary.js";
+import { BinaryEncoder } from "./binary.js";
+import { decodeBinary } from "./binary-decode.js";
 import { decodeEntry, encodeFailure, encodePackage } from "./codec.js";
 import { UserError } from "../core/errors.js";
 

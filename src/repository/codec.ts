@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError, type ErrorCode } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
-import { BinaryEncoder, decodeBinary } from "./binary.js";
+import { BinaryEncoder } from "./binary.js";
+import { decodeBinary } from "./binary-decode.js";
 
 /** First byte of an entry: a package (binary.ts after it), a failure (JSON after it), or a text
  * (u32 length of the file name, the file name, the opam text; all UTF-8). */
@@ -73,7 +74,8 @@ export function codecFingerprint(): string {
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  for (const file of [...files.map((f) => path.join(opamDir, f)), here, path.join(path.dirname(here), `binary${path.extname(here)}`)]) {
+  const siblings = ["binary", "binary-decode"].map((name) => path.join(path.dirname(here), `${name}${path.extname(here)}`));
+  for (const file of [...files.map((f) => path.join(opamDir, f)), here, ...siblings]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
   fingerprint = hash.digest("hex").slice(0, 32);

@@ -1,7 +1,7 @@
 // The main-thread side of a cold parse with a reader thread: the reader (read-worker.ts) and the
 // main thread both claim package names; the reader only reads files into a shared pool, the
-// main thread parses what the reader published and, whenever nothing is waiting, reads a
-// package itself. File I/O overlaps parsing and the parser is compiled in one thread only.
+// main thread parses what the reader published and, while the reader is still starting up,
+// reads packages itself. File I/O overlaps parsing and the parser is compiled in one thread only.
 // Any trouble with the reader (failure, full pool, silence) falls back to the main thread.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -77,7 +77,8 @@ function pump(shared: Shared, packagesDir: string, names: readonly string[], out
     const state = Atomics.load(control, STATE);
     if (state === DONE && consumed >= Atomics.load(control, PUBLISHED)) return { outcome: "done", fromReader };
     if (state === STOPPED) return { outcome: "fallback", fromReader };
-    const next = help ? Atomics.add(control, NEXT_NAME, 1) : names.length;
+    // Read a package here only while the reader is starting up; after that it keeps ahead.
+    const next = help && Atomics.load(control, STARTED) === 0 ? Atomics.add(control, NEXT_NAME, 1) : names.length;
     if (next < names.length) parseTexts(treeSources(packagesDir, [names[next]!]), out);
     else if (help && Atomics.load(control, STARTED) === 0) return { outcome: "done", fromReader };
     else if (!waitForReader(control, beat)) return { outcome: "fallback", fromReader };
