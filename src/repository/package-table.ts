@@ -57,149 +57,168 @@ export interface TableOptions {
   fresh: boolean;
 }
 
-/** A Repository over a table of entries (see TableOptions). */
-export function createTableRepository(options: TableOptions): Repository {
-  const { entries, source, stored } = options;
-  const checked = new Set<string>(options.fresh ? entries.keys() : []);
-  const sorted = new Map<string, string[]>();
-  let dirty = false;
-  let writing: Promise<void> = Promise.resolve();
-  let scheduled = false;
+/** A Repository over a table of entries (see TableOptions); a class because it is a cache. */
+class PackageTable implements Repository {
+  readonly label: string;
+  readonly url: string;
+  readonly commit: string | undefined;
+  private readonly entries: Map<string, TableEntry[]>;
+  private readonly checked: Set<string>;
+  private readonly storedNames: Set<string>;
+  private readonly sorted = new Map<string, string[]>();
+  private dirty = false;
+  private scheduled = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: TableOptions) {
+    this.label = options.label;
+    this.url = options.url;
+    this.commit = options.commit;
+    this.entries = options.entries;
+    this.checked = new Set(options.fresh ? options.entries.keys() : []);
+    this.storedNames = new Set(options.stored?.names ?? []);
+    // Callers may pass the methods around (`names.map(repo.versions)`): keep `this`.
+    this.packageNames = this.packageNames.bind(this);
+    this.versions = this.versions.bind(this);
+    this.readOpam = this.readOpam.bind(this);
+    this.flush = this.flush.bind(this);
+    if (options.fresh) this.changed();
+  }
+
+  packageNames(): string[] {
+    const names = this.options.source.listNames?.() ?? this.allNames();
+    const present = (name: string) => (!this.checked.has(name) && this.storedNames.has(name)) || this.entriesOf(name).length > 0;
+    return names.filter(present).sort();
+  }
+
+  versions(name: string): string[] {
+    let list = this.sorted.get(name);
+    if (list === undefined) {
+      list = this.entriesOf(name).map((entry) => entry.version).sort((a, b) => compareVersions(b, a));
+      this.sorted.set(name, list);
+    }
+    return [...list];
+  }
+
+  readOpam(name: string, version: string): OpamPackage | undefined {
+    const entry = this.entriesOf(name).find((candidate) => candidate.version === version);
+    const value = entry === undefined ? undefined : this.decode(name, entry);
+    if (value instanceof UserError) throw new UserError(value.code, value.message, { hint: value.hint });
+    return value;
+  }
+
+  flush(): Promise<void> {
+    const persist = this.options.persist;
+    if (this.dirty && persist !== undefined) {
+      this.dirty = false;
+      this.writing = this.writing.then(() => persist(this.snapshot()));
+    }
+    return this.writing;
+  }
 
   /** Something to write: flush once the caller yields to the event loop. */
-  function changed(): void {
-    dirty = true;
-    if (scheduled || options.persist === undefined) return;
-    scheduled = true;
+  private changed(): void {
+    this.dirty = true;
+    if (this.scheduled || this.options.persist === undefined) return;
+    this.scheduled = true;
     setImmediate(() => {
-      scheduled = false;
-      void repository.flush();
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
+  private allNames(): string[] {
+    return [...new Set([...this.storedNames, ...this.entries.keys()])];
+  }
+
   /** The entries as last known (materialised from the cache file on first use). */
-  function known(name: string): TableEntry[] {
-    let list = entries.get(name);
+  private known(name: string): TableEntry[] {
+    let list = this.entries.get(name);
     if (list === undefined) {
-      const items = stored?.entries(name) ?? [];
+      const items = this.options.stored?.entries(name) ?? [];
       list = items.map((item) => ({ version: item[0], stamp: item[1], stored: item }));
-      entries.set(name, list);
+      this.entries.set(name, list);
     }
     return list;
   }
 
   /** The entries, revalidated against the source on first use. */
-  function entriesOf(name: string): readonly TableEntry[] {
-    if (!checked.has(name) && source.refresh !== undefined) {
-      const before = known(name);
-      const after = source.refresh(name, before);
-      if (after.length !== before.length || after.some((entry, i) => entry !== before[i])) changed();
-      entries.set(name, after);
+  private entriesOf(name: string): readonly TableEntry[] {
+    const refresh = this.options.source.refresh;
+    if (!this.checked.has(name) && refresh !== undefined) {
+      const before = this.known(name);
+      const after = refresh(name, before);
+      if (after.length !== before.length || after.some((entry, i) => entry !== before[i])) this.changed();
+      this.entries.set(name, after);
     }
-    checked.add(name);
-    return known(name);
+    this.checked.add(name);
+    return this.known(name);
   }
 
-  const storedNames = new Set(stored?.names ?? []);
-  const allNames = (): string[] => [...new Set([...storedNames, ...entries.keys()])];
-
-  /** What to write for `entry`: the model once parsed, else the bytes it came from. */
-  function partsOf(name: string, entry: TableEntry): Buffer | readonly Buffer[] | undefined {
-    if (entry.upgrade === true || (entry.value !== undefined && entry.blob === undefined && entry.stored === undefined && entry.text === undefined)) {
-      return encodeValue(entry.value!);
-    }
-    if (entry.text !== undefined) return [textEntryHeader(entry.text.file), entry.text.bytes];
-    return bytesOf(name, entry);
-  }
-
-  function bytesOf(name: string, entry: TableEntry): Buffer | undefined {
+  /** The entry's bytes: in memory, from the cache file (checksummed), or re-derived. */
+  private bytesOf(name: string, entry: TableEntry): Buffer | undefined {
     if (entry.blob !== undefined) return entry.blob;
-    const cached = entry.stored !== undefined ? stored?.read(entry.stored) : undefined;
+    const cached = entry.stored !== undefined ? this.options.stored?.read(entry.stored) : undefined;
     if (cached !== undefined) return cached;
-    changed();
+    this.changed();
     entry.stored = undefined;
-    entry.blob = source.reparse(name, entry.version);
+    entry.blob = this.options.source.reparse(name, entry.version);
     return entry.blob;
   }
 
-  function fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
-    const text = textOfEntry(bytes);
-    if (text === undefined) return decodeEntry(bytes);
-    const value = parseOpamText(text.text, text.file, name, entry.version);
+  /** Parses a kept text; the model replaces the text in the cache at the next flush. */
+  private parseText(name: string, entry: TableEntry, file: string, text: string): OpamPackage | UserError {
     entry.upgrade = true;
-    changed();
-    return value;
+    this.changed();
+    return parseOpamText(text, file, name, entry.version);
   }
 
-  function decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
+  private fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
+    const text = textOfEntry(bytes);
+    return text === undefined ? decodeEntry(bytes) : this.parseText(name, entry, text.file, text.text);
+  }
+
+  private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
     if (entry.value !== undefined) return entry.value;
-    if (entry.text !== undefined) {
-      entry.value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version);
-      entry.upgrade = true;
-      changed();
-      return entry.value;
-    }
-    const bytes = bytesOf(name, entry);
+    if (entry.text !== undefined) return (entry.value = this.parseText(name, entry, entry.text.file, entry.text.bytes.toString("utf8")));
+    const bytes = this.bytesOf(name, entry);
     if (bytes === undefined) return undefined;
     try {
-      entry.value = fromBytes(name, entry, bytes);
+      entry.value = this.fromBytes(name, entry, bytes);
     } catch {
       entry.blob = undefined;
       entry.stored = undefined;
-      const again = bytesOf(name, entry);
+      const again = this.bytesOf(name, entry);
       if (again === undefined) return undefined;
-      entry.value = fromBytes(name, entry, again);
+      entry.value = this.fromBytes(name, entry, again);
     }
     return entry.value;
   }
 
-  function snapshot(): Map<string, EntryToWrite[]> {
+  /** What to write for `entry`: the model once parsed, else the bytes it came from. */
+  private partsOf(name: string, entry: TableEntry): Buffer | readonly Buffer[] | undefined {
+    const parsedOnly = entry.blob === undefined && entry.stored === undefined && entry.text === undefined;
+    if (entry.value !== undefined && (entry.upgrade === true || parsedOnly)) return encodeValue(entry.value);
+    if (entry.text !== undefined) return [textEntryHeader(entry.text.file), entry.text.bytes];
+    return this.bytesOf(name, entry);
+  }
+
+  private snapshot(): Map<string, EntryToWrite[]> {
     const out = new Map<string, EntryToWrite[]>();
-    for (const name of allNames()) {
+    for (const name of this.allNames()) {
       const items: EntryToWrite[] = [];
-      for (const entry of known(name)) {
-        const blob = partsOf(name, entry);
+      for (const entry of this.known(name)) {
+        const blob = this.partsOf(name, entry);
         if (blob !== undefined) items.push({ version: entry.version, stamp: entry.stamp, blob });
       }
       if (items.length > 0) out.set(name, items);
     }
     return out;
   }
+}
 
-  const repository: Repository = {
-    label: options.label,
-    url: options.url,
-    commit: options.commit,
-    packageNames() {
-      const names = source.listNames?.() ?? allNames();
-      const present = (name: string) => (!checked.has(name) && storedNames.has(name)) || entriesOf(name).length > 0;
-      return names.filter(present).sort();
-    },
-    versions(name) {
-      let list = sorted.get(name);
-      if (list === undefined) {
-        list = entriesOf(name).map((entry) => entry.version).sort((a, b) => compareVersions(b, a));
-        sorted.set(name, list);
-      }
-      return [...list];
-    },
-    readOpam(name, version) {
-      const entry = entriesOf(name).find((candidate) => candidate.version === version);
-      const value = entry === undefined ? undefined : decode(name, entry);
-      if (value instanceof UserError) throw new UserError(value.code, value.message, { hint: value.hint });
-      return value;
-    },
-    flush() {
-      if (dirty && options.persist !== undefined) {
-        dirty = false;
-        const persist = options.persist;
-        writing = writing.then(() => persist(snapshot()));
-      }
-      return writing;
-    },
-  };
-  if (options.fresh) changed();
-  return repository;
+export function createTableRepository(options: TableOptions): Repository {
+  return new PackageTable(options);
 }
 
 /** Cold-parse results grouped into table entries per name. */
