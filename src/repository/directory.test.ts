@@ -135,6 +135,10 @@ describe("directory repository", () => {
     expect((await open()).cold).toMatch(/truncated/);
     await writeFile(file, "garbage");
     expect((await open()).cold).toMatch(/magic|truncated/);
+    const valid = await readFile(file);
+    valid.writeUInt32LE(999, 8);
+    await writeFile(file, valid);
+    expect((await open()).cold).toMatch(/format/);
     const after = await open();
     expect(after.cold).toBeUndefined();
     expect(after.repo.readOpam("a", "1.0")).toEqual(expected);
@@ -152,6 +156,17 @@ describe("directory repository", () => {
       expect(thrown(() => repo.readOpam("bad", "1"))).toMatchObject({ code: "OPAM_PARSE" });
       expect(repo.readOpam("b", "1")?.name).toBe("b");
     }
+  });
+
+  it("works when the cache directory cannot be written", async () => {
+    const { dir, repoDir } = await setup();
+    const cacheDir = path.join(dir, "not-a-dir");
+    await writeFile(cacheDir, "a file where the cache directory should be");
+    const reporter = new MemoryReporter();
+    const repo = await openDirectory({ path: repoDir }, { cacheDir, reporter });
+    await repo.flush();
+    expect(repo.versions("b")).toEqual(["1"]);
+    expect(reporter.lines.join("\n")).toMatch(/could not write/);
   });
 
   it("writes nothing when the index cache is off", async () => {
