@@ -1,12 +1,12 @@
-// A cold full parse. Every opam file is parsed (so broken files are known at once and recorded
-// as failures) but only its text is kept, as a view of the buffer it was read into: holding or
-// encoding 18,000 parsed models costs more than the parse itself, and readOpam parses a text
-// again on demand (the index cache then keeps the model). Big trees use a reader thread.
+// A cold full parse. Every opam file is read and parsed (so files with a syntax error are known
+// at once and recorded as failures) but only its text is kept, as a view of the buffer it was
+// read into: building, holding or encoding 18,000 package models costs more than the parse
+// itself. readOpam builds a package from its text on first use (the index cache then keeps the
+// model, or the model's error). Big trees use a reader thread (reader.ts).
 import os from "node:os";
-import { UserError } from "../core/errors.js";
 import { encodeFailure } from "./codec.js";
 import { readFileInto } from "./file-read.js";
-import { parseOpamText } from "./opam-text.js";
+import { syntaxError } from "./opam-text.js";
 import { parseWithReader } from "./reader.js";
 import { packageDirNames, versionDirs } from "./tree.js";
 
@@ -41,8 +41,8 @@ export function defaultThreads(): number {
 
 /** Parses `bytes` (the text of `source`) and returns what a cold load keeps of it. */
 export function checkText(source: { name: string; version: string; file: string }, stamp: string, bytes: Buffer): ParsedText {
-  const value = parseOpamText(bytes.toString("utf8"), source.file, source.name, source.version);
-  const kept = value instanceof UserError ? { failure: encodeFailure(value) } : { text: bytes };
+  const error = syntaxError(bytes.toString("utf8"), source.file);
+  const kept = error === undefined ? { text: bytes } : { failure: encodeFailure(error) };
   return { name: source.name, version: source.version, stamp, file: source.file, ...kept };
 }
 

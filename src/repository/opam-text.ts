@@ -18,6 +18,17 @@ export function parseOpamText(text: string, file: string, name: string, version:
   }
 }
 
+/** The syntax check of a cold load: the parser's UserError, or undefined when the file parses. */
+export function syntaxError(text: string, file: string): UserError | undefined {
+  try {
+    parseOpam(text, file);
+    return undefined;
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw error;
+  }
+}
+
 export function encodeValue(value: ParsedValue): Buffer {
   return value instanceof UserError ? encodeFailure(value) : encodePackage(value);
 }
