@@ -1,3 +1,4 @@
+// .tar.gz repositories: with and without a top directory, cache reuse and staleness, errors.
 import { describe, expect, it } from "vitest";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import * as tar from "tar";

@@ -1,6 +1,6 @@
 // A repository packed in a local .tar.gz (opam 2.2+ `$OPAMROOT/repo/<name>.tar.gz`, snapshots,
 // downloaded tarballs), read in memory without extracting. The index cache is keyed by the
-// archive's size, mtime and sha256; on a miss every opam file is parsed in parallel.
+// archive's size, mtime and sha256; on a miss every opam file is checked (cold-parse.ts).
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";

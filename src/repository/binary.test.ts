@@ -1,3 +1,4 @@
+// The binary encoding and index-cache entries: round trips, compactness, refusals, damage.
 import { describe, expect, it } from "vitest";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam } from "../opam/package.js";

@@ -1,3 +1,4 @@
+// Cold parse of a tree: the reader-thread pipeline (compiled) gives the main thread's results.
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import path from "node:path";

@@ -1,3 +1,5 @@
+// Directory repositories: answers, the index cache (warm, stale, corrupt, truncated, foreign,
+// concurrent, unwritable, off) and parse errors that are reported, never swallowed.
 import { describe, expect, it } from "vitest";
 import { appendFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";

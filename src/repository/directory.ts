@@ -1,5 +1,5 @@
 // A repository on disk: `packages/<name>/<name>.<version>/opam`. Cold: every file is read and
-// parsed (in parallel) and the index cache written; warm: answers come from the cache, each
+// checked (cold-parse.ts) and the index cache written; warm: answers come from the cache, each
 // name revalidated against its files on first use (or trusted when a git commit pins them).
 import { statSync } from "node:fs";
 import path from "node:path";

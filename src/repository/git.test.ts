@@ -1,3 +1,4 @@
+// Git repositories from local repos made by the test: HEAD, new commits, #ref forms, errors.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";

@@ -1,3 +1,4 @@
+// http(s) tarball repositories served on 127.0.0.1: download, ETag revalidation, errors, offline.
 import { afterEach, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";

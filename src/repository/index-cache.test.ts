@@ -1,3 +1,5 @@
+// The index-cache file: round trip and every rejection (missing, identity, code, stale, magic,
+// format, truncated, checksum, corrupt entry), and concurrent writers and readers.
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync, truncateSync, readdirSync } from "node:fs";
 import path from "node:path";

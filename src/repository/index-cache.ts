@@ -1,7 +1,7 @@
-// The parsed-index cache: one file per repository identity holding names → versions → encoded
-// packages, with an offset table (index-table.ts) so a warm start reads the table and then only
-// the packages it is asked about. A file that fails any check (magic, format, length, checksums, identity, code
-// fingerprint, content stamp) is reported invalid and never trusted; writes are atomic.
+// The parsed-index cache: one file per repository identity holding names → versions → entries,
+// with an offset table (index-table.ts) so a warm start reads the table and then only the
+// entries it is asked about. A file failing any check (magic, format, length, checksums,
+// identity, code fingerprint, content stamp) is never trusted; writes are atomic.
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";

@@ -1,3 +1,5 @@
+// Reading an opam root built by test/helpers/opam-root.ts: config, switch selection, pins,
+// compiler version, repositories as dirs and tarballs, and the OPAM_ROOT errors.
 import { describe, expect, it } from "vitest";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";

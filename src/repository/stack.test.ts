@@ -1,3 +1,4 @@
+// Stacked repositories (priority, compare-equal versions, shadowing) and URL classification.
 import { describe, expect, it } from "vitest";
 import path from "node:path";
 import { opamRepo } from "../../test/helpers/opam-repo.js";

@@ -1,3 +1,4 @@
+// The in-memory tar reader and the repository layout rules.
 import { describe, expect, it } from "vitest";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
