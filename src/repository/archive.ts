@@ -43,7 +43,7 @@ function archiveStamp(file: string, bytes: Buffer): string {
 }
 
 /** The opam files of the repository in `bytes`: `[top/]packages/<n>/<n>.<v>/opam`. */
-export function opamMembers(bytes: Buffer, file: string, url: string): OpamMember[] {
+function opamMembers(bytes: Buffer, file: string, url: string): OpamMember[] {
   let files;
   try {
     files = readTarFiles(gunzipSync(bytes));

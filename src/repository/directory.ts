@@ -25,7 +25,7 @@ export interface TreeOptions {
 }
 
 /** Fails unless `root` is a directory holding `packages/`. */
-export function checkRepositoryRoot(root: string, url: string): void {
+function checkRepositoryRoot(root: string, url: string): void {
   const stats = statSync(root, { throwIfNoEntry: false });
   if (stats === undefined) {
     throw new UserError("REPO_UNREACHABLE", `repository ${url} is unreachable: ${root} does not exist`);

@@ -86,7 +86,7 @@ async function updateCheckout(git: Git, dir: string, location: GitLocation): Pro
 }
 
 /** The checkout directory of a git URL under the cache. */
-export function gitCheckoutDir(cacheDir: string, url: string): string {
+function gitCheckoutDir(cacheDir: string, url: string): string {
   return path.join(cacheDir, "repos", createHash("sha256").update(url).digest("hex").slice(0, 24));
 }
 

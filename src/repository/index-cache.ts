@@ -13,7 +13,7 @@ import { decodeTable, encodeTable, type StoredEntry } from "./index-table.js";
 export type { StoredEntry } from "./index-table.js";
 
 const MAGIC = "OMREPIDX";
-export const INDEX_FORMAT_VERSION = 2;
+const INDEX_FORMAT_VERSION = 2;
 const PRELUDE = 32;
 
 /** What a cache file must match to be used. */

@@ -18,16 +18,6 @@ export function versionOfDir(name: string, dir: string): string | undefined {
   return isValidVersion(version) ? version : undefined;
 }
 
-/** `packages/<name>/<name>.<version>/opam`, relative to the repository root, `/`-separated. */
-export function opamPathInRepository(name: string, version: string): string {
-  return `packages/${name}/${name}.${version}/opam`;
-}
-
-/** `name.version` */
-export function packageId(name: string, version: string): string {
-  return `${name}.${version}`;
-}
-
 /**
  * Splits an archive member path `[<prefix>]packages/<name>/<name>.<version>/opam` into its parts,
  * or undefined for any other member. `prefix` is "" or ends with `/`.

@@ -95,7 +95,7 @@ function localSwitchAbove(root: string, cwd: string): string | undefined {
   }
 }
 
-export function currentSwitchName(root: string, config: RootConfig, options: OpamRootOptions = {}): string {
+function currentSwitchName(root: string, config: RootConfig, options: OpamRootOptions = {}): string {
   const env = options.env ?? process.env;
   if (env.OPAMSWITCH !== undefined && env.OPAMSWITCH !== "") return env.OPAMSWITCH;
   const local = localSwitchAbove(root, options.cwd ?? process.cwd());
@@ -129,7 +129,7 @@ function readPins(prefix: string, pinned: readonly string[]): SwitchPin[] {
   }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
-export function readSwitch(root: string, config: RootConfig, name: string, cwd: string): OpamSwitchInfo {
+function readSwitch(root: string, config: RootConfig, name: string, cwd: string): OpamSwitchInfo {
   const prefix = switchPrefix(root, name, cwd);
   const meta = path.join(prefix, ".opam-switch");
   const switchConfig = readOpamText(path.join(meta, "switch-config"));
@@ -150,7 +150,7 @@ export function readSwitch(root: string, config: RootConfig, name: string, cwd: 
 }
 
 /** Where repository `name`'s contents are: `repo/<name>/` (preferred, as opam does) or `.tar.gz`. */
-export function rootRepository(root: string, name: string, urls: ReadonlyMap<string, string | undefined>, switchName: string): RootRepository {
+function rootRepository(root: string, name: string, urls: ReadonlyMap<string, string | undefined>, switchName: string): RootRepository {
   const dir = path.join(root, "repo", name);
   const archive = `${dir}.tar.gz`;
   const url = urls.get(name);

@@ -65,7 +65,6 @@ export type RepositorySpec =
   /** An `http(s)://` tarball of a repository (or a repository root serving `index.tar.gz`). */
   | { kind: "http"; url: string; label?: string };
 
-export type RepositoryKind = RepositorySpec["kind"];
 
 /** The effects and settings opening needs; everything has a default except `cacheDir`. */
 export interface OpenDeps {
