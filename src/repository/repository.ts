@@ -16,6 +16,10 @@ import type { Reporter } from "../core/reporter.js";
  * - For a directory repository, the answers for a name are checked against the files
  *   (directory listing and each opam file's size/mtime/inode) when the name is first asked for,
  *   so an edited repository is never answered from a stale index.
+ * - Opening without a valid index cache reads every opam file and checks its syntax; the typed
+ *   package is built on first `readOpam` and the cache then keeps it (written by `flush`, which
+ *   also runs by itself once the caller yields to the event loop after the repository learnt
+ *   something).
  */
 export interface Repository {
   /** Short name for messages: the opam repository name, a directory name, or the URL. */
@@ -29,8 +33,8 @@ export interface Repository {
   versions(name: string): string[];
   readOpam(name: string, version: string): OpamPackage | undefined;
   /**
-   * Persists what this process learnt into the index cache (a cold parse, refreshed entries) and
-   * resolves when the file is written. Optional to call: the write starts in the background.
+   * Persists what this process learnt into the index cache (a cold load, packages built, files
+   * that changed) and resolves when the file is written. Never rejects: the cache is optional.
    */
   flush(): Promise<void>;
 }
@@ -64,7 +68,6 @@ export type RepositorySpec =
   | { kind: "git"; url: string; label?: string }
   /** An `http(s)://` tarball of a repository (or a repository root serving `index.tar.gz`). */
   | { kind: "http"; url: string; label?: string };
-
 
 /** The effects and settings opening needs; everything has a default except `cacheDir`. */
 export interface OpenDeps {
