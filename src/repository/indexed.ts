@@ -24,8 +24,13 @@ export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Prom
   const file = indexFilePath(deps.cacheDir, key.identity);
   const useCache = deps.indexCache !== false;
   const persist = useCache
-    ? (names: Map<string, EntryToWrite[]>) =>
-        writeIndex(file, key, names).catch((error: unknown) => deps.reporter?.debug(`could not write ${file}: ${String(error)}`))
+    ? async (snapshot: () => Map<string, EntryToWrite[]>) => {
+        try {
+          await writeIndex(file, key, snapshot());
+        } catch (error) {
+          deps.reporter?.debug(`could not write ${file}: ${String(error)}`);
+        }
+      }
     : undefined;
   const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist };
   const loaded = useCache ? loadIndex(file, key) : undefined;

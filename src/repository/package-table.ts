@@ -51,8 +51,8 @@ export interface TableOptions {
   entries: Map<string, TableEntry[]>;
   source: TableSource;
   stored?: StoredIndex;
-  /** Writes the index cache; absent when the cache is off. */
-  persist?: (names: Map<string, EntryToWrite[]>) => Promise<void>;
+  /** Writes the index cache from `snapshot()` (never rejects); absent when the cache is off. */
+  persist?: (snapshot: () => Map<string, EntryToWrite[]>) => Promise<void>;
   /** True after a cold parse: everything is fresh and the cache needs writing. */
   fresh: boolean;
 }
@@ -111,7 +111,7 @@ class PackageTable implements Repository {
     const persist = this.options.persist;
     if (this.dirty && persist !== undefined) {
       this.dirty = false;
-      this.writing = this.writing.then(() => persist(this.snapshot()));
+      this.writing = this.writing.then(() => persist(() => this.snapshot()));
     }
     return this.writing;
   }
