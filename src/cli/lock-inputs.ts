@@ -10,7 +10,7 @@ import type { OpamPackage } from "../opam/package.js";
 import { rewriteRepositoryOut } from "../project/config.js";
 import type { Project } from "../project/project.js";
 import { openRepositories, repositorySpecFromUrl } from "../repository/open.js";
-import { readOpamRoot } from "../repository/opam-root.js";
+import { readOpamRoot, type SwitchPin } from "../repository/opam-root.js";
 import type { StackedRepository } from "../repository/repository.js";
 
 /** opam-version as a recent opam answers it, for `available: opam-version >= …` filters. */
@@ -70,6 +70,19 @@ async function explicitInputs(project: Project, urls: string[], options: LockInp
   };
 }
 
+/**
+ * The switch's pins, fixed at their pinned version: the overlay opam file when opam wrote one,
+ * else the repositories' opam file of that version (as opam does for a plain version pin).
+ */
+function pinnedPackages(pins: readonly SwitchPin[], repository: StackedRepository, reporter: Reporter): OpamPackage[] {
+  return pins.flatMap((pin) => {
+    const opam = pin.opam ?? repository.readOpam(pin.name, pin.version);
+    if (opam !== undefined) return [opam];
+    reporter.warn(`the switch pins ${pin.name}.${pin.version}, but neither the switch overlay nor any repository has its opam file; the pin is ignored`);
+    return [];
+  });
+}
+
 async function switchInputs(options: LockInputOptions): Promise<LockInputs> {
   let info;
   try {
@@ -90,7 +103,7 @@ async function switchInputs(options: LockInputOptions): Promise<LockInputs> {
     await hostGlobalEnv(options.env),
     globalEnv({ "opam-version": DEFAULT_OPAM_VERSION }),
   );
-  const switchPins = info.switch.pins.flatMap((pin) => (pin.opam ? [pin.opam] : []));
+  const switchPins = pinnedPackages(info.switch.pins, repository, options.reporter);
   return {
     mode: "switch",
     repository,

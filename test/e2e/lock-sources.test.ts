@@ -101,6 +101,22 @@ describe("lock: switch mode (no repositories configured)", () => {
     expect(dependLines(await w.read("unikernel.opam.locked"), ["m", "plain"])).toEqual(['"m" {= "1" & ?vendor}', '"plain" {= "1" & ?vendor}']);
   });
 
+  it("a switch pin without an overlay opam file takes the repositories' file of the pinned version", async () => {
+    const w = await world({ "app.opam": localOpam(['"dune"', '"plain"']) });
+    // Switch `fresh` sees plain.2 from `newer`; the pin holds it at 1, which only `default` has.
+    const root = await fakeRoot(path.join(w.dir, ".opam"), { plain: { version: "1" } });
+    expectOk(await w.lock([], { OPAMROOT: root, OPAMSWITCH: "fresh" }));
+    expect(dependLines(await w.read("app.opam.locked"), ["plain"])).toEqual(['"plain" {= "1" & ?vendor}']);
+  });
+
+  it("a switch pin to a version no repository has is ignored with a warning", async () => {
+    const w = await world({ "app.opam": localOpam(['"dune"', '"plain"']) });
+    const root = await fakeRoot(path.join(w.dir, ".opam"), { plain: { version: "9" } });
+    const result = expectOk(await w.lock([], { OPAMROOT: root, OPAMSWITCH: "fresh" }));
+    expect(result.stderr).toMatch(/the switch pins plain\.9, but neither the switch overlay nor any repository has its opam file/);
+    expect(dependLines(await w.read("app.opam.locked"), ["plain"])).toEqual(['"plain" {= "2" & ?vendor}']);
+  });
+
   it("explicit repositories ignore the switch entirely", async () => {
     const w = await world({ "app.opam": localOpam(['"dune"'], [REPOS_FIELD("minimal-repo")]) });
     expectOk(await w.lock([], { OPAMROOT: path.join(w.dir, "no-such-root") }));
