@@ -61,6 +61,22 @@ describe("archive repository (.tar.gz)", () => {
     expect((await readdir(path.join(cacheDir, "index"))).length).toBe(1);
   });
 
+  it("parses a text on first use: a syntax error is thrown then, and again from the cache in later runs", async () => {
+    const dir = await testdir();
+    const cacheDir = path.join(dir, "cache");
+    const file = await contents().writeTarGz(path.join(dir, "r.tar.gz"));
+    const parseError = expect.objectContaining({ code: "OPAM_PARSE", message: expect.stringContaining(`${file}/repository/packages/bad/bad.1/opam:3:`) });
+    const cold = await openWith(file, cacheDir);
+    expect(cold.cold).toBeDefined();
+    const warmTexts = await openWith(file, cacheDir);
+    expect(() => warmTexts.repo.readOpam("bad", "1")).toThrow(parseError);
+    await warmTexts.repo.flush();
+    const warmFailure = await openWith(file, cacheDir);
+    expect(warmFailure.cold).toBeUndefined();
+    expect(() => warmFailure.repo.readOpam("bad", "1")).toThrow(parseError);
+    expect(warmFailure.repo.readOpam("b", "0.5")?.version).toBe("0.5");
+  });
+
   it("fails clearly for a missing file, a file that is not a tar.gz, and an archive without packages/", async () => {
     const dir = await testdir();
     const cacheDir = path.join(dir, "cache");

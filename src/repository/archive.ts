@@ -1,6 +1,6 @@
 // A repository packed in a local .tar.gz (opam 2.2+ `$OPAMROOT/repo/<name>.tar.gz`, snapshots,
 // downloaded tarballs), read in memory without extracting. The index cache is keyed by the
-// archive's size, mtime and sha256; on a miss every opam file is checked (cold-parse.ts).
+// archive's size, mtime and sha256; on a miss every opam file's text is kept and parsed on first use.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +10,6 @@ import { openIndexed } from "./indexed.js";
 import { parseOpamMemberPath } from "./layout.js";
 import { groupByName, type TableEntry } from "./package-table.js";
 import { encodeOpamText } from "./opam-text.js";
-import { parseTexts, type TextSource } from "./cold-parse.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { readTarFiles, TarFormatError } from "./tar.js";
 
@@ -42,11 +41,25 @@ function archiveStamp(file: string, bytes: Buffer): string {
   return `${stats.size}:${stats.mtimeNs}:${createHash("sha256").update(bytes).digest("hex")}`;
 }
 
+/** Largest output buffer sized from the gzip trailer; beyond it zlib grows its output in chunks. */
+const MAX_SIZED_OUTPUT = 1 << 30;
+
+/**
+ * gunzip in one output buffer sized by the trailer's ISIZE (the uncompressed length modulo 2^32):
+ * the default 16 KiB chunks cost a concatenation of thousands of pieces, about as long as the
+ * inflate itself on opam-repository. A wrong ISIZE only means more chunks, never a wrong result.
+ */
+function gunzipWhole(bytes: Buffer): Buffer {
+  const size = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  const chunkSize = size > 0 && size < MAX_SIZED_OUTPUT ? Math.max(size + 1, 64 << 10) : 64 << 10;
+  return gunzipSync(bytes, { chunkSize });
+}
+
 /** The opam files of the repository in `bytes`: `[top/]packages/<n>/<n>.<v>/opam`. */
 function opamMembers(bytes: Buffer, file: string, url: string): OpamMember[] {
   let files;
   try {
-    files = readTarFiles(gunzipSync(bytes));
+    files = readTarFiles(gunzipWhole(bytes));
   } catch (error) {
     const reason = error instanceof TarFormatError ? error.message : "not a gzip-compressed tar archive";
     throw new UserError("REPO_INVALID", `${url} is not an opam repository archive: ${file}: ${reason}`);
@@ -70,18 +83,13 @@ function opamMembers(bytes: Buffer, file: string, url: string): OpamMember[] {
   return members;
 }
 
+/**
+ * The kept texts are views of the decompressed archive (never copied) and are parsed on first
+ * readOpam: after one gunzip every text is in memory, and a lock reads a few thousand of the
+ * 19,000 files, so a syntax check of the rest would only delay it.
+ */
 function coldEntries(members: OpamMember[], file: string): Map<string, TableEntry[]> {
-  const sources: TextSource[] = members.map((m) => ({
-    name: m.name,
-    version: m.version,
-    file: `${file}/${m.member}`,
-    fill: (target, offset) => {
-      const fits = offset + m.data.length <= target.length;
-      if (fits) m.data.copy(target, offset);
-      return { stamp: "", length: m.data.length, fits };
-    },
-  }));
-  return groupByName(parseTexts(sources));
+  return groupByName(members.map((m) => ({ name: m.name, version: m.version, stamp: "", file: `${file}/${m.member}`, text: m.data })));
 }
 
 /** Opens a local `.tar.gz` repository. */

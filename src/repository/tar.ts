@@ -19,22 +19,39 @@ function readString(block: Buffer, start: number, length: number): string {
   return block.toString("utf8", start, stop);
 }
 
+const SPACE = 0x20;
+const ZERO = 0x30;
+
+/** A numeric field: octal digits between optional spaces and NULs, or base-256 (high bit set). */
 function readOctal(block: Buffer, start: number, length: number): number {
+  const end = start + length;
   if ((block[start]! & 0x80) !== 0) {
     let value = 0;
-    for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i]!;
+    for (let i = start + 1; i < end; i++) value = value * 256 + block[i]!;
     return value;
   }
-  const text = block.toString("latin1", start, start + length).replace(/[\0 ]+$/u, "").trim();
-  if (text === "") return 0;
-  if (!/^[0-7]+$/u.test(text)) throw new TarFormatError(`bad octal field ${JSON.stringify(text)}`);
-  return parseInt(text, 8);
+  let i = start;
+  while (i < end && block[i] === SPACE) i++;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = block[i]! - ZERO;
+    if (digit < 0 || digit > 7) break;
+    value = value * 8 + digit;
+  }
+  for (; i < end; i++) {
+    if (block[i] !== 0 && block[i] !== SPACE) {
+      throw new TarFormatError(`bad octal field ${JSON.stringify(block.toString("latin1", start, end))}`);
+    }
+  }
+  return value;
 }
 
+/** The header checksum: every byte summed, the checksum field itself counted as spaces. */
 function checksumOk(block: Buffer): boolean {
   const stored = readOctal(block, 148, 8);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : block[i]!;
+  let sum = 8 * SPACE;
+  for (let i = 0; i < 148; i++) sum += block[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += block[i]!;
   return sum === stored;
 }
 
@@ -60,10 +77,12 @@ function paxPath(body: Buffer): string | undefined {
   return found;
 }
 
+/** `ustar\0` at offset 257: the POSIX layout, whose prefix field extends the name. */
+const USTAR = Buffer.from("ustar\0", "latin1");
+
 function entryName(block: Buffer): string {
   const name = readString(block, 0, 100);
-  const magic = block.toString("latin1", 257, 263);
-  const prefix = magic === "ustar\0" ? readString(block, 345, 155) : "";
+  const prefix = block.compare(USTAR, 0, 6, 257, 263) === 0 ? readString(block, 345, 155) : "";
   return prefix === "" ? name : `${prefix}/${name}`;
 }
 
@@ -91,9 +110,8 @@ export function readTarFiles(image: Buffer): TarFile[] {
     if (type === "L") longName = readString(data, 0, data.length);
     else if (type === "x") longName = paxPath(data) ?? longName;
     else {
-      const name = cleanPath(longName ?? entryName(header));
+      if (type === "0" || type === "\0" || type === "7") files.push({ path: cleanPath(longName ?? entryName(header)), data });
       longName = undefined;
-      if (type === "0" || type === "\0" || type === "7") files.push({ path: name, data });
     }
   }
   throw new TarFormatError("archive ends without its end-of-archive marker");
