@@ -94,7 +94,7 @@ await cli.main(args);
 `;
 
 function runLock(measure: string, cwd: string, request: Request, cacheHome: string): Promise<Run> {
-  const main = pathToFileURL(path.join(projectRoot(), "dist", "src", "cli", "main.js")).href;
+  const main = pathToFileURL(path.join(projectRoot(), "dist", "src", "cli", "main.bundle.js")).href;
   const env = { PATH: process.env.PATH, HOME: cacheHome, XDG_CACHE_HOME: cacheHome, OPAMROOT: path.join(cacheHome, "no-opam-root"), NO_COLOR: "1", ...request.env };
   return new Promise((resolve, reject) => {
     const start = performance.now();

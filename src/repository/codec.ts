@@ -69,13 +69,16 @@ let fingerprint: string | undefined;
 export function codecFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = createHash("sha256").update(`codec ${CODEC_VERSION}\n`);
+  // This module and the CLI bundle (dist/src/cli/main.bundle.js) both sit one directory below
+  // the source root, which still holds every module (compiled or not) the digest covers.
   const here = fileURLToPath(import.meta.url);
-  const opamDir = path.join(path.dirname(here), "..", "opam");
+  const sourceRoot = path.join(path.dirname(here), "..");
+  const opamDir = path.join(sourceRoot, "opam");
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  const siblings = ["binary", "binary-decode"].map((name) => path.join(path.dirname(here), `${name}${path.extname(here)}`));
-  for (const file of [...files.map((f) => path.join(opamDir, f)), here, ...siblings]) {
+  const codecFiles = ["codec", "binary", "binary-decode"].map((name) => path.join(sourceRoot, "repository", `${name}${path.extname(here)}`));
+  for (const file of [...files.map((f) => path.join(opamDir, f)), ...codecFiles]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
   fingerprint = hash.digest("hex").slice(0, 32);

@@ -23,7 +23,8 @@ interface Shared {
 }
 
 function readerScript(): URL | undefined {
-  const url = new URL("./read-worker.js", import.meta.url);
+  // Relative to the source root's child directories, so that the CLI bundle (dist/src/cli/) finds it too.
+  const url = new URL("../repository/read-worker.js", import.meta.url);
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
