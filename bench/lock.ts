@@ -3,7 +3,7 @@
 // process of the real CLI: cold (empty XDG_CACHE_HOME), then warm; wall time and peak RSS. Then
 // the same requests solved by `opam install --dry-run` in a temporary opam root. Never run by npm test.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -93,12 +93,19 @@ const cli = await import(main);
 await cli.main(args);
 `;
 
+/** The Node flags bin/opam-monorepo starts Node with (its `exec node … "$0"` line), so that the
+ * measured child runs as the installed command does. */
+function binNodeFlags(): string[] {
+  const line = /exec node ((?:--\S+ )*)"\$0"/u.exec(readFileSync(path.join(projectRoot(), "bin", "opam-monorepo"), "utf8"));
+  return line === null ? [] : line[1]!.trim().split(" ").filter((flag) => flag !== "");
+}
+
 function runLock(measure: string, cwd: string, request: Request, cacheHome: string): Promise<Run> {
   const main = pathToFileURL(path.join(projectRoot(), "dist", "src", "cli", "main.bundle.js")).href;
   const env = { PATH: process.env.PATH, HOME: cacheHome, XDG_CACHE_HOME: cacheHome, OPAMROOT: path.join(cacheHome, "no-opam-root"), NO_COLOR: "1", ...request.env };
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [measure, main, "lock", ...request.args], { cwd, env, stdio: ["ignore", "ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...binNodeFlags(), measure, main, "lock", ...request.args], { cwd, env, stdio: ["ignore", "ignore", "pipe", "pipe"] });
     let usage = "";
     let stderr = "";
     child.stdio[3]!.on("data", (chunk: Buffer) => (usage += chunk.toString()));
