@@ -59,7 +59,7 @@ function runChild(mode: string, target: string, cacheDir: string): Figures {
 }
 
 const SEQUENCE = ["cold", "warm", "warm", "all", "all"] as const;
-const LABELS = ["cold", "warm after a cold load (texts)", "warm after a warm run (models)", "every package, texts", "every package, models"];
+const LABELS = ["cold", "warm after a cold load", "warm, second run", "every package (parse all)", "every package, second run"];
 
 /** Per run: a cold load with an empty cache, then warm runs that each find the cache left by the previous one. */
 function measure(target: string, cacheDir: string, runs: number, coldMode = "cold"): Figures[][] {

@@ -1,8 +1,8 @@
 // A cold full parse. Every opam file is read and parsed (so files with a syntax error are known
 // at once and recorded as failures) but only its text is kept, as a view of the buffer it was
 // read into: building, holding or encoding 18,000 package models costs more than the parse
-// itself. readOpam builds a package from its text on first use (the index cache then keeps the
-// model, or the model's error). Big trees use a reader thread (reader.ts).
+// itself. readOpam builds a package from its text on first use (the index cache keeps the text).
+// Big trees use a reader thread (reader.ts).
 import os from "node:os";
 import { encodeFailure } from "./codec.js";
 import { readFileInto } from "./file-read.js";
