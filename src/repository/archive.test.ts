@@ -1,6 +1,6 @@
 // .tar.gz repositories: with and without a top directory, cache reuse and staleness, errors.
 import { describe, expect, it } from "vitest";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import * as tar from "tar";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -54,6 +54,13 @@ describe("archive repository (.tar.gz)", () => {
     const warm = await openWith(file, cacheDir);
     expect(warm.cold).toBeUndefined();
     expect(warm.repo.readOpam("a", "1")).toEqual(first.repo.readOpam("a", "1"));
+    // Same size and mtime, other bytes: the ctime still moves, so the cache is not trusted.
+    const before = await stat(file);
+    const damaged = await readFile(file);
+    damaged[damaged.length - 5] = damaged[damaged.length - 5]! ^ 0xff;
+    await writeFile(file, damaged);
+    await utimes(file, before.atime, before.mtime);
+    await expect(openWith(file, cacheDir)).rejects.toMatchObject({ code: "REPO_INVALID" });
     await contents().pkg("a", "3").writeTarGz(file);
     const changed = await openWith(file, cacheDir);
     expect(changed.cold).toMatch(/stale/);

@@ -1,7 +1,7 @@
 // A repository packed in a local .tar.gz (opam 2.2+ `$OPAMROOT/repo/<name>.tar.gz`, snapshots,
 // downloaded tarballs), read in memory without extracting. The index cache is keyed by the
-// archive's size, mtime and sha256; on a miss every opam file's text is kept and parsed on first use.
-import { createHash } from "node:crypto";
+// archive's stat (its ctime moves with any write); on a miss every opam file's text is kept, to
+// be parsed on first use.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -36,9 +36,18 @@ function readArchive(file: string, url: string): Buffer {
   }
 }
 
-function archiveStamp(file: string, bytes: Buffer): string {
-  const stats = statSync(file, { bigint: true });
-  return `${stats.size}:${stats.mtimeNs}:${createHash("sha256").update(bytes).digest("hex")}`;
+/**
+ * Device, inode, size, mtime and ctime: any write to the file moves its ctime, which users cannot
+ * set back, so the stamp changes with the content; a warm open never reads the archive.
+ */
+function archiveStamp(file: string, url: string): string {
+  let stats;
+  try {
+    stats = statSync(file, { bigint: true });
+  } catch (error) {
+    throw new UserError("REPO_UNREACHABLE", `repository ${url} is unreachable: cannot read ${file}: ${(error as Error).message}`);
+  }
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
 
 /** Largest output buffer sized from the gzip trailer; beyond it zlib grows its output in chunks. */
@@ -96,9 +105,9 @@ function coldEntries(members: OpamMember[], file: string): Map<string, TableEntr
 export async function openArchive(spec: ArchiveSpec, deps: OpenDeps): Promise<Repository> {
   const file = path.resolve(spec.path);
   const url = spec.url ?? `file://${file}`;
-  const bytes = readArchive(file, url);
+  const stamp = archiveStamp(file, url);
   let members: OpamMember[] | undefined;
-  const membersOnce = (): OpamMember[] => (members ??= opamMembers(bytes, file, url));
+  const membersOnce = (): OpamMember[] => (members ??= opamMembers(readArchive(file, url), file, url));
   const reparse = (name: string, version: string): Buffer | undefined => {
     const m = membersOnce().find((candidate) => candidate.name === name && candidate.version === version);
     return m === undefined ? undefined : encodeOpamText(m.data.toString("utf8"), `${file}/${m.member}`, name, version);
@@ -110,5 +119,5 @@ export async function openArchive(spec: ArchiveSpec, deps: OpenDeps): Promise<Re
   };
   const label = spec.label ?? path.basename(file).replace(/\.(tar\.gz|tgz)$/u, "");
   const identity = spec.identity ?? `archive:${file}`;
-  return openIndexed({ label, url, commit: undefined, identity, stamp: archiveStamp(file, bytes), source: { reparse }, cold }, deps);
+  return openIndexed({ label, url, commit: undefined, identity, stamp, source: { reparse }, cold }, deps);
 }

@@ -22,14 +22,18 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-/** Serves `files` on 127.0.0.1 with ETags; logs "<path> <status>". */
-async function serve(files: Map<string, Buffer>): Promise<Served> {
+/** Serves `files` on 127.0.0.1 with ETags (unless `validators` is false); logs "<path> <status>". */
+async function serve(files: Map<string, Buffer>, validators = true): Promise<Served> {
   const log: string[] = [];
   const server: Server = createServer((request, response) => {
     const body = files.get(request.url ?? "");
     if (body === undefined) {
       log.push(`${request.url} 404`);
       return response.writeHead(404).end("not found");
+    }
+    if (!validators) {
+      log.push(`${request.url} 200`);
+      return response.writeHead(200, { "content-type": "application/gzip" }).end(body);
     }
     const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 16)}"`;
     if (request.headers["if-none-match"] === etag) {
@@ -61,6 +65,22 @@ describe("http repository", () => {
     expect(archiveUrlOf("https://opam.example.com/")).toBe("https://opam.example.com/index.tar.gz");
     expect(archiveUrlOf("https://x/archive/main.tar.gz")).toBe("https://x/archive/main.tar.gz");
     expect(archiveUrlOf("https://x/r.tgz#frag")).toBe("https://x/r.tgz");
+  });
+
+  it("keeps the index cache when a server without validators sends the same tarball again", async () => {
+    const dir = await testdir();
+    const cacheDir = path.join(dir, "cache");
+    const server = await serve(new Map([["/repo.tar.gz", await tarball(dir, ["1", "2"])]]), false);
+    const url = `${server.base}/repo.tar.gz`;
+    await (await openHttp({ url }, { cacheDir })).flush();
+    const reporter = new MemoryReporter();
+    const again = await openHttp({ url }, { cacheDir, reporter });
+    expect(server.log).toEqual(["/repo.tar.gz 200", "/repo.tar.gz 200"]);
+    expect(again.versions("a")).toEqual(["2", "1"]);
+    expect(reporter.lines.some((line) => line.includes("reading every opam file"))).toBe(false);
+    server.files.set("/repo.tar.gz", await tarball(dir, ["1", "2", "3"]));
+    const changed = await openHttp({ url }, { cacheDir });
+    expect(changed.versions("a")).toEqual(["3", "2", "1"]);
   });
 
   it("downloads a tarball, then revalidates it with its ETag and reuses the cached copy", async () => {

@@ -35,6 +35,12 @@ async function readValidators(file: string): Promise<Validators | undefined> {
   }
 }
 
+async function sameContent(a: string, b: string): Promise<boolean> {
+  if (!existsSync(b)) return false;
+  const [x, y] = await Promise.all([readFile(a), readFile(b)]);
+  return x.equals(y);
+}
+
 /** Downloads into `target` unless the server says the cached copy is current. */
 async function refresh(url: string, target: string, validators: Validators | undefined): Promise<Validators | "unchanged"> {
   // Loaded on first use: importing undici costs every command a large share of its start-up.
@@ -56,7 +62,10 @@ async function refresh(url: string, target: string, validators: Validators | und
     const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
     try {
       await pipeline(response.body, createWriteStream(temp));
-      await rename(temp, target);
+      // The same bytes again keep the old file, and with it the archive's stat stamp: the index
+      // cache stays valid when a server without validators sends an unchanged tarball.
+      if (await sameContent(temp, target)) await rm(temp, { force: true });
+      else await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
