@@ -1,7 +1,8 @@
 // Runs `bzip2 -dc` / `xz -dc` without forking this process for every archive: a few long-lived
 // `sh` helpers start the decoders (forking a small shell is cheap; forking Node blocks our event
-// loop, and measured as the bottleneck of parallel pulls). Each decoder writes into a FIFO that
-// we read; the helper reports its exit status on a separate line. Never runs anything but the
+// loop, and measured as the bottleneck of parallel pulls). Each helper owns one FIFO, made once
+// (a process start costs ~5 ms on small VMs): every decoder it runs writes into it and we read
+// it; the helper reports the exit status on a separate line. Never runs anything but the
 // decoder it is given on the archive it is given.
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -13,9 +14,12 @@ import type { Readable } from "node:stream";
 import { UserError } from "../core/errors.js";
 import { processAlive } from "./staging.js";
 
+/** `sh -c HELPER sh FIFO`: makes the FIFO, says R, then decodes one archive per request. */
 const HELPER = `
-while IFS= read -r tool && IFS= read -r file && IFS= read -r fifo; do
-  if mkfifo -m 600 "$fifo"; then echo M; else echo E; continue; fi
+fifo=$1
+mkfifo -m 600 "$fifo" || exit 1
+echo R
+while IFS= read -r tool && IFS= read -r file; do
   IFS= read -r go || exit 0
   exec 3>"$fifo"
   echo W
@@ -29,6 +33,8 @@ done
 interface Helper {
   child: ChildProcess;
   lines: AsyncIterator<string>;
+  /** The helper's FIFO; its previous reader is closed before the next decode opens it. */
+  fifo: string;
 }
 
 export interface Decoding {
@@ -40,7 +46,7 @@ export interface Decoding {
 
 export class DecoderPool {
   private readonly idle: Helper[] = [];
-  private readonly waiting: ((helper: Helper) => void)[] = [];
+  private readonly waiting: { resolve: (helper: Helper) => void; reject: (error: unknown) => void }[] = [];
   private started = 0;
   private fifoDir: string | undefined;
   private counter = 0;
@@ -49,39 +55,48 @@ export class DecoderPool {
 
   /** Start `tool -dc file`; its output arrives on `stream`. */
   async decode(tool: string, file: string): Promise<Decoding> {
-    const helper = await this.acquire();
-    const fifo = path.join(this.dir(), `d${this.counter++}`);
+    let helper: Helper | undefined;
     try {
-      helper.child.stdin!.write(`${tool}\n${file}\n${fifo}\n`);
-      if ((await nextLine(helper)) !== "M") throw new Error(`mkfifo ${fifo} failed`);
-      const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      helper = await this.acquire();
+      helper.child.stdin!.write(`${tool}\n${file}\n`);
+      const fd = openSync(helper.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
       helper.child.stdin!.write("go\n");
       if ((await nextLine(helper)) !== "W") throw new Error("decoder helper did not start");
       const stream = new Socket({ fd, readable: true, writable: false });
-      return { stream, done: this.finish(helper, fifo, tool) };
+      const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+      return { stream, done: this.finish(helper, closed, tool) };
     } catch (error) {
-      this.discard(helper, fifo);
+      if (helper !== undefined) this.discard(helper);
       throw new UserError("ARCHIVE_INVALID", `could not run ${tool}: ${(error as Error).message}`, { cause: error });
     }
   }
 
-  private async finish(helper: Helper, fifo: string, tool: string): Promise<void> {
+  /** The decoder's status; the helper is reused once our end of its FIFO is closed too. */
+  private async finish(helper: Helper, closed: Promise<void>, tool: string): Promise<void> {
     let status: string;
     try {
       status = await nextLine(helper);
     } catch (error) {
-      this.discard(helper, fifo);
+      this.discard(helper);
       throw error;
     }
-    const stderr = readStderr(fifo);
-    rmSync(fifo, { force: true });
-    rmSync(`${fifo}.err`, { force: true });
-    this.release(helper);
+    const stderr = status === "D 0" ? "" : readStderr(helper.fifo);
+    void closed.then(() => this.release(helper));
     if (status !== "D 0") throw new UserError("ARCHIVE_INVALID", `${tool} failed (${status.replace(/^D /, "exit code ")})${stderr ? `: ${stderr}` : ""}`);
   }
 
   private async acquire(): Promise<Helper> {
-    const helper = this.idle.pop() ?? (this.started < this.size ? (this.started++, startHelper()) : await new Promise<Helper>((resolve) => this.waiting.push(resolve)));
+    let helper = this.idle.pop();
+    if (helper === undefined && this.started < this.size) {
+      this.started++;
+      try {
+        helper = await startHelper(path.join(this.dir(), `h${this.counter++}`));
+      } catch (error) {
+        this.started--;
+        throw error;
+      }
+    }
+    helper ??= await new Promise<Helper>((resolve, reject) => this.waiting.push({ resolve, reject }));
     // While in use, the helper's output keeps the event loop alive; idle helpers do not.
     (helper.child.stdout as Socket).ref();
     return helper;
@@ -90,18 +105,18 @@ export class DecoderPool {
   private release(helper: Helper): void {
     (helper.child.stdout as Socket).unref();
     const next = this.waiting.shift();
-    if (next) next(helper);
+    if (next) next.resolve(helper);
     else this.idle.push(helper);
   }
 
   /** A helper in an unknown state is killed; the next decode starts a fresh one. */
-  private discard(helper: Helper, fifo: string): void {
+  private discard(helper: Helper): void {
     helper.child.kill("SIGKILL");
-    rmSync(fifo, { force: true });
-    rmSync(`${fifo}.err`, { force: true });
+    rmSync(helper.fifo, { force: true });
+    rmSync(`${helper.fifo}.err`, { force: true });
     this.started--;
     const next = this.waiting.shift();
-    if (next) void this.acquire().then(next);
+    if (next) this.acquire().then(next.resolve, next.reject);
   }
 
   private dir(): string {
@@ -141,13 +156,16 @@ export function sharedDecoderPool(): DecoderPool {
   return shared;
 }
 
-function startHelper(): Helper {
-  const child = spawn("sh", ["-c", HELPER], { stdio: ["pipe", "pipe", "ignore"] });
+/** A helper whose FIFO is made (it answered R). */
+async function startHelper(fifo: string): Promise<Helper> {
+  const child = spawn("sh", ["-c", HELPER, "sh", fifo], { stdio: ["pipe", "pipe", "ignore"] });
+  // Its output stays referenced (keeping the event loop alive) until release() marks it idle.
   child.unref();
   (child.stdin as unknown as Socket).unref();
-  (child.stdout as Socket).unref();
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  return { child, lines };
+  const helper = { child, lines, fifo };
+  if ((await nextLine(helper)) !== "R") throw new Error(`mkfifo ${fifo} failed`);
+  return helper;
 }
 
 async function nextLine(helper: Helper): Promise<string> {

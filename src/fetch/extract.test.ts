@@ -103,3 +103,36 @@ describe("hostile archives are refused and write nothing outside", () => {
     });
   }
 });
+
+describe("zip, read in-process", () => {
+  const big = "let value = 42\n".repeat(2000);
+  const zipOf = (options: string[] = []) => {
+    const dir = fresh("zip-src");
+    const out = fresh("z.zip");
+    execFileSync("mkdir", ["-p", path.join(dir, "pkg-1.0")]);
+    writeFileSync(path.join(dir, "pkg-1.0", "big.ml"), big);
+    writeFileSync(path.join(dir, "pkg-1.0", "small.ml"), "let x = 1\n");
+    execFileSync("zip", ["-q", "-r", ...options, out, "pkg-1.0"], { cwd: dir });
+    return out;
+  };
+
+  test("stored and deflated entries, and zip64 records, give the same files", async () => {
+    for (const options of [["-0"], ["-9"], ["-fz"]]) {
+      const content = await extractArchive(zipOf(options), fresh("out"), "https://example.org/z.zip");
+      expect(readFileSync(path.join(content, "big.ml"), "utf8")).toBe(big);
+      expect(readFileSync(path.join(content, "small.ml"), "utf8")).toBe("let x = 1\n");
+    }
+  });
+
+  test("damaged data fails its CRC check; a damaged directory is refused", async () => {
+    const stored = zipOf(["-0"]);
+    const bytes = readFileSync(stored);
+    const at = bytes.indexOf("let value = 42");
+    bytes[at] = bytes[at]! ^ 0x20;
+    writeFileSync(stored, bytes);
+    await expect(extractArchive(stored, fresh("out"), "z.zip")).rejects.toMatchObject({ code: "ARCHIVE_INVALID", message: expect.stringMatching(/big\.ml fails its CRC check/) });
+    const truncated = zipOf();
+    writeFileSync(truncated, readFileSync(truncated).subarray(0, 200));
+    await expect(extractArchive(truncated, fresh("out"), "z.zip")).rejects.toMatchObject({ code: "ARCHIVE_INVALID" });
+  });
+});

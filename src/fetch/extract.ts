@@ -4,11 +4,12 @@
 //
 // Why this split: 44% of real archives are bzip2, which has no fast JS decoder, so `bzip2 -dc`
 // (or lbzip2) and `xz -dc` decode in their own process, in parallel with us; gzip is decoded
-// in-process by node:zlib. The tar stream is read by our TarScanner (which enforces the path
-// rules on every header) and written by TreeWriter, in-process: spawning `tar` forks this large
-// process and blocks the event loop while it does, which measured as the bottleneck of parallel
-// pulls; and writing into a fresh directory needs no lstat/utimes per file, unlike node-tar.
-// So an archive costs at most one spawn (GNU tar needs two for a .tbz).
+// in-process by node:zlib, and so are zip archives (zip-extract.ts). The tar stream is read by
+// our TarScanner (which enforces the path rules on every header) and written by TreeWriter,
+// in-process: spawning `tar` or `unzip` forks this large process and blocks the event loop while
+// it does, which measured as the bottleneck of parallel pulls; and writing into a fresh directory
+// needs no lstat/utimes per file, unlike node-tar. So an archive costs at most one spawn (GNU
+// tar needs two for a .tbz).
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir } from "node:fs/promises";
@@ -22,7 +23,7 @@ import { bzip2Command, waitForExit } from "./tools.js";
 import { TarScanner } from "./tar-scan.js";
 import { TreeWriter } from "./tree-writer.js";
 import { assertTreeContained } from "./tree-check.js";
-import { checkZipEntries, listZipEntries } from "./zip-scan.js";
+import { extractZipInto } from "./zip-extract.js";
 
 export type ArchiveKind = "gzip" | "bzip2" | "xz" | "tar" | "zip";
 
@@ -110,14 +111,14 @@ async function startDecoder(kind: "bzip2" | "xz", archive: string): Promise<Deco
 
 /** Returns whether the archive contained symlinks. */
 async function extractZip(archive: string, dest: string, label: string): Promise<boolean> {
-  const entries = await listZipEntries(archive).catch((error) => {
-    throw error instanceof UserError ? error : new UserError("ARCHIVE_INVALID", `${label}: ${(error as Error).message}`);
-  });
-  checkZipEntries(entries, label);
-  const unzip = spawn("unzip", ["-q", "-o", archive, "-d", dest], { stdio: ["ignore", "ignore", "pipe"] });
-  // unzip exits 1 for warnings (e.g. a comment it did not like); the files are there.
-  await waitForExit(unzip, "unzip", "ARCHIVE_INVALID", [0, 1]);
-  return entries.some((entry) => entry.symlink);
+  const writer = new TreeWriter(dest, label);
+  try {
+    return await extractZipInto(archive, writer, label);
+  } catch (error) {
+    await writer.finish().catch(() => undefined);
+    if (error instanceof UserError) throw error;
+    throw new UserError("ARCHIVE_INVALID", `${label}: corrupt zip archive: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**

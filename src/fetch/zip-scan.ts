@@ -1,77 +1,95 @@
-// Reads a zip file's central directory (names and unix modes) so every entry can be checked
-// BEFORE `unzip` runs. Symlink targets live in entry data; extract.ts checks them after unzip,
-// inside a private temp directory, before anything is published.
-import { open } from "node:fs/promises";
+// Reads a zip archive's central directory (held in memory): each entry's name, kind and unix
+// mode, compression method, sizes, CRC and where its local header is, zip64 included.
+// zip-extract.ts reads the data. Pure: no filesystem access.
 import { UserError } from "../core/errors.js";
-import { checkEntryPath, newEntryChecker } from "./entry-check.js";
 
 const EOCD = 0x06054b50;
 const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
+const ZIP64_EXTRA = 0x0001;
+const UNIX = 3;
+const MAX32 = 0xffffffff;
 
 export interface ZipEntry {
   name: string;
-  symlink: boolean;
-}
-
-export async function listZipEntries(file: string): Promise<ZipEntry[]> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const tailLength = Math.min(size, 65_557 + 20);
-    const tail = Buffer.alloc(tailLength);
-    await handle.read(tail, 0, tailLength, size - tailLength);
-    const eocd = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (eocd === -1 || tail.readUInt32LE(eocd) !== EOCD) throw invalid(file, "no end of central directory");
-    let count = tail.readUInt16LE(eocd + 10);
-    let length = tail.readUInt32LE(eocd + 12);
-    let offset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || length === 0xffffffff || offset === 0xffffffff) {
-      ({ count, length, offset } = await readZip64(handle, tail, eocd, file));
-    }
-    const directory = Buffer.alloc(length);
-    await handle.read(directory, 0, length, offset);
-    return parseCentralDirectory(directory, count, file);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readZip64(handle: import("node:fs/promises").FileHandle, tail: Buffer, eocd: number, file: string): Promise<{ count: number; length: number; offset: number }> {
-  const locator = eocd - 20;
-  if (locator < 0 || tail.readUInt32LE(locator) !== EOCD64_LOCATOR) throw invalid(file, "corrupt zip64 locator");
-  const record = Buffer.alloc(56);
-  await handle.read(record, 0, 56, Number(tail.readBigUInt64LE(locator + 8)));
-  return { count: Number(record.readBigUInt64LE(32)), length: Number(record.readBigUInt64LE(40)), offset: Number(record.readBigUInt64LE(48)) };
-}
-
-function parseCentralDirectory(directory: Buffer, count: number, file: string): ZipEntry[] {
-  const entries: ZipEntry[] = [];
-  let position = 0;
-  for (let index = 0; index < count; index++) {
-    if (position + 46 > directory.length || directory.readUInt32LE(position) !== CENTRAL) throw invalid(file, "corrupt central directory");
-    const madeBy = directory.readUInt8(position + 5);
-    const nameLength = directory.readUInt16LE(position + 28);
-    const extraLength = directory.readUInt16LE(position + 30);
-    const commentLength = directory.readUInt16LE(position + 32);
-    const external = directory.readUInt32LE(position + 38);
-    const name = directory.subarray(position + 46, position + 46 + nameLength).toString("utf8");
-    const unixMode = madeBy === 3 ? external >>> 16 : 0;
-    entries.push({ name, symlink: (unixMode & 0o170000) === 0o120000 });
-    position += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
-
-/** Refuse absolute paths, `..` and writes through earlier symlinks (targets are checked after unzip). */
-export function checkZipEntries(entries: readonly ZipEntry[], archive: string): void {
-  const checker = newEntryChecker(archive);
-  for (const entry of entries) {
-    const normalised = checkEntryPath(checker, entry.name);
-    if (entry.symlink && normalised !== undefined) checker.symlinks.add(normalised);
-  }
+  kind: "file" | "dir" | "symlink";
+  /** Permission bits (0o644 when the archive has no unix mode). */
+  mode: number;
+  method: number;
+  encrypted: boolean;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
 }
 
 function invalid(file: string, why: string): UserError {
   return new UserError("ARCHIVE_INVALID", `${file}: not a valid zip archive (${why})`);
+}
+
+/** Where the central directory is and how many entries it has (from the end records). */
+function locateDirectory(zip: Buffer, file: string): { count: number; length: number; offset: number } {
+  const from = Math.max(0, zip.length - 65_557);
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < from || eocd + 22 > zip.length || zip.readUInt32LE(eocd) !== EOCD) throw invalid(file, "no end of central directory");
+  const count = zip.readUInt16LE(eocd + 10);
+  const length = zip.readUInt32LE(eocd + 12);
+  const offset = zip.readUInt32LE(eocd + 16);
+  if (count !== 0xffff && length !== MAX32 && offset !== MAX32) return { count, length, offset };
+  const locator = eocd - 20;
+  if (locator < 0 || zip.readUInt32LE(locator) !== EOCD64_LOCATOR) throw invalid(file, "corrupt zip64 locator");
+  const record = Number(zip.readBigUInt64LE(locator + 8));
+  if (record + 56 > zip.length) throw invalid(file, "corrupt zip64 record");
+  return { count: Number(zip.readBigUInt64LE(record + 32)), length: Number(zip.readBigUInt64LE(record + 40)), offset: Number(zip.readBigUInt64LE(record + 48)) };
+}
+
+/** Sizes and offset that do not fit 32 bits are in the zip64 extra field, in this order. */
+function zip64Fields(extra: Buffer, sizes: { size: number; compressedSize: number; localOffset: number }): void {
+  for (let at = 0; at + 4 <= extra.length; ) {
+    const id = extra.readUInt16LE(at);
+    const length = extra.readUInt16LE(at + 2);
+    if (id === ZIP64_EXTRA) {
+      let field = at + 4;
+      const next = () => (field + 8 <= at + 4 + length ? Number(extra.readBigUInt64LE((field += 8) - 8)) : MAX32);
+      if (sizes.size === MAX32) sizes.size = next();
+      if (sizes.compressedSize === MAX32) sizes.compressedSize = next();
+      if (sizes.localOffset === MAX32) sizes.localOffset = next();
+      return;
+    }
+    at += 4 + length;
+  }
+}
+
+function kindAndMode(name: string, madeBy: number, external: number): { kind: ZipEntry["kind"]; mode: number } {
+  const unixMode = madeBy === UNIX ? external >>> 16 : 0;
+  const type = unixMode & 0o170000;
+  if (type === 0o120000) return { kind: "symlink", mode: 0o777 };
+  if (type === 0o040000 || name.endsWith("/")) return { kind: "dir", mode: 0o755 };
+  return { kind: "file", mode: (unixMode & 0o777) || 0o644 };
+}
+
+/** Every entry of the central directory, in order. Throws ARCHIVE_INVALID when damaged. */
+export function readZipDirectory(zip: Buffer, file: string): ZipEntry[] {
+  const { count, length, offset } = locateDirectory(zip, file);
+  if (offset + length > zip.length) throw invalid(file, "central directory runs past the end");
+  const entries: ZipEntry[] = [];
+  let position = offset;
+  for (let index = 0; index < count; index++) {
+    if (position + 46 > offset + length || zip.readUInt32LE(position) !== CENTRAL) throw invalid(file, "corrupt central directory");
+    const nameLength = zip.readUInt16LE(position + 28);
+    const extraLength = zip.readUInt16LE(position + 30);
+    const name = zip.toString("utf8", position + 46, position + 46 + nameLength);
+    const sizes = { compressedSize: zip.readUInt32LE(position + 20), size: zip.readUInt32LE(position + 24), localOffset: zip.readUInt32LE(position + 42) };
+    zip64Fields(zip.subarray(position + 46 + nameLength, position + 46 + nameLength + extraLength), sizes);
+    entries.push({
+      name,
+      ...kindAndMode(name, zip.readUInt8(position + 5), zip.readUInt32LE(position + 38)),
+      method: zip.readUInt16LE(position + 10),
+      encrypted: (zip.readUInt16LE(position + 8) & 1) !== 0,
+      crc: zip.readUInt32LE(position + 16),
+      ...sizes,
+    });
+    position += 46 + nameLength + extraLength + zip.readUInt16LE(position + 32);
+  }
+  return entries;
 }
