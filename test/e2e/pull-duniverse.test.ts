@@ -1,39 +1,22 @@
 // pull below the command line: every archive format and a git source into duniverse/, the
 // files it writes, warm-cache pulls, partial pulls, failures that keep the old tree, offline.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { pullDuniverse, downloadOnly, type PullOptions } from "../../src/duniverse/pull.js";
-import { DUNIVERSE_DUNE_FILE } from "../../src/duniverse/files.js";
 import type { DuniverseRepo } from "../../src/duniverse/plan.js";
 import { isUserError } from "../../src/core/errors.js";
 import { MemoryReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
 import { makeGitRepo } from "../helpers/git.js";
-import { serveDirectory, type StaticServer } from "../helpers/http.js";
-import { buildArchives, MIXED } from "../helpers/pull-world.js";
+import { MIXED, servedMixed } from "../helpers/pull-world.js";
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), "pull-e2e-"));
-let server: StaticServer;
-let repos: DuniverseRepo[];
-let counter = 0;
-const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
-
-beforeAll(async () => {
-  const served = path.join(scratch, "served");
-  mkdirSync(served);
-  server = await serveDirectory(served);
-  repos = buildArchives(served, server.url, MIXED);
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const world = servedMixed("pull-e2e-");
+const { scratch, fresh } = world;
 
 function options(root: string, overrides: Partial<PullOptions> = {}): PullOptions {
   return {
-    root, repos, keepGitDir: false, keepSymlinkedDir: false, jobs: 8, retries: 1, backoffMs: 5, timeoutMs: 5000,
+    root, repos: world.repos, keepGitDir: false, keepSymlinkedDir: false, jobs: 8, retries: 1, backoffMs: 5, timeoutMs: 5000,
     cache: new DownloadCache(fresh("cache")), mirrors: [], offline: false, noChecksums: false, requireChecksums: false,
     reporter: new MemoryReporter(), ...overrides,
   };
@@ -72,9 +55,9 @@ describe("full pull", () => {
     await pullDuniverse(options(fresh("root"), { cache }));
     const root = fresh("root");
     mkdirSync(path.join(root, "duniverse/stale"), { recursive: true });
-    const before = server.requests;
+    const before = world.server.requests;
     const summary = await pullDuniverse(options(root, { cache }));
-    expect(server.requests).toBe(before);
+    expect(world.server.requests).toBe(before);
     expect(summary).toMatchObject({ fromCache: MIXED.length, downloaded: 0, requests: 0 });
     expect(existsSync(path.join(root, "duniverse/stale"))).toBe(false);
   });
@@ -103,8 +86,8 @@ describe("failures keep the previous duniverse", () => {
     const cache = new DownloadCache(fresh("cache"));
     await pullDuniverse(options(root, { cache }));
     writeFileSync(path.join(root, "duniverse/alpha/local-edit.ml"), "kept\n");
-    const broken = repos.map((repo) =>
-      repo.dir === "beta" ? { ...repo, url: `${server.url}/nope.tgz`, hashes: [`sha256=${"a".repeat(64)}`] } :
+    const broken = world.repos.map((repo) =>
+      repo.dir === "beta" ? { ...repo, url: `${world.server.url}/nope.tgz`, hashes: [`sha256=${"a".repeat(64)}`] } :
       repo.dir === "gamma" ? { ...repo, hashes: [`sha256=${"b".repeat(64)}`] } : repo);
     const error = await failure(pullDuniverse(options(root, { repos: broken, cache })));
     expect(error.message).toContain("Failed to pull 2 of 9 repositories");
@@ -118,10 +101,10 @@ describe("failures keep the previous duniverse", () => {
   test("a directory outside duniverse/ is refused with opam-monorepo's message", async () => {
     const root = fresh("root");
     for (const dir of ["", "..", "../escape", "/abs"]) {
-      const error = await failure(pullDuniverse(options(root, { repos: [{ ...repos[0], dir }] })));
+      const error = await failure(pullDuniverse(options(root, { repos: [{ ...world.repos[0], dir }] })));
       expect(error.code).toBe("DUNIVERSE_DIR_OUTSIDE");
       if (dir === "" || dir === "..") {
-        expect(error.message).toBe(`Refusing to pull ${repos[0].url} into directory ${root}/duniverse/${dir} as it is not inside the directory ${root}/duniverse`);
+        expect(error.message).toBe(`Refusing to pull ${world.repos[0].url} into directory ${root}/duniverse/${dir} as it is not inside the directory ${root}/duniverse`);
       }
     }
     expect(existsSync(path.join(root, "duniverse"))).toBe(false);
@@ -131,8 +114,8 @@ describe("failures keep the previous duniverse", () => {
     const error = await failure(pullDuniverse(options(fresh("root"), { offline: true })));
     expect(error.code).toBe("OFFLINE_MISS");
     expect(error.message).toContain(`${MIXED.length} of ${MIXED.length} archives`);
-    for (const repo of repos) expect(error.message).toContain(`duniverse/${repo.dir}: ${repo.url}`);
-    expect(server.requests).toBeGreaterThan(0);
+    for (const repo of world.repos) expect(error.message).toContain(`duniverse/${repo.dir}: ${repo.url}`);
+    expect(world.server.requests).toBeGreaterThan(0);
   });
 
   test("offline: a git source is refused by name, without running git", async () => {
@@ -146,10 +129,10 @@ describe("failures keep the previous duniverse", () => {
     const cache = new DownloadCache(fresh("cache"));
     const filled = await downloadOnly({ ...options(fresh("root"), { cache }) });
     expect(filled).toMatchObject({ archives: MIXED.length, downloaded: MIXED.length });
-    const before = server.requests;
+    const before = world.server.requests;
     const summary = await pullDuniverse(options(fresh("root"), { cache, offline: true }));
     expect(summary.pulled).toBe(MIXED.length);
-    expect(server.requests).toBe(before);
+    expect(world.server.requests).toBe(before);
   });
 });
 

@@ -1,32 +1,19 @@
 // `mirror DIR` writes the locked archives in opam's cache layout; a static server over that
 // directory then serves a whole pull (the original URLs are never contacted).
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { pullDuniverse } from "../../src/duniverse/pull.js";
 import type { DuniverseRepo } from "../../src/duniverse/plan.js";
 import { MemoryReporter, silentReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
 import { writeMirror } from "../../src/fetch/mirror.js";
-import { serveDirectory, type StaticServer } from "../helpers/http.js";
-import { buildArchives, MIXED } from "../helpers/pull-world.js";
+import { serveDirectory } from "../helpers/http.js";
+import { servedMixed } from "../helpers/pull-world.js";
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), "pull-mirror-"));
-let server: StaticServer;
-let repos: DuniverseRepo[];
-
-beforeAll(async () => {
-  const served = path.join(scratch, "served");
-  mkdirSync(served);
-  server = await serveDirectory(served);
-  repos = buildArchives(served, server.url, MIXED);
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const world = servedMixed("pull-mirror-");
+const { scratch } = world;
 
 const fetchOptions = (cacheDir: string) => ({
   cache: new DownloadCache(cacheDir), mirrors: [], offline: false, noChecksums: false, requireChecksums: false, jobs: 4, retries: 1, reporter: silentReporter,
@@ -35,9 +22,9 @@ const fetchOptions = (cacheDir: string) => ({
 test("writeMirror lays out every archive under each of its hashes and skips git sources", async () => {
   const mirrorDir = path.join(scratch, "mirror");
   const gitRepo: DuniverseRepo = { dir: "from-git", url: "git+https://example.invalid/r.git#" + "a".repeat(40), hashes: [], provides: [] };
-  const summary = await writeMirror(mirrorDir, [...repos, gitRepo], fetchOptions(path.join(scratch, "cache-1")));
-  expect(summary).toMatchObject({ written: repos.length, skipped: [{ dir: "from-git", reason: "git source" }] });
-  for (const repo of repos) {
+  const summary = await writeMirror(mirrorDir, [...world.repos, gitRepo], fetchOptions(path.join(scratch, "cache-1")));
+  expect(summary).toMatchObject({ written: world.repos.length, skipped: [{ dir: "from-git", reason: "git source" }] });
+  for (const repo of world.repos) {
     for (const hash of repo.hashes) {
       const [algo, hex] = hash.split("=");
       const file = path.join(mirrorDir, algo, hex.slice(0, 2), hex);
@@ -46,16 +33,16 @@ test("writeMirror lays out every archive under each of its hashes and skips git 
   }
   const mirror = await serveDirectory(mirrorDir);
   try {
-    const before = server.requests;
-    const unreachable = repos.map((repo) => ({ ...repo, url: repo.url.replace(server.url, "https://example.invalid") }));
+    const before = world.server.requests;
+    const unreachable = world.repos.map((repo) => ({ ...repo, url: repo.url.replace(world.server.url, "https://example.invalid") }));
     const reporter = new MemoryReporter();
     const pulled = await pullDuniverse({
       ...fetchOptions(path.join(scratch, "cache-2")), reporter, root: path.join(scratch, "root"), repos: unreachable,
       keepGitDir: false, keepSymlinkedDir: false, mirrors: [mirror.url], offline: true,
     });
-    expect(pulled).toMatchObject({ pulled: repos.length, fromMirror: repos.length });
-    expect(server.requests).toBe(before);
-    expect(mirror.requests).toBe(repos.length);
+    expect(pulled).toMatchObject({ pulled: world.repos.length, fromMirror: world.repos.length });
+    expect(world.server.requests).toBe(before);
+    expect(mirror.requests).toBe(world.repos.length);
   } finally {
     await mirror.close();
   }

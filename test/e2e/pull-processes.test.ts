@@ -2,38 +2,21 @@
 // duniverse/ intact and the next pull cleans up; two pulls sharing one download cache at once.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { pullDuniverse } from "../../src/duniverse/pull.js";
-import type { DuniverseRepo } from "../../src/duniverse/plan.js";
 import { silentReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
-import { serveDirectory, type StaticServer } from "../helpers/http.js";
-import { buildArchives, MIXED } from "../helpers/pull-world.js";
+import { MIXED, servedMixed } from "../helpers/pull-world.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const scratch = mkdtempSync(path.join(os.tmpdir(), "pull-proc-"));
-let server: StaticServer;
-let repos: DuniverseRepo[];
-let counter = 0;
-const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
-
-beforeAll(async () => {
-  const served = path.join(scratch, "served");
-  mkdirSync(served);
-  server = await serveDirectory(served);
-  repos = buildArchives(served, server.url, MIXED);
-});
-afterAll(async () => {
-  await server.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const world = servedMixed("pull-proc-");
+const { scratch, fresh } = world;
 
 function startPull(root: string, cacheDir: string, jobs = 4) {
-  const child = spawn(path.join(projectRoot, "node_modules/.bin/vite-node"), [path.join(projectRoot, "test/e2e/pull-child.script.ts"), JSON.stringify({ root, repos, cacheDir, jobs })], {
+  const child = spawn(path.join(projectRoot, "node_modules/.bin/vite-node"), [path.join(projectRoot, "test/e2e/pull-child.script.ts"), JSON.stringify({ root, repos: world.repos, cacheDir, jobs })], {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -50,7 +33,7 @@ function startPull(root: string, cacheDir: string, jobs = 4) {
 
 async function goodPull(root: string, cacheDir = fresh("cache")) {
   return pullDuniverse({
-    root, repos, keepGitDir: false, keepSymlinkedDir: false, jobs: 4, retries: 1, cache: new DownloadCache(cacheDir),
+    root, repos: world.repos, keepGitDir: false, keepSymlinkedDir: false, jobs: 4, retries: 1, cache: new DownloadCache(cacheDir),
     mirrors: [], offline: false, noChecksums: false, requireChecksums: false, reporter: silentReporter,
   });
 }
@@ -72,17 +55,17 @@ for (const signal of ["SIGKILL", "SIGINT"] as const) {
     const duniverse = path.join(root, "duniverse");
     writeFileSync(path.join(duniverse, "alpha/marker.ml"), "from the first pull\n");
     const before = readdirSync(duniverse).sort();
-    server.latencyMs = 400;
-    const startRequests = server.requests;
+    world.server.latencyMs = 400;
+    const startRequests = world.server.requests;
     const { child, exited } = startPull(root, fresh("cache"), 2);
     try {
       // Killed once some repositories are done and others are still downloading.
-      await waitFor(() => server.requests >= startRequests + 4);
+      await waitFor(() => world.server.requests >= startRequests + 4);
       process.kill(-child.pid!, signal);
       const result = await exited;
       expect(result.code === 0).toBe(false);
     } finally {
-      server.latencyMs = 0;
+      world.server.latencyMs = 0;
     }
     expect(readdirSync(duniverse).filter((name) => !name.startsWith(".")).sort()).toEqual(before);
     expect(readFileSync(path.join(duniverse, "alpha/marker.ml"), "utf8")).toBe("from the first pull\n");
@@ -97,16 +80,16 @@ for (const signal of ["SIGKILL", "SIGINT"] as const) {
 
 test("two processes pulling through one cache at once both succeed and leave it valid", async () => {
   const cacheDir = fresh("shared-cache");
-  server.latencyMs = 50;
-  const startRequests = server.requests;
-  const release = server.hold();
+  world.server.latencyMs = 50;
+  const startRequests = world.server.requests;
+  const release = world.server.hold();
   try {
     const runs = [startPull(fresh("root"), cacheDir, 4), startPull(fresh("root"), cacheDir, 4)];
     // Both processes have requests in flight before any is answered: they truly overlap.
-    await waitFor(() => server.requests >= startRequests + 8);
+    await waitFor(() => world.server.requests >= startRequests + 8);
     release();
     const results = await Promise.all(runs.map((run) => run.exited));
-    expect(server.requests - startRequests).toBeGreaterThanOrEqual(repos.length + 4);
+    expect(world.server.requests - startRequests).toBeGreaterThanOrEqual(world.repos.length + 4);
     for (const result of results) {
       expect(result.stderr.replace(/\n$/, "")).not.toMatch(/ERROR|Error/);
       expect(result.code).toBe(0);
@@ -114,7 +97,7 @@ test("two processes pulling through one cache at once both succeed and leave it 
     }
   } finally {
     release();
-    server.latencyMs = 0;
+    world.server.latencyMs = 0;
   }
   let entries = 0;
   for (const algo of ["sha256", "sha512", "md5"]) {
@@ -129,6 +112,6 @@ test("two processes pulling through one cache at once both succeed and leave it 
       }
     }
   }
-  expect(entries).toBe(repos.reduce((sum, repo) => sum + repo.hashes.length, 0));
+  expect(entries).toBe(world.repos.reduce((sum, repo) => sum + repo.hashes.length, 0));
   expect(readdirSync(path.join(cacheDir, ".opam-monorepo-tmp"))).toEqual([]);
 });
