@@ -2,10 +2,10 @@
 // role so the solve always succeeds, then explain, for each role that got the dummy, why every
 // version was unusable given the other selections. Returns data; never formats text for users.
 import { InternalError } from "../core/errors.js";
-import { ROOT, type Diagnostics, type RejectReason, type RejectedVersion, type Restriction, type RoleProblem, type SolverInput } from "./model.js";
+import type { Diagnostics, RejectReason, RejectedVersion, Restriction, RoleProblem, SolverInput } from "./model.js";
+import { posLit, type Lit } from "./sat-literals.js";
 import { buildProblem, describeNeed, type Dep, type Problem } from "./sat-problem.js";
-import { compareNames, makeDecider, readRequiredBy, selectedVar, shortestChains } from "./sat-walk.js";
-import { posLit, type Lit } from "./sat.js";
+import { compareNames, makeDecider, readRequiredBy, selectedRequirer, selectedVar, shortestChains } from "./sat-walk.js";
 
 interface Component {
   role: number;
@@ -87,12 +87,10 @@ function createComponents(problem: Problem): Map<number, Component> {
 
 /** Each selected implementation restricts the roles it depends on or conflicts with. */
 function applyRestrictions(problem: Problem, report: Map<number, Component>): void {
-  problem.roles.forEach((info, role) => {
-    const variable = selectedVar(problem, role);
-    if (variable < 0 || problem.vars[variable].dummy) return;
-    const impl = problem.vars[variable].impl;
-    const by = info.kind === "root" ? ROOT : impl?.name ?? info.owner;
-    const byVersion = info.kind === "root" ? "" : impl?.version ?? info.ownerVersion;
+  problem.roles.forEach((_info, role) => {
+    const requirer = selectedRequirer(problem, role);
+    if (requirer === undefined) return;
+    const { variable, by, byVersion } = requirer;
     for (const dep of problem.vars[variable].deps) {
       const target = dep.role < 0 ? undefined : report.get(dep.role);
       if (target === undefined || dep.test === undefined) continue;

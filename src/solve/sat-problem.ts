@@ -2,7 +2,8 @@
 // name, a virtual role per `any` group, at-most-one per role, essential dependencies as
 // implications, conflicts as restrictions, conflict classes. Pure; reads only the input.
 import type { Candidate, Implementation, Need, SolverInput } from "./model.js";
-import { SatProblem, negLit, posLit, type Lit } from "./sat.js";
+import { negLit, posLit, type Lit } from "./sat-literals.js";
+import { SatProblem } from "./sat.js";
 
 /** An edge from an implementation to a role: essential (`depends`) or a restriction (`conflicts`). */
 export interface Dep {

@@ -1,8 +1,8 @@
 // Walking a built problem: the 0install decider (depth-first from the request through the
 // selected implementations' essential dependencies) and reading the selection graph back.
 import { ROOT, type Implementation, type Requirement } from "./model.js";
+import { posLit, type Lit } from "./sat-literals.js";
 import type { Problem } from "./sat-problem.js";
-import { posLit, type Lit } from "./sat.js";
 
 /** The selected variable of a role, or -1. */
 export function selectedVar(problem: Problem, role: number): number {
@@ -107,15 +107,32 @@ export function readSelection(problem: Problem): Map<string, Implementation> {
   return new Map(selection.sort(([a], [b]) => compareNames(a, b)));
 }
 
+/** A role's selected real (non-dummy) variable and who its dependencies are required by. */
+export interface SelectedRequirer {
+  variable: number;
+  /** ROOT for the request; the package name, or for a `|` alternative its owner package. */
+  by: string;
+  byVersion: string;
+}
+
+/** The selected requirer of a role, or undefined when nothing or only the dummy is selected. */
+export function selectedRequirer(problem: Problem, role: number): SelectedRequirer | undefined {
+  const variable = selectedVar(problem, role);
+  if (variable < 0 || problem.vars[variable].dummy) return undefined;
+  const info = problem.roles[role];
+  const impl = problem.vars[variable].impl;
+  const by = info.kind === "root" ? ROOT : impl?.name ?? info.owner;
+  const byVersion = info.kind === "root" ? "" : impl?.version ?? info.ownerVersion;
+  return { variable, by, byVersion };
+}
+
 /** Who requires each selected package (virtual `|` roles are attributed to their owner package). */
 export function readRequiredBy(problem: Problem, includeDummies: boolean): Map<string, Requirement[]> {
   const requiredBy = new Map<string, Requirement[]>();
-  problem.roles.forEach((info, role) => {
-    const variable = selectedVar(problem, role);
-    if (variable < 0 || problem.vars[variable].dummy) return;
-    const impl = problem.vars[variable].impl;
-    const by = info.kind === "root" ? ROOT : impl?.name ?? info.owner;
-    const byVersion = info.kind === "root" ? "" : impl?.version ?? info.ownerVersion;
+  problem.roles.forEach((_info, role) => {
+    const requirer = selectedRequirer(problem, role);
+    if (requirer === undefined) return;
+    const { variable, by, byVersion } = requirer;
     for (const dep of problem.vars[variable].deps) {
       if (!dep.essential || problem.roles[dep.role].kind !== "real") continue;
       const target = selectedVar(problem, dep.role);

@@ -2,21 +2,12 @@
 // first-class at-most-one clauses, first-UIP learning, backjumping; no restarts, no randomness.
 // The caller's decider picks literals; when it has none, the remaining variables are set false.
 import { InternalError } from "../core/errors.js";
+import { analyseConflict, type AnalysisState } from "./sat-analyse.js";
 import { AtMostOneClauses, ClausePool, WatchLists } from "./sat-clauses.js";
+import { EXTERNAL, FALSE, TRUE, UNDECIDED, isAtMostOne, negLit, negate, valueOfLit, type Lit } from "./sat-literals.js";
 
-/** A literal: `2 * variable` (positive) or `2 * variable + 1` (negative). */
-export type Lit = number;
-export const posLit = (variable: number): Lit => variable << 1;
-export const negLit = (variable: number): Lit => (variable << 1) | 1;
-export const negate = (lit: Lit): Lit => lit ^ 1;
-export const varOf = (lit: Lit): number => lit >> 1;
-
-const TRUE = 1;
-const FALSE = -1;
-const UNDECIDED = 0;
-const EXTERNAL = -1;
-/** Clause references: `2 * index` for an OR clause, `2 * index + 1` for an at-most-one clause. */
-const isAtMostOne = (ref: number): boolean => (ref & 1) === 1;
+/** The literal encoding is part of this module's interface. */
+export { negLit, negate, posLit, varOf, type Lit } from "./sat-literals.js";
 
 export class SatProblem {
   private readonly values: number[] = [];
@@ -33,6 +24,17 @@ export class SatProblem {
   private undecidedCursor = 0;
   private readonly litStamps: number[] = [];
   private stamp = 0;
+  /** The view conflict analysis gets: these same arrays and objects, never copies. */
+  private readonly analysis: AnalysisState = {
+    values: this.values,
+    levels: this.levels,
+    reasons: this.reasons,
+    trail: this.trail,
+    unions: this.unions,
+    amos: this.amos,
+    decisionLevel: () => this.trailLim.length,
+    undoOne: () => this.undoOne(),
+  };
   decisions = 0;
   conflicts = 0;
   /** Incremented whenever an assignment is undone (lets the decider resume its walk otherwise). */
@@ -52,8 +54,7 @@ export class SatProblem {
   }
 
   litValue(lit: Lit): number {
-    const value = this.values[lit >> 1];
-    return lit & 1 ? -value : value;
+    return valueOfLit(this.values, lit);
   }
 
   isTrue(variable: number): boolean {
@@ -122,7 +123,7 @@ export class SatProblem {
       } else {
         if (this.trailLim.length === 0) return false;
         this.conflicts++;
-        const { learnt, level } = this.analyse(conflict);
+        const { learnt, level } = analyseConflict(this.analysis, conflict);
         this.cancelUntil(level);
         this.addLearnt(learnt);
       }
@@ -230,55 +231,6 @@ export class SatProblem {
       if (value === UNDECIDED) this.enqueue(negate(other), ref);
     }
     return KEEP;
-  }
-
-  /** The true literals whose conjunction made clause `ref` conflict. */
-  private conflictReason(ref: number): Lit[] {
-    if (!isAtMostOne(ref)) return this.unions.toArray(ref >> 1).map(negate);
-    return this.amos.lits[ref >> 1].filter((lit) => this.litValue(lit) === TRUE).slice(0, 2);
-  }
-
-  /** The true literals that made clause `ref` assert `lit`. */
-  private impliedReason(ref: number, lit: Lit): Lit[] {
-    if (!isAtMostOne(ref)) return this.unions.toArray(ref >> 1).filter((other) => other !== lit).map(negate);
-    const current = this.amos.lits[ref >> 1].find((other) => other !== negate(lit) && this.litValue(other) === TRUE);
-    if (current === undefined) throw new InternalError("at-most-one reason without a true literal");
-    return [current];
-  }
-
-  /** First-UIP conflict analysis (0install `analyse`); undoes the trail down to the UIP. */
-  private analyse(conflict: number): { learnt: Lit[]; level: number } {
-    const learnt: Lit[] = [];
-    const seen = new Set<number>();
-    const currentLevel = this.trailLim.length;
-    let backtrackLevel = 0;
-    let counter = 0;
-    let cause = this.conflictReason(conflict);
-    for (;;) {
-      for (const lit of cause) {
-        const variable = lit >> 1;
-        if (seen.has(variable)) continue;
-        seen.add(variable);
-        const level = this.levels[variable];
-        if (level === currentLevel) counter++;
-        else if (level > 0) {
-          learnt.push(negate(lit));
-          backtrackLevel = Math.max(backtrackLevel, level);
-        }
-      }
-      if (counter <= 0) throw new InternalError("conflict without an assignment at the current level");
-      let lit: Lit;
-      let reason: number;
-      do {
-        lit = this.trail[this.trail.length - 1];
-        reason = this.reasons[lit >> 1];
-        this.undoOne();
-      } while (!seen.has(lit >> 1));
-      counter--;
-      if (counter <= 0) return { learnt: [negate(lit), ...learnt], level: backtrackLevel };
-      if (reason === EXTERNAL) throw new InternalError("decision reached during conflict analysis");
-      cause = this.impliedReason(reason, lit);
-    }
   }
 
   private addLearnt(learnt: Lit[]): void {
