@@ -29,7 +29,8 @@ function entryData(zip: Buffer, entry: ZipEntry, archive: string): Buffer {
   if (entry.method === STORED) data = raw;
   else if (entry.method === DEFLATED) {
     try {
-      data = inflateRawSync(raw);
+      // Never more than the directory announces: a lying entry cannot inflate without bound.
+      data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
     } catch (error) {
       throw invalid(archive, `${entry.name}: ${(error as Error).message}`);
     }
