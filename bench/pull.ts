@@ -114,6 +114,62 @@ async function serveForParent(dir: string, latencyMs: number): Promise<void> {
   process.send!({ url: server.url });
 }
 
+/** Sequential, parallel and warm pulls of `repos`, and the per-archive times of the sequential one. */
+async function measurePulls(scratch: string, repos: DuniverseRepo[], server: RemoteServer, jobs: number) {
+  const sequentialReporter = timingReporter();
+  const sequentialStart = performance.now();
+  const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
+  const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
+  const cpuBefore = process.cpuUsage();
+  const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+  const cpu = process.cpuUsage(cpuBefore);
+  const requestsBefore = await server.requests();
+  const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+  const warmRequests = (await server.requests()) - requestsBefore;
+  return { sequential, service, parallel, parallelCpuMs: (cpu.user + cpu.system) / 1000, warm, warmRequests };
+}
+
+type Pulls = Awaited<ReturnType<typeof measurePulls>>;
+type Extraction = Awaited<ReturnType<typeof extractionComparison>>;
+
+function report(pulls: Pulls, extraction: Extraction, jobs: number): void {
+  const { sequential, service, parallel, warm } = pulls;
+  const ideal = idealMakespan(service, jobs);
+  // What the 16-worker schedule assumes away: the work beyond each request's latency
+  // (transfer, checksums, decompression, writing files) needs a core, and there are `cores`.
+  const cores = os.availableParallelism();
+  const work = service.reduce((sum, time) => sum + Math.max(0, time - LATENCY_MS), 0);
+  const machineIdeal = Math.max(ideal, work / cores);
+  const results = {
+    jobs,
+    parallelMs: Math.round(parallel.ms),
+    idealMs: Math.round(ideal),
+    parallelOverIdeal: +(parallel.ms / ideal).toFixed(2),
+    workMs: Math.round(work),
+    machineIdealMs: Math.round(machineIdeal),
+    parallelOverMachineIdeal: +(parallel.ms / machineIdeal).toFixed(2),
+    sequentialMs: Math.round(sequential.ms),
+    speedupOverSequential: +(sequential.ms / parallel.ms).toFixed(1),
+    extractionOursMs: Math.round(extraction.ours),
+    extractionGnuTarMs: Math.round(extraction.gnu),
+    extractionRatio: +(extraction.ours / extraction.gnu).toFixed(2),
+    extractionMiBps: +((extraction.bytes / 1048576) / (extraction.ours / 1000)).toFixed(1),
+    warmMs: Math.round(warm.ms),
+    warmRequests: pulls.warmRequests,
+    warmFromCache: warm.summary.fromCache,
+    parallelCpuMs: Math.round(pulls.parallelCpuMs),
+    loadAverage: +os.loadavg()[0].toFixed(1),
+  };
+  const sorted = [...service].sort((a, b) => a - b);
+  console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests; ${results.parallelCpuMs} ms of CPU in this process; load average ${results.loadAverage} on ${cores} CPUs)`);
+  console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
+  console.log(`ideal on this machine (${results.workMs} ms of work beyond the latency, over ${cores} cores): ${results.machineIdealMs} ms -> ${results.parallelOverMachineIdeal}x`);
+  console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8); per archive min ${sorted[0]!.toFixed(0)}, median ${sorted[COUNT >> 1]!.toFixed(0)}, max ${sorted[COUNT - 1]!.toFixed(0)} ms`);
+  console.log(`extraction of the ${COUNT} archives, one at a time: ours ${results.extractionOursMs} ms vs GNU tar/unzip ${results.extractionGnuTarMs} ms -> ${results.extractionRatio}x (target <= 1.5), ${results.extractionMiBps} MiB/s of archives`);
+  console.log(`warm-cache pull into a fresh directory: ${results.warmMs} ms, ${results.warmRequests} requests, ${results.warmFromCache}/${COUNT} from cache`);
+  console.log(JSON.stringify(results));
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === "--serve") return serveForParent(process.argv[3], Number(process.argv[4]));
   if (process.argv[2] === "--profile-warm") return profileWarm(process.argv[3], Number(process.argv[4] ?? defaultJobs(process.env)));
@@ -124,66 +180,18 @@ async function main(): Promise<void> {
   try {
     const repos = generate(served, server.url);
     const archives = repos.map((repo) => path.join(served, path.basename(repo.url)));
-    const totalBytes = archives.reduce((sum, file) => sum + statSync(file).size, 0);
+    const sizes = archives.map((file) => statSync(file).size);
     const tbz = repos.filter((_, index) => formatOf(index) === "tbz").length;
     const jobs = defaultJobs(process.env);
-    console.log(`archives: ${COUNT} (${tbz} .tbz), ${(totalBytes / 1048576).toFixed(2)} MiB of archives, ${Math.min(...archives.map((f) => statSync(f).size))}..${Math.max(...archives.map((f) => statSync(f).size))} bytes; latency ${LATENCY_MS} ms/request; cpus ${os.cpus().length}`);
-
-    const sequentialReporter = timingReporter();
-    const sequentialStart = performance.now();
-    const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
-    const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
-
-    const cpuBefore = process.cpuUsage();
-    const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
-    const cpu = process.cpuUsage(cpuBefore);
-    const parallelCpuMs = (cpu.user + cpu.system) / 1000;
-    const ideal = idealMakespan(service, jobs);
-    // What the 16-worker schedule assumes away: the work beyond each request's latency
-    // (transfer, checksums, decompression, writing files) needs a core, and there are `cores`.
-    const cores = os.availableParallelism();
-    const work = service.reduce((sum, time) => sum + Math.max(0, time - LATENCY_MS), 0);
-    const machineIdeal = Math.max(ideal, work / cores);
-    const requestsBefore = await server.requests();
-    const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
-    const warmRequests = (await server.requests()) - requestsBefore;
-    const extraction = await extractionComparison(archives, scratch);
-
-    const results = {
-      jobs,
-      parallelMs: Math.round(parallel.ms),
-      idealMs: Math.round(ideal),
-      parallelOverIdeal: +(parallel.ms / ideal).toFixed(2),
-      workMs: Math.round(work),
-      machineIdealMs: Math.round(machineIdeal),
-      parallelOverMachineIdeal: +(parallel.ms / machineIdeal).toFixed(2),
-      sequentialMs: Math.round(sequential.ms),
-      speedupOverSequential: +(sequential.ms / parallel.ms).toFixed(1),
-      extractionOursMs: Math.round(extraction.ours),
-      extractionGnuTarMs: Math.round(extraction.gnu),
-      extractionRatio: +(extraction.ours / extraction.gnu).toFixed(2),
-      extractionMiBps: +((extraction.bytes / 1048576) / (extraction.ours / 1000)).toFixed(1),
-      warmMs: Math.round(warm.ms),
-      warmRequests,
-      warmFromCache: warm.summary.fromCache,
-      parallelCpuMs: Math.round(parallelCpuMs),
-      loadAverage: +os.loadavg()[0].toFixed(1),
-    };
-    console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests; ${results.parallelCpuMs} ms of CPU in this process; load average ${results.loadAverage} on ${os.cpus().length} CPUs)`);
-    console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
-    console.log(`ideal on this machine (${results.workMs} ms of work beyond the latency, over ${cores} cores): ${results.machineIdealMs} ms -> ${results.parallelOverMachineIdeal}x`);
-    const sorted = [...service].sort((a, b) => a - b);
-    console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8); per archive min ${sorted[0]!.toFixed(0)}, median ${sorted[COUNT >> 1]!.toFixed(0)}, max ${sorted[COUNT - 1]!.toFixed(0)} ms`);
-    console.log(`extraction of the ${COUNT} archives, one at a time: ours ${results.extractionOursMs} ms vs GNU tar/unzip ${results.extractionGnuTarMs} ms -> ${results.extractionRatio}x (target <= 1.5), ${results.extractionMiBps} MiB/s of archives`);
-    console.log(`warm-cache pull into a fresh directory: ${results.warmMs} ms, ${results.warmRequests} requests, ${results.warmFromCache}/${COUNT} from cache`);
-    console.log(JSON.stringify(results));
+    console.log(`archives: ${COUNT} (${tbz} .tbz), ${(sizes.reduce((a, b) => a + b, 0) / 1048576).toFixed(2)} MiB of archives, ${Math.min(...sizes)}..${Math.max(...sizes)} bytes; latency ${LATENCY_MS} ms/request; cpus ${os.cpus().length}`);
+    const pulls = await measurePulls(scratch, repos, server, jobs);
+    report(pulls, await extractionComparison(archives, scratch), jobs);
   } finally {
     server.close();
     if (process.env.BENCH_KEEP) console.log(`kept ${scratch}`);
     else rmSync(scratch, { recursive: true, force: true });
   }
 }
-
 
 /**
  * `node --cpu-prof dist/bench/pull.js --profile-warm <kept scratch dir> [jobs]`: one cold pull

@@ -9,7 +9,8 @@ import { isUserError } from "../../src/core/errors.js";
 import { MemoryReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
 import { makeGitRepo } from "../helpers/git.js";
-import { MIXED, servedMixed } from "../helpers/pull-world.js";
+import { MIXED } from "../helpers/pull-world.js";
+import { servedMixed } from "../helpers/pull-served.js";
 
 const world = servedMixed("pull-e2e-");
 const { scratch, fresh } = world;

@@ -10,7 +10,7 @@ import { MemoryReporter, silentReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
 import { writeMirror } from "../../src/fetch/mirror.js";
 import { serveDirectory } from "../helpers/http.js";
-import { servedMixed } from "../helpers/pull-world.js";
+import { servedMixed } from "../helpers/pull-served.js";
 
 const world = servedMixed("pull-mirror-");
 const { scratch } = world;

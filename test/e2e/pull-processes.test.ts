@@ -9,7 +9,8 @@ import { expect, test } from "vitest";
 import { pullDuniverse } from "../../src/duniverse/pull.js";
 import { silentReporter } from "../../src/core/reporter.js";
 import { DownloadCache } from "../../src/fetch/cache.js";
-import { MIXED, servedMixed } from "../helpers/pull-world.js";
+import { MIXED } from "../helpers/pull-world.js";
+import { servedMixed } from "../helpers/pull-served.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const world = servedMixed("pull-proc-");

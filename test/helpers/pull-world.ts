@@ -1,13 +1,11 @@
-// A small world for pull tests: archives of every format (some URLs without a suffix) served
-// from a directory on 127.0.0.1, with the DuniverseRepo entries a lock file would hold for them.
+// A small world for pull tests: archives of every format (some URLs without a suffix) built into
+// a directory to serve, with the DuniverseRepo entries a lock file would hold for them. No vitest
+// here: bench/pull.ts uses it too (pull-served.ts has the per-file setup for tests).
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll } from "vitest";
 import type { DuniverseRepo } from "../../src/duniverse/plan.js";
 import { archiveOf, type ArchiveFormat, type TreeEntry } from "./archives.js";
-import { serveDirectory, type StaticServer } from "./http.js";
 
 export interface ArchiveSpec {
   dir: string;
@@ -56,30 +54,3 @@ export const MIXED: ArchiveSpec[] = [
   { dir: "theta", format: "tar.bz2" },
   { dir: "iota", format: "txz" },
 ];
-
-/** A test file's scratch directory with the MIXED archives served on 127.0.0.1 (see servedMixed). */
-export interface ServedWorld {
-  scratch: string;
-  /** Set before the file's tests run. */
-  server: StaticServer;
-  repos: DuniverseRepo[];
-  /** A new path under `scratch` (never used before). */
-  fresh(name: string): string;
-}
-
-/** Registers the setup (before all tests of the calling file) and the clean-up (after them). */
-export function servedMixed(prefix: string): ServedWorld {
-  let counter = 0;
-  const scratch = mkdtempSync(path.join(os.tmpdir(), prefix));
-  const world = { scratch, repos: [], fresh: (name: string) => path.join(scratch, `${name}-${counter++}`) } as unknown as ServedWorld;
-  beforeAll(async () => {
-    const served = path.join(scratch, "served");
-    world.server = await serveDirectory(served);
-    world.repos = buildArchives(served, world.server.url, MIXED);
-  });
-  afterAll(async () => {
-    await world.server?.close();
-    rmSync(scratch, { recursive: true, force: true });
-  });
-  return world;
-}
