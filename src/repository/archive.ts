@@ -9,7 +9,7 @@ import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
 import { parseOpamMemberPath } from "./layout.js";
 import { groupByName, type TableEntry } from "./package-table.js";
-import { encodeOpamText } from "./opam-text.js";
+import { encodeText } from "./codec.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { readTarFiles, TarFormatError } from "./tar.js";
 
@@ -110,7 +110,7 @@ export async function openArchive(spec: ArchiveSpec, deps: OpenDeps): Promise<Re
   const membersOnce = (): OpamMember[] => (members ??= opamMembers(readArchive(file, url), file, url));
   const reparse = (name: string, version: string): Buffer | undefined => {
     const m = membersOnce().find((candidate) => candidate.name === name && candidate.version === version);
-    return m === undefined ? undefined : encodeOpamText(m.data.toString("utf8"), `${file}/${m.member}`, name, version);
+    return m === undefined ? undefined : encodeText(`${file}/${m.member}`, m.data);
   };
   const cold = async (): Promise<Map<string, TableEntry[]>> => {
     const entries = coldEntries(membersOnce(), file);

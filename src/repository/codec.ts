@@ -1,29 +1,18 @@
-// The bytes of one index-cache entry: a parsed opam package (binary.ts), the UserError its file
-// produced, or the raw opam text still to be parsed (what a cold load stores); and a fingerprint
-// of the code the bytes depend on.
+// The bytes of one index-cache entry: an opam text (parsed on first use) or the UserError its file
+// produced; and a fingerprint of the code the bytes depend on.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError, type ErrorCode } from "../core/errors.js";
-import type { OpamPackage } from "../opam/package.js";
-import { BinaryEncoder } from "./binary.js";
-import { decodeBinary } from "./binary-decode.js";
 
-/** First byte of an entry: a package (binary.ts after it), a failure (JSON after it), or a text
- * (u32 length of the file name, the file name, the opam text; all UTF-8). */
-const PACKAGE = 1;
+/** First byte of an entry: a failure (JSON after it) or a text (u32 length of the file name, the
+ * file name, the opam text; all UTF-8). */
 const FAILURE = 2;
 const TEXT = 3;
 
 /** Bumped by hand when the byte layout below changes. */
-const CODEC_VERSION = 3;
-
-const encoder = new BinaryEncoder();
-
-export function encodePackage(pkg: OpamPackage): Buffer {
-  return encoder.encode(pkg, [PACKAGE]);
-}
+const CODEC_VERSION = 4;
 
 export function encodeFailure(error: UserError): Buffer {
   const body = JSON.stringify({ code: error.code, message: error.message, hint: error.hint });
@@ -40,6 +29,11 @@ export function textEntryHeader(file: string): Buffer {
   return header;
 }
 
+/** A whole text entry (header and text in one buffer). */
+export function encodeText(file: string, text: Buffer): Buffer {
+  return Buffer.concat([textEntryHeader(file), text]);
+}
+
 /** The file name and opam text of a text entry; undefined for other entries. */
 export function textOfEntry(bytes: Buffer): { file: string; text: string } | undefined {
   if (bytes[0] !== TEXT) return undefined;
@@ -48,23 +42,19 @@ export function textOfEntry(bytes: Buffer): { file: string; text: string } | und
   return { file: bytes.toString("utf8", 5, end), text: bytes.toString("utf8", end) };
 }
 
-/** The package, or the UserError to throw for it (not for text entries). Throws on bad bytes. */
-export function decodeEntry(bytes: Buffer): OpamPackage | UserError {
-  const tag = bytes[0];
-  if (tag === PACKAGE) return decodeBinary(bytes, 1) as OpamPackage;
-  if (tag === FAILURE) {
-    const failure = JSON.parse(bytes.toString("utf8", 1)) as { code: ErrorCode; message: string; hint?: string };
-    return new UserError(failure.code, failure.message, failure.hint === undefined ? {} : { hint: failure.hint });
-  }
-  throw new Error(`unknown index entry tag ${String(tag)}`);
+/** The UserError a failure entry holds (not for text entries). Throws on bad bytes. */
+export function decodeFailure(bytes: Buffer): UserError {
+  if (bytes[0] !== FAILURE) throw new Error(`unknown index entry tag ${String(bytes[0])}`);
+  const failure = JSON.parse(bytes.toString("utf8", 1)) as { code: ErrorCode; message: string; hint?: string };
+  return new UserError(failure.code, failure.message, failure.hint === undefined ? {} : { hint: failure.hint });
 }
 
 let fingerprint: string | undefined;
 
 /**
  * A digest of the parser and package-model sources (every file of `src/opam/`, compiled or
- * not) and of this codec and its binary format: an index cache written by other code is never
- * trusted.
+ * not: failure entries hold their errors) and of this codec: an index cache written by other code
+ * is never trusted.
  */
 export function codecFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
@@ -77,8 +67,8 @@ export function codecFingerprint(): string {
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  const codecFiles = ["codec", "binary", "binary-decode"].map((name) => path.join(sourceRoot, "repository", `${name}${path.extname(here)}`));
-  for (const file of [...files.map((f) => path.join(opamDir, f)), ...codecFiles]) {
+  const codec = path.join(sourceRoot, "repository", `codec${path.extname(here)}`);
+  for (const file of [...files.map((f) => path.join(opamDir, f)), codec]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
   fingerprint = hash.digest("hex").slice(0, 32);

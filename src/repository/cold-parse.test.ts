@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { opamRepo } from "../../test/helpers/opam-repo.js";
 import { projectRoot } from "../../test/helpers/cli.js";
 import { testdir } from "../../test/helpers/testdir.js";
-import { decodeEntry } from "./codec.js";
+import { decodeFailure } from "./codec.js";
 import { MIN_NAMES_FOR_READER, parseTree, type ParsedText } from "./cold-parse.js";
 
 // The reader worker only exists compiled (dist/), which `npm test` builds first.
@@ -15,7 +15,7 @@ const haveDist = existsSync(path.join(projectRoot, "dist/src/repository/read-wor
 if (!haveDist) console.log("cold-parse worker test skipped: run `npm run build` first (dist/ has no read-worker.js)");
 
 function view(parsed: ParsedText[]) {
-  return parsed.map((p) => [p.name, p.version, p.stamp, p.file, p.text?.toString() ?? decodeEntry(p.failure!)]);
+  return parsed.map((p) => [p.name, p.version, p.stamp, p.file, p.text?.toString() ?? decodeFailure(p.failure!)]);
 }
 
 describe("cold parse of a tree", () => {
@@ -39,7 +39,7 @@ describe("cold parse of a tree", () => {
     const withWorker = readerOnly;
     const p7 = alone.texts.find((p) => p.name === "p7")!;
     expect([p7.file, p7.text?.toString()]).toEqual([path.join(packages, "p7/p7.1/opam"), expect.stringContaining('"q7" {>= "1"}')]);
-    const broken = decodeEntry(withWorker.texts.find((p) => p.name === "broken")!.failure!);
+    const broken = decodeFailure(withWorker.texts.find((p) => p.name === "broken")!.failure!);
     expect(broken).toMatchObject({ code: "OPAM_PARSE", message: expect.stringContaining(path.join(packages, "broken/broken.1/opam")) });
   });
 });

@@ -8,7 +8,7 @@ import { openIndexed } from "./indexed.js";
 import { groupByName, type TableEntry, type TableSource } from "./package-table.js";
 import { defaultThreads, parseTree } from "./cold-parse.js";
 import { fileStamp } from "./file-read.js";
-import { encodeValue, readOpamFile } from "./opam-text.js";
+import { entryBytes, readFileEntry } from "./opam-text.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { packageDirNames, versionDirs } from "./tree.js";
 
@@ -41,8 +41,8 @@ function checkRepositoryRoot(root: string, url: string): void {
 function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   let names: string[] | undefined;
   const reparse = (name: string, version: string): Buffer | undefined => {
-    const read = readOpamFile(path.join(packagesDir, name, `${name}.${version}`, "opam"), name, version);
-    return read === undefined ? undefined : encodeValue(read.value);
+    const read = readFileEntry(path.join(packagesDir, name, `${name}.${version}`, "opam"));
+    return read === undefined ? undefined : entryBytes(read);
   };
   const refresh = (name: string, cached: readonly TableEntry[] | undefined): TableEntry[] => {
     const out: TableEntry[] = [];
@@ -51,7 +51,7 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
       const same = cached?.find((entry) => entry.version === version && entry.stamp === stamp);
       if (same !== undefined) out.push(same);
       else if (stamp !== undefined) {
-        const read = readOpamFile(file, name, version);
+        const read = readFileEntry(file);
         if (read !== undefined) out.push({ version, ...read });
       }
     }

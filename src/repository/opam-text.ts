@@ -1,9 +1,9 @@
-// One opam file of a repository: parse and model it, encode the result. A UserError from the
-// parser or the model is a value here, never swallowed: it is stored and thrown by readOpam.
+// One opam file of a repository: parse and model it, or read it as an index entry. A UserError
+// from the parser or the model is a value here, never swallowed: readOpam throws it.
 import { isUserError, UserError } from "../core/errors.js";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam, type OpamPackage } from "../opam/package.js";
-import { encodeFailure, encodePackage } from "./codec.js";
+import { encodeFailure, encodeText } from "./codec.js";
 import { readWithStamp } from "./file-read.js";
 
 export type ParsedValue = OpamPackage | UserError;
@@ -29,22 +29,21 @@ export function syntaxError(text: string, file: string): UserError | undefined {
   }
 }
 
-export function encodeValue(value: ParsedValue): Buffer {
-  return value instanceof UserError ? encodeFailure(value) : encodePackage(value);
-}
+/** What the index stores for one file: its text, or the failure that reading it gave. */
+export type FileEntry = { stamp: string; text: { file: string; bytes: Buffer } } | { stamp: string; blob: Buffer };
 
-/** Parse + model + encode one opam file (a UserError becomes an encoded failure). */
-export function encodeOpamText(text: string, file: string, name: string, version: string): Buffer {
-  return encodeValue(parseOpamText(text, file, name, version));
-}
-
-/** Reads and parses one opam file on disk; undefined when it does not exist (any more). */
-export function readOpamFile(file: string, name: string, version: string): { stamp: string; value: ParsedValue } | undefined {
+/** One opam file on disk with its stamp; undefined when it does not exist (any more). */
+export function readFileEntry(file: string): FileEntry | undefined {
   let read: { text: string; stamp: string } | undefined;
   try {
     read = readWithStamp(file);
   } catch (error) {
-    return { stamp: "", value: new UserError("REPO_INVALID", `cannot read ${file}: ${(error as Error).message}`) };
+    return { stamp: "", blob: encodeFailure(new UserError("REPO_INVALID", `cannot read ${file}: ${(error as Error).message}`)) };
   }
-  return read === undefined ? undefined : { stamp: read.stamp, value: parseOpamText(read.text, file, name, version) };
+  return read === undefined ? undefined : { stamp: read.stamp, text: { file, bytes: Buffer.from(read.text, "utf8") } };
+}
+
+/** The entry's bytes as the index cache holds them. */
+export function entryBytes(entry: FileEntry): Buffer {
+  return "text" in entry ? encodeText(entry.text.file, entry.text.bytes) : entry.blob;
 }

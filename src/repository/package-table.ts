@@ -1,14 +1,14 @@
 // The in-memory index behind every single repository: names → versions → entries (held in
 // memory or in the index-cache file), decoded (or, for a text entry, parsed) on first use and
-// memoised. A text entry stays a text in the cache: parsing one costs about what decoding its
-// model would (~0.1 ms), while encoding and rewriting models cost a cold lock a quarter of its
+// memoised. The cache holds texts, never parsed models: parsing one costs about what decoding a
+// model did (~0.1 ms), while encoding and rewriting models cost a cold lock a quarter of its
 // time. A flush is scheduled whenever the table learns something. The source hooks revalidate a name
 // on first use and re-derive an entry whose cached bytes fail their checksum.
 import { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
-import { decodeEntry, textEntryHeader, textOfEntry } from "./codec.js";
-import { encodeValue, parseOpamText } from "./opam-text.js";
+import { decodeFailure, textEntryHeader, textOfEntry } from "./codec.js";
+import { parseOpamText } from "./opam-text.js";
 import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { Repository } from "./repository.js";
@@ -17,12 +17,13 @@ export interface TableEntry {
   version: string;
   /** Per-file stamp (directory repositories), "" otherwise. */
   stamp: string;
-  /** The encoded package, when in memory. */
+  /** The entry's bytes (codec.ts: a text or a failure), when in memory. */
   blob?: Buffer;
-  /** Where the encoded package sits in the loaded index file. */
+  /** Where the entry's bytes sit in the loaded index file. */
   stored?: StoredEntry;
+  /** The package (or its error), once parsed. */
   value?: OpamPackage | UserError;
-  /** The opam text kept by a cold load (a view), to parse on first use. */
+  /** The opam text, kept as read (a cold load keeps views of its buffers), to parse on first use. */
   text?: { file: string; bytes: Buffer };
 }
 
@@ -167,7 +168,7 @@ class PackageTable implements Repository {
 
   private fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
     const text = textOfEntry(bytes);
-    return text === undefined ? decodeEntry(bytes) : parseOpamText(text.text, text.file, name, entry.version);
+    return text === undefined ? decodeFailure(bytes) : parseOpamText(text.text, text.file, name, entry.version);
   }
 
   private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
@@ -187,10 +188,8 @@ class PackageTable implements Repository {
     return entry.value;
   }
 
-  /** What to write for `entry`: the bytes it came from (a text stays a text), else its model. */
+  /** What to write for `entry`: the bytes it came from (its text, or a failure). */
   private partsOf(name: string, entry: TableEntry): Buffer | readonly Buffer[] | undefined {
-    const parsedOnly = entry.blob === undefined && entry.stored === undefined && entry.text === undefined;
-    if (entry.value !== undefined && parsedOnly) return encodeValue(entry.value);
     if (entry.text !== undefined) return [textEntryHeader(entry.text.file), entry.text.bytes];
     return this.bytesOf(name, entry);
   }
