@@ -98,3 +98,18 @@ export const silentReporter: Reporter = {
   error() {},
   progress() {},
 };
+
+/**
+ * `reporter` with its `==>` step lines demoted to info messages (shown with -v), for commands
+ * whose stdout carries only their result (`--json`, `why`).
+ */
+export function stepsAsInfo(reporter: Reporter): Reporter {
+  return {
+    step: (message) => reporter.info(message),
+    info: (message) => reporter.info(message),
+    debug: (message) => reporter.debug(message),
+    warn: (message) => reporter.warn(message),
+    error: (message) => reporter.error(message),
+    progress: (line) => reporter.progress(line),
+  };
+}

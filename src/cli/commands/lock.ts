@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { UserError } from "../../core/errors.js";
-import type { Reporter } from "../../core/reporter.js";
+import { stepsAsInfo } from "../../core/reporter.js";
 import { readLockfile } from "../../lockfile/file.js";
 import { writeLockfile } from "../../lockfile/file.js";
 import type { Lockfile } from "../../lockfile/model.js";
@@ -116,24 +116,8 @@ export async function solveProject(context: CommandContext, options: LockOptions
   return { project, inputs, targets, result };
 }
 
-/** With --json, stdout carries only the JSON document: the `==>` lines become info messages. */
-function jsonReporter(reporter: Reporter): Reporter {
-  return { ...bindReporter(reporter), step: (message) => reporter.info(message) };
-}
-
-function bindReporter(reporter: Reporter): Reporter {
-  return {
-    step: (message) => reporter.step(message),
-    info: (message) => reporter.info(message),
-    debug: (message) => reporter.debug(message),
-    warn: (message) => reporter.warn(message),
-    error: (message) => reporter.error(message),
-    progress: (line) => reporter.progress(line),
-  };
-}
-
 async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
-  const context = options.json ? { ...commandContext, reporter: jsonReporter(commandContext.reporter) } : commandContext;
+  const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {

@@ -2,7 +2,7 @@
 // solve (its recorded options, preferring the locked versions). Reads only; never writes the lock file.
 import { Command } from "commander";
 import { UserError } from "../../core/errors.js";
-import type { Reporter } from "../../core/reporter.js";
+import { stepsAsInfo, type Reporter } from "../../core/reporter.js";
 import { readLockfile } from "../../lockfile/file.js";
 import type { Lockfile } from "../../lockfile/model.js";
 import { lockfilePathForRead, projectRoot } from "../../project/project.js";
@@ -63,18 +63,6 @@ function solveRequest(context: CommandContext, options: LockOptions, lockfile: L
   return {
     options: { ...merged, root: options.root ?? recorded.options.root, lockfile: file, minimalUpdate: true, json: false },
     packages: recorded.packages,
-  };
-}
-
-/** Progress lines of the re-solve go to -v only: stdout carries the chains. */
-function quietSteps(reporter: Reporter): Reporter {
-  return {
-    step: (message) => reporter.info(message),
-    info: (message) => reporter.info(message),
-    debug: (message) => reporter.debug(message),
-    warn: (message) => reporter.warn(message),
-    error: (message) => reporter.error(message),
-    progress: (line) => reporter.progress(line),
   };
 }
 
@@ -141,7 +129,7 @@ async function runWhy(context: CommandContext, options: LockOptions, name: strin
   const locked = lockfile.depends.find((dependency) => dependency.name === name);
   if (locked === undefined && !lockfile.rootPackages.includes(name)) throw notLocked(name, file, lockfile);
   const request = solveRequest(context, options, lockfile, file);
-  const run = await solveProject({ ...context, reporter: quietSteps(context.reporter) }, request.options, request.packages);
+  const run = await solveProject({ ...context, reporter: stepsAsInfo(context.reporter) }, request.options, request.packages);
   if (!run.result.ok) {
     throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
   }
