@@ -28,11 +28,15 @@ interface OpamMember {
   data: Buffer;
 }
 
+function unreachable(file: string, url: string, error: unknown): UserError {
+  return new UserError("REPO_UNREACHABLE", `repository ${url} is unreachable: cannot read ${file}: ${(error as Error).message}`);
+}
+
 function readArchive(file: string, url: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new UserError("REPO_UNREACHABLE", `repository ${url} is unreachable: cannot read ${file}: ${(error as Error).message}`);
+    throw unreachable(file, url, error);
   }
 }
 
@@ -45,7 +49,7 @@ function archiveStamp(file: string, url: string): string {
   try {
     stats = statSync(file, { bigint: true });
   } catch (error) {
-    throw new UserError("REPO_UNREACHABLE", `repository ${url} is unreachable: cannot read ${file}: ${(error as Error).message}`);
+    throw unreachable(file, url, error);
   }
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
 }
@@ -112,11 +116,7 @@ export async function openArchive(spec: ArchiveSpec, deps: OpenDeps): Promise<Re
     const m = membersOnce().find((candidate) => candidate.name === name && candidate.version === version);
     return m === undefined ? undefined : encodeText(`${file}/${m.member}`, m.data);
   };
-  const cold = async (): Promise<Map<string, TableEntry[]>> => {
-    const entries = coldEntries(membersOnce(), file);
-    members = undefined;
-    return entries;
-  };
+  const cold = async (): Promise<Map<string, TableEntry[]>> => coldEntries(membersOnce(), file);
   const label = spec.label ?? path.basename(file).replace(/\.(tar\.gz|tgz)$/u, "");
   const identity = spec.identity ?? `archive:${file}`;
   return openIndexed({ label, url, commit: undefined, identity, stamp, source: { reparse }, cold }, deps);
