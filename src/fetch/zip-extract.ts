@@ -3,28 +3,23 @@
 // TreeWriter as tar entries. No `unzip` process: starting one costs a pull ~20 ms per archive.
 import { readFile } from "node:fs/promises";
 import { crc32, inflateRawSync } from "node:zlib";
-import { UserError } from "../core/errors.js";
 import { checkEntryPath, checkLinkTarget, newEntryChecker } from "./entry-check.js";
 import type { ScannedEntry } from "./tar-scan.js";
 import type { TreeWriter } from "./tree-writer.js";
-import { readZipDirectory, type ZipEntry } from "./zip-scan.js";
+import { invalidZip, readZipDirectory, type ZipEntry } from "./zip-scan.js";
 
 const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 
-function invalid(archive: string, why: string): UserError {
-  return new UserError("ARCHIVE_INVALID", `${archive}: not a valid zip archive (${why})`);
-}
-
 /** The entry's bytes, inflated and checked against the CRC of the central directory. */
 function entryData(zip: Buffer, entry: ZipEntry, archive: string): Buffer {
   const at = entry.localOffset;
-  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL) throw invalid(archive, `bad local header for ${entry.name}`);
+  if (at + 30 > zip.length || zip.readUInt32LE(at) !== LOCAL) throw invalidZip(archive, `bad local header for ${entry.name}`);
   const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);
-  if (start + entry.compressedSize > zip.length) throw invalid(archive, `${entry.name} runs past the end`);
+  if (start + entry.compressedSize > zip.length) throw invalidZip(archive, `${entry.name} runs past the end`);
   const raw = zip.subarray(start, start + entry.compressedSize);
-  if (entry.encrypted) throw invalid(archive, `${entry.name} is encrypted`);
+  if (entry.encrypted) throw invalidZip(archive, `${entry.name} is encrypted`);
   let data: Buffer;
   if (entry.method === STORED) data = raw;
   else if (entry.method === DEFLATED) {
@@ -32,10 +27,10 @@ function entryData(zip: Buffer, entry: ZipEntry, archive: string): Buffer {
       // Never more than the directory announces: a lying entry cannot inflate without bound.
       data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
     } catch (error) {
-      throw invalid(archive, `${entry.name}: ${(error as Error).message}`);
+      throw invalidZip(archive, `${entry.name}: ${(error as Error).message}`);
     }
-  } else throw invalid(archive, `${entry.name} uses compression method ${entry.method}, which is not supported`);
-  if (data.length !== entry.size || crc32(data) !== entry.crc) throw invalid(archive, `${entry.name} fails its CRC check`);
+  } else throw invalidZip(archive, `${entry.name} uses compression method ${entry.method}, which is not supported`);
+  if (data.length !== entry.size || crc32(data) !== entry.crc) throw invalidZip(archive, `${entry.name} fails its CRC check`);
   return data;
 }
 

@@ -23,7 +23,8 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-function invalid(file: string, why: string): UserError {
+/** The error for a damaged zip archive (also used for its entries' data, zip-extract.ts). */
+export function invalidZip(file: string, why: string): UserError {
   return new UserError("ARCHIVE_INVALID", `${file}: not a valid zip archive (${why})`);
 }
 
@@ -31,15 +32,15 @@ function invalid(file: string, why: string): UserError {
 function locateDirectory(zip: Buffer, file: string): { count: number; length: number; offset: number } {
   const from = Math.max(0, zip.length - 65_557);
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < from || eocd + 22 > zip.length || zip.readUInt32LE(eocd) !== EOCD) throw invalid(file, "no end of central directory");
+  if (eocd < from || eocd + 22 > zip.length || zip.readUInt32LE(eocd) !== EOCD) throw invalidZip(file, "no end of central directory");
   const count = zip.readUInt16LE(eocd + 10);
   const length = zip.readUInt32LE(eocd + 12);
   const offset = zip.readUInt32LE(eocd + 16);
   if (count !== 0xffff && length !== MAX32 && offset !== MAX32) return { count, length, offset };
   const locator = eocd - 20;
-  if (locator < 0 || zip.readUInt32LE(locator) !== EOCD64_LOCATOR) throw invalid(file, "corrupt zip64 locator");
+  if (locator < 0 || zip.readUInt32LE(locator) !== EOCD64_LOCATOR) throw invalidZip(file, "corrupt zip64 locator");
   const record = Number(zip.readBigUInt64LE(locator + 8));
-  if (record + 56 > zip.length) throw invalid(file, "corrupt zip64 record");
+  if (record + 56 > zip.length) throw invalidZip(file, "corrupt zip64 record");
   return { count: Number(zip.readBigUInt64LE(record + 32)), length: Number(zip.readBigUInt64LE(record + 40)), offset: Number(zip.readBigUInt64LE(record + 48)) };
 }
 
@@ -71,11 +72,11 @@ function kindAndMode(name: string, madeBy: number, external: number): { kind: Zi
 /** Every entry of the central directory, in order. Throws ARCHIVE_INVALID when damaged. */
 export function readZipDirectory(zip: Buffer, file: string): ZipEntry[] {
   const { count, length, offset } = locateDirectory(zip, file);
-  if (offset + length > zip.length) throw invalid(file, "central directory runs past the end");
+  if (offset + length > zip.length) throw invalidZip(file, "central directory runs past the end");
   const entries: ZipEntry[] = [];
   let position = offset;
   for (let index = 0; index < count; index++) {
-    if (position + 46 > offset + length || zip.readUInt32LE(position) !== CENTRAL) throw invalid(file, "corrupt central directory");
+    if (position + 46 > offset + length || zip.readUInt32LE(position) !== CENTRAL) throw invalidZip(file, "corrupt central directory");
     const nameLength = zip.readUInt16LE(position + 28);
     const extraLength = zip.readUInt16LE(position + 30);
     const name = zip.toString("utf8", position + 46, position + 46 + nameLength);
