@@ -1,9 +1,11 @@
 // The download cache, shared with opam: `<dir>/<algo>/<2 hex>/<hex>`. Entries are published by
 // rename after verification, so readers (this or another process) never see a partial file;
 // a hit is re-hashed against every listed checksum and a corrupt entry is removed, never used.
+// Metadata calls (stat, mkdir, link, rename) are synchronous: each is one quick system call on a
+// local disk, where the thread-pool round trip of the async form costs more than the call.
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { copyFile, link, mkdir, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { readdir, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode } from "../core/errors.js";
 import { opamRoot, toolCacheDir } from "../core/paths.js";
@@ -27,6 +29,9 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, cacheDirOp
 }
 
 export class DownloadCache {
+  /** Directories this process made (or found): created once, not once per archive. */
+  private readonly made = new Set<string>();
+
   constructor(readonly dir: string) {}
 
   /** Where an archive with this checksum lives (opam's layout). */
@@ -37,7 +42,7 @@ export class DownloadCache {
   /** A fresh temp file name inside the cache (same filesystem, so publishing is a rename). */
   async tempFile(): Promise<string> {
     const dir = path.join(this.dir, TEMP_DIR);
-    await mkdir(dir, { recursive: true });
+    this.ensureDir(dir);
     return path.join(dir, `${process.pid}-${randomBytes(6).toString("hex")}`);
   }
 
@@ -48,7 +53,7 @@ export class DownloadCache {
   async lookup(hashes: readonly Hash[], reporter: Reporter): Promise<string | undefined> {
     for (const hash of hashes) {
       const file = this.entryPath(hash);
-      if (!(await isFile(file))) continue;
+      if (!isFile(file)) continue;
       const mismatch = findMismatch(hashes, await hashFile(file, hashes.map((h) => h.algo)));
       if (mismatch === undefined) {
         await this.linkAll(file, hashes);
@@ -64,24 +69,30 @@ export class DownloadCache {
   async store(tempFile: string, hashes: readonly Hash[]): Promise<string> {
     const [strongest] = hashes;
     const target = this.entryPath(strongest);
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(tempFile, target);
+    this.ensureDir(path.dirname(target));
+    renameSync(tempFile, target);
     await this.linkAll(target, hashes);
     return target;
+  }
+
+  private ensureDir(dir: string): void {
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
   }
 
   /** Make sure `file` is also reachable under every other hash (hard link, else copy); atomic. */
   private async linkAll(file: string, hashes: readonly Hash[]): Promise<void> {
     for (const hash of hashes) {
       const other = this.entryPath(hash);
-      if (other === file || (await isFile(other))) continue;
-      await mkdir(path.dirname(other), { recursive: true });
+      if (other === file || isFile(other)) continue;
+      this.ensureDir(path.dirname(other));
       const temp = await this.tempFile();
       try {
-        await link(file, temp).catch(() => copyFile(file, temp));
-        await rename(temp, other);
+        linkOrCopy(file, temp);
+        renameSync(temp, other);
       } finally {
-        await rm(temp, { force: true });
+        rmSync(temp, { force: true });
       }
     }
   }
@@ -104,11 +115,20 @@ export class DownloadCache {
   }
 }
 
-async function isFile(file: string): Promise<boolean> {
+function isFile(file: string): boolean {
   try {
-    return (await stat(file)).isFile();
+    return statSync(file).isFile();
   } catch (error) {
     if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return false;
     throw error;
+  }
+}
+
+/** A hard link, else (another filesystem, no link support) a copy. */
+function linkOrCopy(file: string, temp: string): void {
+  try {
+    linkSync(file, temp);
+  } catch {
+    copyFileSync(file, temp);
   }
 }

@@ -85,6 +85,20 @@ export class DecoderPool {
     if (status !== "D 0") throw new UserError("ARCHIVE_INVALID", `${tool} failed (${status.replace(/^D /, "exit code ")})${stderr ? `: ${stderr}` : ""}`);
   }
 
+  /**
+   * Start helpers (up to `count`) before they are needed: creating a process blocks this thread
+   * for a while, which costs nothing while the first downloads wait for the network.
+   */
+  prestart(count: number): void {
+    while (this.started < Math.min(count, this.size)) {
+      this.started++;
+      startHelper(path.join(this.dir(), `h${this.counter++}`)).then(
+        (helper) => this.release(helper),
+        () => void this.started--,
+      );
+    }
+  }
+
   private async acquire(): Promise<Helper> {
     let helper = this.idle.pop();
     if (helper === undefined && this.started < this.size) {

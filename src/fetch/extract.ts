@@ -11,8 +11,7 @@
 // needs no lstat/utimes per file, unlike node-tar. So an archive costs at most one spawn (GNU
 // tar needs two for a .tbz).
 import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
-import { mkdir, open, readdir } from "node:fs/promises";
+import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -30,8 +29,13 @@ export type ArchiveKind = "gzip" | "bzip2" | "xz" | "tar" | "zip";
 /** Magic bytes first (29 real URLs have no suffix), then the name. */
 export async function detectArchiveKind(file: string, name: string): Promise<ArchiveKind | undefined> {
   const head = Buffer.alloc(512);
-  const handle = await open(file, "r");
-  const { bytesRead } = await handle.read(head, 0, 512, 0).finally(() => handle.close());
+  const fd = openSync(file, "r");
+  let bytesRead: number;
+  try {
+    bytesRead = readSync(fd, head, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
   if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
   if (bytesRead >= 3 && head.subarray(0, 3).toString("latin1") === "BZh") return "bzip2";
   if (bytesRead >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return "xz";
@@ -52,19 +56,29 @@ function kindFromName(name: string): ArchiveKind | undefined {
 }
 
 /**
- * Extract `archive` into `workDir` (created, must not exist) and return the directory holding
+ * Extract `archive` into `workDir` (absent or empty) and return the directory holding
  * the sources: the single top-level directory when there is one and no top-level file, else
  * `workDir` itself. `label` (the URL) names the archive in errors.
  */
 export async function extractArchive(archive: string, workDir: string, label: string): Promise<string> {
   const kind = await detectArchiveKind(archive, label);
   if (kind === undefined) throw new UserError("ARCHIVE_INVALID", `${label}: Unknown archive type (not gzip, bzip2, xz, zip or tar)`);
-  await mkdir(path.dirname(workDir), { recursive: true });
-  await mkdir(workDir);
+  // Metadata calls here and below are synchronous: one quick system call each, cheaper than a
+  // thread-pool round trip (the pull runs dozens of these per archive).
+  mkdirSync(workDir, { recursive: true });
   const mayHaveSymlinks = kind === "zip" ? await extractZip(archive, workDir, label) : await extractTar(archive, kind, workDir, label);
   const content = await stripTopLevel(workDir);
   if (mayHaveSymlinks) await assertTreeContained(content, label);
   return content;
+}
+
+/** Start the bzip2/xz decoders `sources` will need (named by their URLs) ahead of time. */
+export function prepareDecoders(urls: readonly string[]): void {
+  const count = urls.filter((url) => {
+    const kind = kindFromName(url);
+    return kind === "bzip2" || kind === "xz";
+  }).length;
+  if (count > 0) sharedDecoderPool().prestart(count);
 }
 
 /** Returns whether the archive contained symlinks. */
@@ -127,7 +141,7 @@ async function extractZip(archive: string, dest: string, label: string): Promise
  * error) are kept as they are.
  */
 async function stripTopLevel(workDir: string): Promise<string> {
-  const entries = (await readdir(workDir, { withFileTypes: true })).filter((entry) => entry.name !== "pax_global_header");
+  const entries = readdirSync(workDir, { withFileTypes: true }).filter((entry) => entry.name !== "pax_global_header");
   if (entries.length !== 1 || !entries[0].isDirectory()) return workDir;
   return path.join(workDir, entries[0].name);
 }

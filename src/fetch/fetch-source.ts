@@ -16,7 +16,7 @@ export interface FetchResult {
   from: Obtained["from"] | "git" | "local";
 }
 
-/** Fetch `source` into `workDir` (which must not exist yet). */
+/** Fetch `source` into `workDir` (absent or empty). */
 export async function fetchSource(source: Source, workDir: string, context: ObtainContext, keepGitDir: boolean): Promise<FetchResult> {
   const result = await materialise(source, workDir, context);
   if (!keepGitDir) {

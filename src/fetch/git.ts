@@ -32,9 +32,9 @@ async function git(dir: string, args: string[], label: string, config: string[] 
   }
 }
 
-/** Check out `source` into `dir` (created, must not exist). `.git` is left for the caller to trim. */
+/** Check out `source` into `dir` (absent or empty). `.git` is left for the caller to trim. */
 export async function fetchGit(source: GitFetch, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: false });
+  await mkdir(dir, { recursive: true });
   await git(dir, ["init", "-q"], source.label);
   const want = source.ref ?? "HEAD";
   try {

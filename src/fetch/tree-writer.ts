@@ -2,7 +2,7 @@
 // calls as possible: one mkdir per directory, one write per file, no lstat, no utimes. Files are
 // opened with O_NOFOLLOW and a path seen before is unlinked first, so a write can never go
 // through a symlink. Only ever writes below `root`.
-import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { closeSync, constants, mkdirSync, openSync, writeSync } from "node:fs";
 import { link, mkdir, rm, symlink } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode, UserError } from "../core/errors.js";
@@ -11,6 +11,8 @@ import type { ScannedEntry } from "./tar-scan.js";
 const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 /** Writes in flight per archive (several archives are extracted at once). */
 const PARALLEL = 8;
+/** The settled promise of a directory that exists. */
+const MADE: Promise<void> = Promise.resolve();
 
 export class TreeWriter {
   private readonly dirs = new Map<string, Promise<void>>();
@@ -20,7 +22,7 @@ export class TreeWriter {
   private failure: unknown;
 
   constructor(private readonly root: string, private readonly label: string) {
-    this.dirs.set("", Promise.resolve());
+    this.dirs.set("", MADE);
   }
 
   /** Start writing `entry`; call `drain()` to apply back-pressure and surface errors. */
@@ -65,11 +67,14 @@ export class TreeWriter {
     this.inFlight.add(tracked);
   }
 
+  /** Made at once (synchronously) when its parent exists; after the parent when that is pending. */
   private ensureDir(dir: string): Promise<void> {
     const normalised = dir === "." ? "" : dir;
     let created = this.dirs.get(normalised);
     if (!created) {
-      created = this.ensureDir(path.posix.dirname(normalised)).then(() => mkdirQuiet(path.join(this.root, normalised)));
+      const parent = this.ensureDir(path.posix.dirname(normalised));
+      const full = path.join(this.root, normalised);
+      created = parent === MADE ? mkdirNow(full) : parent.then(() => mkdirQuiet(full));
       this.dirs.set(normalised, created);
     }
     return created;
@@ -100,6 +105,16 @@ function writeFileNoFollow(file: string, data: Buffer, mode: number): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** MADE, or the rejected promise of the failure (an existing directory is fine). */
+function mkdirNow(dir: string): Promise<void> {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if (errnoCode(error) !== "EEXIST") return Promise.reject(error);
+  }
+  return MADE;
 }
 
 async function mkdirQuiet(dir: string): Promise<void> {

@@ -51,6 +51,18 @@ describe("full pull", () => {
     expect(readdirSync(root)).toEqual(["duniverse"]);
   });
 
+  test("with one job, each repository reuses the emptied work directory, and none is left over", async () => {
+    const root = fresh("root");
+    await pullDuniverse(options(root, { jobs: 1 }));
+    const duniverse = path.join(root, "duniverse");
+    expect(visible(duniverse)).toEqual([...MIXED.map((spec) => spec.dir), "README.md", "dune"].sort());
+    for (const spec of MIXED) {
+      expect(readdirSync(path.join(duniverse, spec.dir)).sort()).toEqual(["dune-project", `${spec.dir}.opam`, "run.sh", "src"].sort());
+      expect(readFileSync(path.join(duniverse, spec.dir, "src/main.ml"), "utf8")).toBe(`let name = "${spec.dir}"\n`);
+    }
+    expect(readdirSync(duniverse).filter((name) => name.startsWith("."))).toEqual([]);
+  });
+
   test("a warm cache pulls into a fresh root without a single request, and wipes stale dirs", async () => {
     const cache = new DownloadCache(fresh("cache"));
     await pullDuniverse(options(fresh("root"), { cache }));
