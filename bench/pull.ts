@@ -4,7 +4,9 @@
 // Run: `npm run build && node dist/bench/pull.js` (never part of `npm test`).
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pullDuniverse, type PullSummary } from "../src/duniverse/pull.js";
@@ -14,8 +16,7 @@ import { silentReporter } from "../src/core/reporter.js";
 import { DownloadCache } from "../src/fetch/cache.js";
 import { extractArchive } from "../src/fetch/extract.js";
 import { defaultJobs } from "../src/fetch/settings.js";
-import { archiveOf, type ArchiveFormat, type TreeEntry } from "../test/helpers/archives.js";
-import { serveDirectory } from "../test/helpers/http.js";
+import { makeArchive, writeTree, type ArchiveFormat, type TreeEntry } from "../test/helpers/archives.js";
 import { hashesOf } from "../test/helpers/pull-world.js";
 import { moduleText, seeded, vocabulary } from "./ocaml-like.js";
 
@@ -29,9 +30,11 @@ function formatOf(index: number): ArchiveFormat {
 
 /**
  * 100 source archives, 2 KB to 420 KB of OCaml-like source each (most of them small, as on
- * opam-repository), ~6 KB per file: about 13 MB of source, 3 MB of archives in all.
+ * opam-repository), ~6 KB per file: about 13 MB of source, 3 MB of archives in all. Their
+ * source trees stay in `sources` until the end: on this VM's journal-less ext4, deleting ~2,600
+ * files makes creating files ~10x slower for the next ~30 s, which the pulls would pay.
  */
-function generate(dir: string, baseUrl: string): DuniverseRepo[] {
+function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
   const next = seeded(42);
   return Array.from({ length: COUNT }, (_, index) => {
     const name = `pkg${String(index).padStart(3, "0")}`;
@@ -42,7 +45,8 @@ function generate(dir: string, baseUrl: string): DuniverseRepo[] {
     for (let file = 0; file < files; file++) tree[`src/m${file}.ml`] = moduleText(next, words, target / files);
     const format = formatOf(index);
     const fileName = index % 25 === 3 ? `${name}-tarball` : `${name}.${format}`;
-    const out = archiveOf(tree, path.join(dir, fileName), format, `${name}-1.0`);
+    writeTree(path.join(sources, name, `${name}-1.0`), tree);
+    const out = makeArchive(path.join(sources, name), [`${name}-1.0`], path.join(dir, fileName), format);
     return { dir: name, url: `${baseUrl}/${fileName}`, hashes: hashesOf(out, ["sha256", "sha512"]), provides: [] };
   });
 }
@@ -94,6 +98,8 @@ async function extractionComparison(archives: string[], scratch: string): Promis
 interface RemoteServer {
   url: string;
   requests(): Promise<number>;
+  /** CPU time the server process has used so far. */
+  cpuMs(): Promise<number>;
   close(): void;
 }
 
@@ -105,13 +111,49 @@ async function startRemoteServer(dir: string, latencyMs: number): Promise<Remote
       child.send(message);
     });
   const url = await new Promise<string>((resolve) => child.once("message", (reply) => resolve((reply as { url: string }).url)));
-  return { url, requests: async () => (await ask<{ requests: number }>({ op: "requests" })).requests, close: () => child.kill() };
+  return {
+    url,
+    requests: async () => (await ask<{ requests: number }>({ op: "requests" })).requests,
+    cpuMs: async () => (await ask<{ cpuMs: number }>({ op: "cpu" })).cpuMs,
+    close: () => child.kill(),
+  };
 }
 
+/**
+ * Stands for a remote server (whose CPU would not be ours to share): each archive is read once,
+ * then served from memory after `latencyMs`, over keep-alive connections.
+ */
 async function serveForParent(dir: string, latencyMs: number): Promise<void> {
-  const server = await serveDirectory(dir, { latencyMs });
-  process.on("message", () => process.send!({ requests: server.requests }));
-  process.send!({ url: server.url });
+  const bodies = new Map<string, Buffer>();
+  let requests = 0;
+  const server = http.createServer((request, response) => {
+    requests++;
+    setTimeout(() => {
+      const name = path.basename(decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname));
+      let body = bodies.get(name);
+      if (body === undefined && existsSync(path.join(dir, name))) bodies.set(name, (body = readFileSync(path.join(dir, name))));
+      if (body === undefined) return void response.writeHead(404).end();
+      response.writeHead(200, { "content-type": "application/octet-stream", "content-length": body.length }).end(body);
+    }, latencyMs);
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.on("message", () => {
+    const cpu = process.cpuUsage();
+    process.send!({ requests, cpuMs: (cpu.user + cpu.system) / 1000 });
+  });
+  process.send!({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+/** CPU time every process of the machine has used since boot (Linux's /proc/stat), in ms. */
+function machineBusyMs(): number {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Sequential, parallel and warm pulls of `repos`, and the per-archive times of the sequential one. */
@@ -120,13 +162,20 @@ async function measurePulls(scratch: string, repos: DuniverseRepo[], server: Rem
   const sequentialStart = performance.now();
   const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
   const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
-  const cpuBefore = process.cpuUsage();
+  const [serverBefore, machineBefore, cpuBefore] = [await server.cpuMs(), machineBusyMs(), process.cpuUsage()];
+  // With BENCH_MARK set, prints the parallel pull's window on the clock of `node --cpu-prof`.
+  if (process.env.BENCH_MARK) console.log(`mark start ${process.hrtime.bigint() / 1000n}`);
   const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+  if (process.env.BENCH_MARK) console.log(`mark end ${process.hrtime.bigint() / 1000n}`);
   const cpu = process.cpuUsage(cpuBefore);
+  const machineMs = machineBusyMs() - machineBefore;
+  const serverMs = (await server.cpuMs()) - serverBefore;
   const requestsBefore = await server.requests();
+  if (process.env.BENCH_MARK) console.log(`mark warm ${process.hrtime.bigint() / 1000n}`);
   const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
+  if (process.env.BENCH_MARK) console.log(`mark warm-end ${process.hrtime.bigint() / 1000n}`);
   const warmRequests = (await server.requests()) - requestsBefore;
-  return { sequential, service, parallel, parallelCpuMs: (cpu.user + cpu.system) / 1000, warm, warmRequests };
+  return { sequential, service, parallel, parallelCpuMs: (cpu.user + cpu.system) / 1000, serverMs, machineMs, warm, warmRequests };
 }
 
 type Pulls = Awaited<ReturnType<typeof measurePulls>>;
@@ -158,10 +207,13 @@ function report(pulls: Pulls, extraction: Extraction, jobs: number): void {
     warmRequests: pulls.warmRequests,
     warmFromCache: warm.summary.fromCache,
     parallelCpuMs: Math.round(pulls.parallelCpuMs),
+    serverCpuMs: Math.round(pulls.serverMs),
+    machineBusyMs: Math.round(pulls.machineMs),
     loadAverage: +os.loadavg()[0].toFixed(1),
   };
   const sorted = [...service].sort((a, b) => a - b);
   console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests; ${results.parallelCpuMs} ms of CPU in this process; load average ${results.loadAverage} on ${cores} CPUs)`);
+  console.log(`  CPU during it: the whole machine ${results.machineBusyMs} ms of ${Math.round(parallel.ms * cores)} ms available (the loopback server ${results.serverCpuMs} ms; decoders, kernel)`);
   console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
   console.log(`ideal on this machine (${results.workMs} ms of work beyond the latency, over ${cores} cores): ${results.machineIdealMs} ms -> ${results.parallelOverMachineIdeal}x`);
   console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8); per archive min ${sorted[0]!.toFixed(0)}, median ${sorted[COUNT >> 1]!.toFixed(0)}, max ${sorted[COUNT - 1]!.toFixed(0)} ms`);
@@ -178,7 +230,7 @@ async function main(): Promise<void> {
   mkdirSync(served);
   const server = await startRemoteServer(served, LATENCY_MS);
   try {
-    const repos = generate(served, server.url);
+    const repos = generate(served, path.join(scratch, "sources"), server.url);
     const archives = repos.map((repo) => path.join(served, path.basename(repo.url)));
     const sizes = archives.map((file) => statSync(file).size);
     const tbz = repos.filter((_, index) => formatOf(index) === "tbz").length;
