@@ -15,3 +15,14 @@ await build({
   banner: { js: 'import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);' },
   logLevel: "warning",
 });
+
+// The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way.
+await build({
+  entryPoints: ["dist/src/fetch/extract-worker.js"],
+  outfile: "dist/src/fetch/extract-worker.bundle.js",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  logLevel: "warning",
+});

@@ -56,7 +56,7 @@ export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.Proc
   });
   try {
     const settled = await mapConcurrent(groups, jobs, async ([url, entries], index) => {
-      const fetched = await fetchSource(sourceOf(url, []), path.join(work, String(index)), session.context, false);
+      const fetched = await fetchSource(sourceOf(url, []), path.join(work, String(index)), session, false);
       return Promise.all(entries.map((entry) => readPinnedOpam(fetched.content, entry)));
     });
     const failed = settled.find((result) => !result.ok);

@@ -72,6 +72,7 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   const progress = newProgress(options.reporter, toPull.length, options.tty ?? false);
   const session = await openFetchSession(options, progress.onBytes);
   prepareDecoders(toPull.map((repo) => repo.url));
+  session.extractor.prepare();
   try {
     await fetchAll(toPull, staging, session, options, (repo, result) => {
       count(summary, result);
@@ -97,7 +98,7 @@ async function fetchAll(repos: readonly DuniverseRepo[], staging: string, sessio
   const spare: string[] = [];
   const results = await mapConcurrent(repos, options.jobs, async (repo, index) => {
     const workDir = spare.pop() ?? path.join(staging, `.work-${index}`);
-    const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session.context, options.keepGitDir);
+    const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session, options.keepGitDir);
     // Synchronous: quick system calls, cheaper than thread-pool round trips (×100 archives).
     const target = path.join(staging, repo.dir);
     mkdirSync(path.dirname(target), { recursive: true });

@@ -5,9 +5,9 @@ import { cp, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { removeInside } from "../core/fs.js";
-import { extractArchive } from "./extract.js";
 import { fetchGit } from "./git.js";
-import { obtainArchive, type ObtainContext, type Obtained } from "./obtain.js";
+import { obtainArchive, type Obtained } from "./obtain.js";
+import type { FetchSession } from "./session.js";
 import { redactUrl, type Source } from "./source.js";
 
 export interface FetchResult {
@@ -16,9 +16,11 @@ export interface FetchResult {
   from: Obtained["from"] | "git" | "local";
 }
 
+type Session = Pick<FetchSession, "context" | "extractor">;
+
 /** Fetch `source` into `workDir` (absent or empty). */
-export async function fetchSource(source: Source, workDir: string, context: ObtainContext, keepGitDir: boolean): Promise<FetchResult> {
-  const result = await materialise(source, workDir, context);
+export async function fetchSource(source: Source, workDir: string, session: Session, keepGitDir: boolean): Promise<FetchResult> {
+  const result = await materialise(source, workDir, session);
   if (!keepGitDir) {
     await removeInside(result.content, path.join(result.content, ".git"));
     await removeInside(result.content, path.join(result.content, "duniverse"));
@@ -26,7 +28,8 @@ export async function fetchSource(source: Source, workDir: string, context: Obta
   return result;
 }
 
-async function materialise(source: Source, workDir: string, context: ObtainContext): Promise<FetchResult> {
+async function materialise(source: Source, workDir: string, session: Session): Promise<FetchResult> {
+  const { context } = session;
   switch (source.kind) {
     case "git":
       if (context.offline) {
@@ -39,19 +42,19 @@ async function materialise(source: Source, workDir: string, context: ObtainConte
     case "local": {
       const info = await stat(source.path).catch(() => undefined);
       if (info === undefined) throw new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(source.url)}: no such file or directory`);
-      if (!info.isDirectory()) return fromArchive(source.url, source.hashes, workDir, context);
+      if (!info.isDirectory()) return fromArchive(source.url, source.hashes, workDir, session);
       await cp(source.path, workDir, { recursive: true, verbatimSymlinks: true, errorOnExist: true });
       return { content: workDir, from: "local" };
     }
     case "archive":
-      return fromArchive(source.url, source.hashes, workDir, context);
+      return fromArchive(source.url, source.hashes, workDir, session);
   }
 }
 
-async function fromArchive(url: string, hashes: Parameters<typeof obtainArchive>[1], workDir: string, context: ObtainContext): Promise<FetchResult> {
-  const obtained = await obtainArchive(url, hashes, context);
+async function fromArchive(url: string, hashes: Parameters<typeof obtainArchive>[1], workDir: string, session: Session): Promise<FetchResult> {
+  const obtained = await obtainArchive(url, hashes, session.context);
   try {
-    return { content: await extractArchive(obtained.file, workDir, redactUrl(url)), from: obtained.from };
+    return { content: await session.extractor.extract(obtained.file, workDir, redactUrl(url)), from: obtained.from };
   } finally {
     if (obtained.temporary) await rm(obtained.file, { force: true });
   }

@@ -1,8 +1,10 @@
 // One pull's shared fetch state: the download cache, the undici pools, the mirrors, the checksum
-// policy and the in-flight table, built once from the caller's options and closed at the end.
+// policy, the in-flight table and the extraction threads, built once from the caller's options
+// and closed at the end.
 import type { Reporter } from "../core/reporter.js";
 import type { DownloadCache } from "./cache.js";
 import { createDownloader } from "./download.js";
+import { createExtractor, type Extractor } from "./extract-pool.js";
 import { newInFlight, type ObtainContext } from "./obtain.js";
 
 export interface FetchOptions {
@@ -23,6 +25,8 @@ export interface FetchOptions {
 
 export interface FetchSession {
   context: ObtainContext;
+  /** Extracts archives (gzip, zip and tar ones on worker threads). */
+  extractor: Extractor;
   /** HTTP requests sent and bytes received so far. */
   stats: { requests: number; bytes: number };
   close(): Promise<void>;
@@ -42,5 +46,7 @@ export async function openFetchSession(options: FetchOptions, onBytes?: (count: 
     onBytes,
     inFlight: newInFlight(),
   };
-  return { context, stats: downloader.stats, close: () => downloader.close() };
+  const extractor = createExtractor();
+  const close = async () => void (await Promise.all([downloader.close(), extractor.close()]));
+  return { context, extractor, stats: downloader.stats, close };
 }

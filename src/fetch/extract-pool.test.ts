@@ -1,0 +1,96 @@
+// Extraction on worker threads (extract-pool.ts with the compiled worker that `npm test` builds
+// first): the same trees as in-thread extraction, errors that keep their code across the thread,
+// many archives at once on two threads, and a thread that dies rejects instead of hanging.
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+import { ALL_FORMATS, archiveOf, unsafeTar, unsafeZip } from "../../test/helpers/archives.js";
+import { isUserError } from "../core/errors.js";
+import { createExtractor } from "./extract-pool.js";
+import { extractArchive } from "./extract.js";
+
+const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.js", import.meta.url);
+if (!existsSync(fileURLToPath(WORKER))) throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first (npm test does)`);
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-pool-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let counter = 0;
+const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
+
+const TREE = {
+  "dune-project": "(lang dune 3.0)\n",
+  "src/lib.ml": "let x = 1\n",
+  "bin/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
+  "link-to-lib": { symlink: "src/lib.ml" },
+};
+
+/** Every path below `dir` with what it is: file content and exec bit, symlink target, or dir. */
+function describeTree(dir: string, prefix = ""): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const full = path.join(dir, name);
+    const info = lstatSync(full);
+    const shown = `${prefix}${name}`;
+    if (info.isSymbolicLink()) return [`${shown} -> ${readlinkSync(full)}`];
+    if (info.isDirectory()) return [`${shown}/`, ...describeTree(full, `${shown}/`)];
+    return [`${shown} ${statSync(full).mode & 0o111 ? "x" : "-"} ${readFileSync(full, "utf8")}`];
+  });
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  if (!isUserError(error)) throw new Error(`expected a UserError, got ${String(error)}`);
+  return { code: error.code, message: error.message };
+}
+
+describe("on a worker thread", () => {
+  for (const format of ALL_FORMATS) {
+    test(`${format}: the same tree as extracting in this thread`, async () => {
+      const archive = archiveOf(TREE, fresh(`a.${format}`), format);
+      const extractor = createExtractor(1, WORKER);
+      try {
+        const content = await extractor.extract(archive, fresh("out"), `https://example.org/a.${format}`);
+        expect(path.basename(content)).toBe("pkg-1.0");
+        expect(describeTree(content)).toEqual(describeTree(await extractArchive(archive, fresh("out"), "here")));
+      } finally {
+        await extractor.close();
+      }
+    });
+  }
+
+  test("an unsafe or corrupt archive rejects with its code and the URL", async () => {
+    const extractor = createExtractor(1, WORKER);
+    try {
+      const zip = await errorOf(extractor.extract(unsafeZip("dotdot", fresh("evil.zip")), fresh("out"), "https://example.org/evil.zip"));
+      expect(zip).toMatchObject({ code: "ARCHIVE_UNSAFE", message: expect.stringContaining("https://example.org/evil.zip") });
+      const tar = await errorOf(extractor.extract(unsafeTar("symlink-then-write", fresh("evil.tgz"), "tgz"), fresh("out"), "evil.tgz"));
+      expect(tar.code).toBe("ARCHIVE_UNSAFE");
+      const damaged = fresh("damaged.tgz");
+      writeFileSync(damaged, readFileSync(archiveOf(TREE, fresh("c.tgz"), "tgz")).subarray(0, 40));
+      expect((await errorOf(extractor.extract(damaged, fresh("out"), "damaged.tgz"))).code).toBe("ARCHIVE_INVALID");
+    } finally {
+      await extractor.close();
+    }
+  });
+
+  test("forty archives at once on two threads all land whole; close waits for them", async () => {
+    const extractor = createExtractor(2, WORKER);
+    const formats = ["tgz", "zip", "tar", "tbz"] as const;
+    const jobs = Array.from({ length: 40 }, (_, index) => {
+      const tree = { ...TREE, [`src/m${index}.ml`]: `let n = ${index}\n` };
+      return { index, archive: archiveOf(tree, fresh(`p.${formats[index % 4]}`), formats[index % 4]) };
+    });
+    const contents = await Promise.all(jobs.map(({ archive }) => extractor.extract(archive, fresh("out"), archive)));
+    await extractor.close();
+    contents.forEach((content, index) => expect(readFileSync(path.join(content, `src/m${index}.ml`), "utf8")).toBe(`let n = ${index}\n`));
+  });
+
+  test("a thread that dies rejects its extractions instead of leaving them waiting", async () => {
+    const dying = new URL("data:text/javascript,process.exit(3)");
+    const extractor = createExtractor(1, dying);
+    const archive = archiveOf(TREE, fresh("a.tgz"), "tgz");
+    await expect(extractor.extract(archive, fresh("out"), "a.tgz")).rejects.toThrow(/extraction thread stopped/);
+    await extractor.close();
+  });
+});

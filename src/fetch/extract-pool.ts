@@ -1,0 +1,126 @@
+// Runs the extraction of gzip, zip and plain tar archives (extract.ts) on worker threads, so
+// that creating their files, system calls that block their thread, overlaps the downloads,
+// checksums and bzip2/xz archives of the main thread (whose decoder processes it owns).
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { UserError, type ErrorCode } from "../core/errors.js";
+import { detectArchiveKind, extractArchive } from "./extract.js";
+
+export interface ExtractRequest {
+  id: number;
+  archive: string;
+  workDir: string;
+  label: string;
+}
+
+/** A worker's answer: the content directory, or the error (UserError fields cross the thread). */
+export type ExtractReply =
+  | { id: number; kind: "done"; content: string }
+  | { id: number; kind: "user-error"; code: ErrorCode; message: string; hint?: string }
+  | { id: number; kind: "crash"; message: string };
+
+export interface Extractor {
+  /** Same contract as extractArchive: extract into `workDir`, return the sources' directory. */
+  extract(archive: string, workDir: string, label: string): Promise<string>;
+  /** Start the threads now (their start-up then overlaps the first downloads). */
+  prepare(): void;
+  /** Stop the threads (after the extractions in flight); extract() must not be called after. */
+  close(): Promise<void>;
+}
+
+type Waiter = { resolve: (content: string) => void; reject: (error: unknown) => void };
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Waiter>;
+  /** Resolves when the thread has ended (closed, or died: then it has left the pool). */
+  exited: Promise<void>;
+}
+
+/** The compiled worker beside this module (or beside the CLI bundle's directory); undefined from sources. */
+export function extractWorkerScript(): URL | undefined {
+  for (const name of ["extract-worker.bundle.js", "extract-worker.js"]) {
+    const url = new URL(`../fetch/${name}`, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/**
+ * One thread per core beyond the main thread's, at least one and at most 4. Measured on 2 cores:
+ * one thread cut a 16-job pull of 100 archives by ~20 %, a second one gained nothing.
+ */
+export function defaultExtractThreads(): number {
+  return Math.max(1, Math.min(availableParallelism() - 1, 4));
+}
+
+/** `threads` worker threads, started on first use; everything in-thread when `script` is undefined. */
+export function createExtractor(threads = defaultExtractThreads(), script: URL | undefined = extractWorkerScript()): Extractor {
+  if (script === undefined || threads < 1) return { extract: extractArchive, prepare: () => undefined, close: async () => undefined };
+  const pool: Thread[] = [];
+  let nextId = 0;
+  const start = (): Thread => {
+    const worker = new Worker(script);
+    const pending = new Map<number, Waiter>();
+    const exited = new Promise<void>((resolve) =>
+      worker.once("exit", (code) => {
+        const index = pool.indexOf(thread);
+        if (index >= 0) pool.splice(index, 1);
+        failAll(pending, new Error(`the extraction thread stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+    const thread: Thread = { worker, pending, exited };
+    worker.on("message", (reply: ExtractReply) => settle(pending, reply));
+    worker.on("error", (error) => failAll(pending, error));
+    pool.push(thread);
+    return thread;
+  };
+  const pick = (): Thread => {
+    const idle = pool.find((thread) => thread.pending.size === 0);
+    if (idle) return idle;
+    if (pool.length < threads) return start();
+    return pool.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
+  };
+  return {
+    async extract(archive, workDir, label) {
+      // bzip2 and xz are decoded by helper processes that only the main thread can read from.
+      const kind = await detectArchiveKind(archive, label);
+      if (kind === "bzip2" || kind === "xz" || kind === undefined) return extractArchive(archive, workDir, label);
+      const thread = pick();
+      const id = nextId++;
+      return new Promise<string>((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.postMessage({ id, archive, workDir, label } satisfies ExtractRequest);
+      });
+    },
+    prepare() {
+      while (pool.length < threads) start();
+    },
+    async close() {
+      await Promise.all([...pool].map((thread) => closeThread(thread)));
+    },
+  };
+}
+
+function settle(pending: Map<number, Waiter>, reply: ExtractReply): void {
+  const waiter = pending.get(reply.id);
+  if (waiter === undefined) return;
+  pending.delete(reply.id);
+  if (reply.kind === "done") waiter.resolve(reply.content);
+  else if (reply.kind === "user-error") waiter.reject(new UserError(reply.code, reply.message, { hint: reply.hint }));
+  else waiter.reject(new Error(reply.message));
+}
+
+function failAll(pending: Map<number, Waiter>, error: unknown): void {
+  for (const waiter of pending.values()) waiter.reject(error);
+  pending.clear();
+}
+
+/** Ask the thread to finish what it has and wait until it has gone. */
+async function closeThread(thread: Thread): Promise<void> {
+  thread.worker.postMessage("close");
+  await thread.exited;
+}
