@@ -6,7 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { ALL_FORMATS, archiveOf, unsafeTar, unsafeZip } from "../../test/helpers/archives.js";
+import { ALL_FORMATS, SAMPLE_TREE, archiveOf, unsafeTar, unsafeZip } from "../../test/helpers/archives.js";
+import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
 import { createExtractor } from "./extract-pool.js";
 import { extractArchive } from "./extract.js";
@@ -16,15 +17,9 @@ if (!existsSync(fileURLToPath(WORKER))) throw new Error(`${fileURLToPath(WORKER)
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-pool-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let counter = 0;
-const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
+const fresh = freshPaths(scratch);
 
-const TREE = {
-  "dune-project": "(lang dune 3.0)\n",
-  "src/lib.ml": "let x = 1\n",
-  "bin/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
-  "link-to-lib": { symlink: "src/lib.ml" },
-};
+const TREE = SAMPLE_TREE;
 
 /** Every path below `dir` with what it is: file content and exec bit, symlink target, or dir. */
 function describeTree(dir: string, prefix = ""): string[] {

@@ -5,22 +5,17 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync,
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ALL_FORMATS, archiveOf, unsafeTar, unsafeZip, type UnsafeKind } from "../../test/helpers/archives.js";
+import { ALL_FORMATS, SAMPLE_TREE, archiveOf, unsafeTar, unsafeZip, type UnsafeKind } from "../../test/helpers/archives.js";
 import { makeGitRepo } from "../../test/helpers/git.js";
+import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
 import { detectArchiveKind, extractArchive } from "./extract.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let counter = 0;
-const fresh = (name: string) => path.join(scratch, `${name}-${counter++}`);
+const fresh = freshPaths(scratch);
 
-const TREE = {
-  "dune-project": "(lang dune 3.0)\n",
-  "src/lib.ml": "let x = 1\n",
-  "bin/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
-  "link-to-lib": { symlink: "src/lib.ml" },
-};
+const TREE = SAMPLE_TREE;
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
   const error = await promise.then(() => undefined, (caught: unknown) => caught);
@@ -82,7 +77,7 @@ describe("hostile archives are refused and write nothing outside", () => {
   for (const kind of kinds) {
     for (const format of ["tar", "tbz", "tar.gz"] as const) {
       test(`${kind} (${format})`, async () => {
-        const escapeTo = path.join(scratch, `escaped-${counter++}`);
+        const escapeTo = fresh("escaped");
         const archive = unsafeTar(kind, fresh(`evil.${format}`), format, escapeTo);
         const parent = fresh("parent");
         await expectCode(extractArchive(archive, path.join(parent, "out"), `evil.${format}`).catch((error) => {

@@ -25,6 +25,14 @@ export function writeTree(dir: string, tree: Record<string, TreeEntry>): void {
   }
 }
 
+/** A small source tree with what extraction must keep: a subdirectory, an exec bit, a symlink. */
+export const SAMPLE_TREE: Record<string, TreeEntry> = {
+  "dune-project": "(lang dune 3.0)\n",
+  "src/lib.ml": "let x = 1\n",
+  "bin/run.sh": { content: "#!/bin/sh\necho hi\n", mode: 0o755 },
+  "link-to-lib": { symlink: "src/lib.ml" },
+};
+
 const TAR_FLAG: Record<Exclude<ArchiveFormat, "zip">, string> = { "tar.gz": "z", tgz: "z", tbz: "j", "tar.bz2": "j", "tar.xz": "J", txz: "J", tar: "" };
 
 /**

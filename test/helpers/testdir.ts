@@ -20,3 +20,9 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 export async function removeTestdir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
+
+/** A namer of paths under `dir` that were never handed out before (`name-0`, `name-1`, …). */
+export function freshPaths(dir: string): (name: string) => string {
+  let counter = 0;
+  return (name) => path.join(dir, `${name}-${counter++}`);
+}
