@@ -1,7 +1,10 @@
 // Benchmark of `pull` below the CLI: 100 generated archives (≈40% .tbz) served on loopback with
 // 50 ms of latency per request. Prints the parallel pull time, the ideal schedule for the job
 // count, a sequential baseline, extraction time against GNU tar, and the warm-cache request count.
-// Run: `npm run build && node dist/bench/pull.js` (never part of `npm test`).
+// Run: `npm run build && node dist/bench/pull.js` (never part of `npm test`). On a journal-less
+// ext4 (this VM), creating files is several times slower for up to 5 minutes after many files were
+// deleted nearby, and the run deletes its scratch directory at the end: for runs back to back,
+// set BENCH_KEEP=1 (the scratch directory is kept and named) and delete them afterwards.
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -213,7 +216,7 @@ function report(pulls: Pulls, extraction: Extraction, jobs: number): void {
   };
   const sorted = [...service].sort((a, b) => a - b);
   console.log(`pull, ${jobs} jobs (cold cache): ${results.parallelMs} ms (${parallel.summary.requests} requests; ${results.parallelCpuMs} ms of CPU in this process; load average ${results.loadAverage} on ${cores} CPUs)`);
-  console.log(`  CPU during it: the whole machine ${results.machineBusyMs} ms of ${Math.round(parallel.ms * cores)} ms available (the loopback server ${results.serverCpuMs} ms; decoders, kernel)`);
+  console.log(`  CPU during it: the whole machine ${results.machineBusyMs} ms of ${Math.round(parallel.ms * cores)} ms available (the loopback server ${results.serverCpuMs} ms; decoders, kernel): no schedule of that work on ${cores} cores ends before ${Math.round(results.machineBusyMs / cores)} ms`);
   console.log(`ideal schedule on ${jobs} workers of the measured per-archive times: ${results.idealMs} ms -> ${results.parallelOverIdeal}x ideal (target <= 1.3)`);
   console.log(`ideal on this machine (${results.workMs} ms of work beyond the latency, over ${cores} cores): ${results.machineIdealMs} ms -> ${results.parallelOverMachineIdeal}x`);
   console.log(`sequential download+extract (1 job): ${results.sequentialMs} ms -> ${results.speedupOverSequential}x faster in parallel (target >= 8); per archive min ${sorted[0]!.toFixed(0)}, median ${sorted[COUNT >> 1]!.toFixed(0)}, max ${sorted[COUNT - 1]!.toFixed(0)} ms`);
