@@ -2,9 +2,10 @@
 // entries that would escape the destination, and hands each checked entry (with its data) to a
 // sink. Nothing past the end-of-archive block is ever read as an entry.
 import { UserError } from "../core/errors.js";
+import { paxRecords, TAR_BLOCK, tarChecksumMatches, tarEntryName, tarNumber, tarString } from "../core/tar-header.js";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 
-const BLOCK = 512;
+const BLOCK = TAR_BLOCK;
 const MAX_META = 1 << 20;
 
 /** A checked entry: `path` is normalised and relative (no `..`, no leading `/`). */
@@ -90,9 +91,10 @@ export class TarScanner {
       this.ended = true;
       return;
     }
-    verifyHeaderChecksum(header, this.archive);
+    // GNU tar skips headers whose checksum is wrong; we refuse them so both sides agree.
+    if (!tarChecksumMatches(header, true)) throw new UserError("ARCHIVE_INVALID", `${this.archive}: not a tar archive, or a corrupt header`);
     const type = String.fromCharCode(header[156] || 0x30);
-    const size = this.overridesSize(type) ?? parseNumber(header.subarray(124, 136), this.archive);
+    const size = this.overridesSize(type) ?? numberField(header, 124, 12, "size", this.archive);
     this.remaining = size;
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === "x" || type === "g" || type === "L" || type === "K") {
@@ -109,11 +111,8 @@ export class TarScanner {
   }
 
   private onEntry(type: string, header: Buffer, size: number): void {
-    const ustar = header.subarray(257, 262).toString("latin1") === "ustar";
-    const name = cString(header.subarray(0, 100));
-    const prefix = ustar ? cString(header.subarray(345, 500)) : "";
-    const entryPath = this.overrides.path ?? (prefix ? `${prefix}/${name}` : name);
-    const linkPath = this.overrides.linkpath ?? cString(header.subarray(157, 257));
+    const entryPath = this.overrides.path ?? tarEntryName(header);
+    const linkPath = this.overrides.linkpath ?? tarString(header, 157, 100);
     this.overrides = {};
     this.entries++;
     if (type === "V") return;
@@ -132,7 +131,7 @@ export class TarScanner {
     else if (type === "1") this.sink({ kind: "hardlink", path: normalised, target: checkEntryPath(newEntryChecker(this.archive), linkPath) ?? "" });
     else {
       // Regular files, and (as GNU tar does) entries of unknown types.
-      this.file = { path: normalised, mode: parseNumber(header.subarray(100, 108), this.archive) & 0o777, chunks: [] };
+      this.file = { path: normalised, mode: numberField(header, 100, 8, "mode", this.archive) & 0o777, chunks: [] };
       if (size === 0) this.finishFile();
     }
   }
@@ -147,8 +146,8 @@ export class TarScanner {
     const meta = this.meta!;
     this.meta = undefined;
     const data = Buffer.concat(meta.chunks);
-    if (meta.type === "L") this.overrides.path = cString(data);
-    else if (meta.type === "K") this.overrides.linkpath = cString(data);
+    if (meta.type === "L") this.overrides.path = tarString(data, 0, data.length);
+    else if (meta.type === "K") this.overrides.linkpath = tarString(data, 0, data.length);
     else if (meta.type === "x") Object.assign(this.overrides, parsePax(data, this.archive));
   }
 }
@@ -157,54 +156,20 @@ function unsafe(archive: string, entry: string, why: string): UserError {
   return new UserError("ARCHIVE_UNSAFE", `${archive}: refusing entry ${JSON.stringify(entry)}: ${why}`);
 }
 
-function cString(bytes: Buffer): string {
-  const end = bytes.indexOf(0);
-  return bytes.subarray(0, end === -1 ? bytes.length : end).toString("utf8");
-}
-
-/** Octal (space/NUL padded) or GNU base-256 numbers. */
-function parseNumber(field: Buffer, archive: string): number {
-  if (field[0] & 0x80) {
-    let value = field[0] & 0x7f;
-    for (const byte of field.subarray(1)) value = value * 256 + byte;
-    if (!Number.isSafeInteger(value)) throw new UserError("ARCHIVE_INVALID", `${archive}: tar entry too large`);
-    return value;
-  }
-  const text = field.toString("latin1").replace(/[\0 ]+$/g, "").trim();
-  if (text === "") return 0;
-  if (!/^[0-7]+$/.test(text)) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt tar header (size ${JSON.stringify(text)})`);
-  return parseInt(text, 8);
-}
-
-/** GNU tar skips headers whose checksum is wrong; we refuse them so both sides agree. */
-function verifyHeaderChecksum(header: Buffer, archive: string): void {
-  const stored = parseNumber(header.subarray(148, 156), archive);
-  let unsigned = 0;
-  let signed = 0;
-  for (let index = 0; index < BLOCK; index++) {
-    const byte = index >= 148 && index < 156 ? 0x20 : header[index];
-    unsigned += byte;
-    signed += byte > 127 ? byte - 256 : byte;
-  }
-  if (stored !== unsigned && stored !== signed) throw new UserError("ARCHIVE_INVALID", `${archive}: not a tar archive, or a corrupt header`);
+/** A numeric header field, or a UserError naming the archive and the field. */
+function numberField(header: Buffer, start: number, length: number, field: string, archive: string): number {
+  const value = tarNumber(header, start, length);
+  if (value === undefined) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt tar header (${field} ${JSON.stringify(header.toString("latin1", start, start + length))})`);
+  return value;
 }
 
 function parsePax(data: Buffer, archive: string): Overrides {
   const result: Overrides = {};
-  let offset = 0;
-  while (offset < data.length) {
-    const space = data.indexOf(0x20, offset);
-    const length = parseInt(data.subarray(offset, space).toString("latin1"), 10);
-    if (space === -1 || !Number.isFinite(length) || length <= 0) break;
-    const record = data.subarray(space + 1, offset + length - 1).toString("utf8");
-    const equals = record.indexOf("=");
-    const key = record.slice(0, equals);
-    const value = record.slice(equals + 1);
+  for (const [key, value] of paxRecords(data)) {
     if (key === "path") result.path = value;
     else if (key === "linkpath") result.linkpath = value;
     else if (key === "size") result.size = Number(value);
     else if (key.startsWith("GNU.sparse")) throw new UserError("ARCHIVE_INVALID", `${archive}: sparse files are not supported`);
-    offset += length;
   }
   if (result.size !== undefined && !Number.isSafeInteger(result.size)) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt pax size`);
   return result;
