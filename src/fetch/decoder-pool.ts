@@ -5,7 +5,7 @@
 // it; the helper reports the exit status on a separate line. Never runs anything but the
 // decoder it is given on the archive it is given.
 import { spawn, type ChildProcess } from "node:child_process";
-import { constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -44,6 +44,16 @@ export interface Decoding {
   done: Promise<void>;
 }
 
+/** A started decoder whose output is read from `fd` (the read end of its FIFO, non-blocking). */
+export interface OpenedDecoding {
+  fd: number;
+  /**
+   * The decoder's status, as `done` above. `closed` settles once the reader has closed `fd`:
+   * resolved, the helper is reused; rejected (the reader's fate is unknown), it is replaced.
+   */
+  finish(closed: Promise<void>): Promise<void>;
+}
+
 export class DecoderPool {
   private readonly idle: Helper[] = [];
   private readonly waiting: { resolve: (helper: Helper) => void; reject: (error: unknown) => void }[] = [];
@@ -55,17 +65,29 @@ export class DecoderPool {
 
   /** Start `tool -dc file`; its output arrives on `stream`. */
   async decode(tool: string, file: string): Promise<Decoding> {
+    const opened = await this.open(tool, file);
+    const stream = new Socket({ fd: opened.fd, readable: true, writable: false });
+    const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    return { stream, done: opened.finish(closed) };
+  }
+
+  /**
+   * Start `tool -dc file` and return the read end of its output, for a reader elsewhere (an
+   * extraction thread: a descriptor opened here may be wrapped in a socket there).
+   */
+  async open(tool: string, file: string): Promise<OpenedDecoding> {
     let helper: Helper | undefined;
+    let fd: number | undefined;
     try {
       helper = await this.acquire();
       helper.child.stdin!.write(`${tool}\n${file}\n`);
-      const fd = openSync(helper.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      fd = openSync(helper.fifo, constants.O_RDONLY | constants.O_NONBLOCK);
       helper.child.stdin!.write("go\n");
       if ((await nextLine(helper)) !== "W") throw new Error("decoder helper did not start");
-      const stream = new Socket({ fd, readable: true, writable: false });
-      const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
-      return { stream, done: this.finish(helper, closed, tool) };
+      const started = helper;
+      return { fd, finish: (closed) => this.finish(started, closed, tool) };
     } catch (error) {
+      if (fd !== undefined) closeSync(fd);
       if (helper !== undefined) this.discard(helper);
       throw new UserError("ARCHIVE_INVALID", `could not run ${tool}: ${(error as Error).message}`, { cause: error });
     }
@@ -81,7 +103,7 @@ export class DecoderPool {
       throw error;
     }
     const stderr = status === "D 0" ? "" : readStderr(helper.fifo);
-    void closed.then(() => this.release(helper));
+    closed.then(() => this.release(helper), () => this.discard(helper));
     if (status !== "D 0") throw new UserError("ARCHIVE_INVALID", `${tool} failed (${status.replace(/^D /, "exit code ")})${stderr ? `: ${stderr}` : ""}`);
   }
 

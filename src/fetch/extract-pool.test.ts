@@ -69,6 +69,24 @@ describe("on a worker thread", () => {
     }
   });
 
+  test("bzip2 and xz: a corrupt stream names the decoder's failure, an unsafe entry is refused, and the decoders still serve", async () => {
+    const extractor = createExtractor(1, WORKER);
+    try {
+      const good = readFileSync(archiveOf(TREE, fresh("c.tbz"), "tbz"));
+      const corrupt = fresh("corrupt.tbz");
+      writeFileSync(corrupt, Buffer.concat([good.subarray(0, 60), Buffer.alloc(200, 0x55), good.subarray(260)]));
+      expect(await errorOf(extractor.extract(corrupt, fresh("out"), "corrupt.tbz"))).toMatchObject({ code: "ARCHIVE_INVALID", message: expect.stringMatching(/corrupt\.tbz|bzip2/) });
+      const unsafe = await errorOf(extractor.extract(unsafeTar("dotdot", fresh("evil.txz"), "txz"), fresh("out"), "evil.txz"));
+      expect(unsafe).toMatchObject({ code: "ARCHIVE_UNSAFE", message: expect.stringContaining("evil.txz") });
+      for (const format of ["tbz", "txz", "tbz"] as const) {
+        const content = await extractor.extract(archiveOf(TREE, fresh(`again.${format}`), format), fresh("out"), `again.${format}`);
+        expect(readFileSync(path.join(content, "src/lib.ml"), "utf8")).toBe("let x = 1\n");
+      }
+    } finally {
+      await extractor.close();
+    }
+  });
+
   test("forty archives at once on two threads all land whole; close waits for them", async () => {
     const extractor = createExtractor(2, WORKER);
     const formats = ["tgz", "zip", "tar", "tbz"] as const;

@@ -1,19 +1,18 @@
-// Runs the extraction of gzip, zip and plain tar archives (extract.ts) on worker threads, so
-// that creating their files, system calls that block their thread, overlaps the downloads,
-// checksums and bzip2/xz archives of the main thread (whose decoder processes it owns).
+// Runs archive extractions (extract.ts) on worker threads, so that creating their files, system
+// calls that block their thread, overlaps the downloads and checksums of the main thread. The
+// bzip2/xz decoder helpers stay on the main thread, which hands a thread the read end of their output.
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { UserError, type ErrorCode } from "../core/errors.js";
-import { detectArchiveKind, extractArchive } from "./extract.js";
+import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
+import { sharedDecoderPool } from "./decoder-pool.js";
+import { archiveError, decoderCommand, detectArchiveKind, extractArchive, poolCanDecode } from "./extract.js";
 
-export interface ExtractRequest {
-  id: number;
-  archive: string;
-  workDir: string;
-  label: string;
-}
+/** An archive file, or the output of a bzip2/xz decoder (`fd`, opened by the main thread). */
+export type ExtractRequest =
+  | { kind: "file"; id: number; archive: string; workDir: string; label: string }
+  | { kind: "decoded"; id: number; fd: number; decoder: "bzip2" | "xz"; workDir: string; label: string };
 
 /** A worker's answer: the content directory, or the error (UserError fields cross the thread). */
 export type ExtractReply =
@@ -84,17 +83,20 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
     if (pool.length < threads) return start();
     return pool.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
   };
+  const send = (request: DistributiveOmit<ExtractRequest, "id">): Promise<string> => {
+    const thread = pick();
+    const id = nextId++;
+    return new Promise<string>((resolve, reject) => {
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage({ ...request, id });
+    });
+  };
   return {
     async extract(archive, workDir, label) {
-      // bzip2 and xz are decoded by helper processes that only the main thread can read from.
       const kind = await detectArchiveKind(archive, label);
-      if (kind === "bzip2" || kind === "xz" || kind === undefined) return extractArchive(archive, workDir, label);
-      const thread = pick();
-      const id = nextId++;
-      return new Promise<string>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
-        thread.worker.postMessage({ id, archive, workDir, label } satisfies ExtractRequest);
-      });
+      if (kind === undefined || ((kind === "bzip2" || kind === "xz") && !poolCanDecode(archive))) return extractArchive(archive, workDir, label);
+      if (kind !== "bzip2" && kind !== "xz") return send({ kind: "file", archive, workDir, label });
+      return extractThroughDecoder(kind, archive, workDir, label, send);
     },
     prepare() {
       while (pool.length < threads) start();
@@ -103,6 +105,24 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
       await Promise.all([...pool].map((thread) => closeThread(thread)));
     },
   };
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Start the decoder here and let a thread read its output. Both sides settle before this does
+ * (the thread never writes after a failure is reported); the first failure is the one reported.
+ */
+async function extractThroughDecoder(decoder: "bzip2" | "xz", archive: string, workDir: string, label: string, send: (request: DistributiveOmit<ExtractRequest, "id">) => Promise<string>): Promise<string> {
+  const opened = await sharedDecoderPool().open(decoderCommand(decoder), archive);
+  // The thread answers only after closing the descriptor; a thread that died leaves it unknown.
+  const reply = send({ kind: "decoded", fd: opened.fd, decoder, workDir, label });
+  const done = opened.finish(reply.then(() => undefined, (error: unknown) => (isUserError(error) ? undefined : Promise.reject(error))));
+  let failure: unknown;
+  const note = (error: unknown) => void (failure ??= error);
+  const [content] = await Promise.all([reply.catch(note), done.catch(note)]);
+  if (failure !== undefined) throw archiveError(failure, decoder, label);
+  return content as string;
 }
 
 function settle(pending: Map<number, Waiter>, reply: ExtractReply): void {

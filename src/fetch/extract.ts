@@ -81,21 +81,43 @@ export function prepareDecoders(urls: readonly string[]): void {
   if (count > 0) sharedDecoderPool().prestart(count);
 }
 
+/**
+ * extractArchive for a tar stream decoded elsewhere (a bzip2 or xz decoder started by another
+ * thread): `kind` names the compression in errors. The stream is destroyed on failure.
+ */
+export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string): Promise<string> {
+  mkdirSync(workDir, { recursive: true });
+  const mayHaveSymlinks = await unpackTar(decoded, undefined, kind, workDir, label);
+  const content = await stripTopLevel(workDir);
+  if (mayHaveSymlinks) await assertTreeContained(content, label);
+  return content;
+}
+
 /** Returns whether the archive contained symlinks. */
 async function extractTar(archive: string, kind: Exclude<ArchiveKind, "zip">, dest: string, label: string): Promise<boolean> {
-  const writer = new TreeWriter(dest, label);
-  const scanner = new TarScanner(label, newEntryChecker(label), (entry) => writer.add(entry));
   const decoder = kind === "bzip2" || kind === "xz" ? await startDecoder(kind, archive) : undefined;
   const decoded: Readable = decoder ? decoder.stream : kind === "gzip" ? gunzipFile(archive) : createReadStream(archive, { highWaterMark: 1 << 20 });
+  return unpackTar(decoded, decoder?.done, kind, dest, label);
+}
+
+/** Scan and write every entry of the tar stream `decoded`; `decoderDone` is its decoder's status. */
+async function unpackTar(decoded: Readable, decoderDone: Promise<void> | undefined, kind: string, dest: string, label: string): Promise<boolean> {
+  const writer = new TreeWriter(dest, label);
+  const scanner = new TarScanner(label, newEntryChecker(label), (entry) => writer.add(entry));
   try {
-    await Promise.all([unpack(decoded, scanner, writer), decoder?.done]);
+    await Promise.all([unpack(decoded, scanner, writer), decoderDone]);
     return scanner.symlinks > 0;
   } catch (error) {
     decoded.destroy();
     await writer.finish().catch(() => undefined);
-    if (error instanceof UserError) throw error;
-    throw new UserError("ARCHIVE_INVALID", `${label}: corrupt ${kind} archive: ${(error as Error).message}`, { cause: error });
+    throw archiveError(error, kind, label);
   }
+}
+
+/** A failure while extracting, as the UserError that names the archive. */
+export function archiveError(error: unknown, kind: string, label: string): UserError {
+  if (error instanceof UserError) return error;
+  return new UserError("ARCHIVE_INVALID", `${label}: corrupt ${kind} archive: ${(error as Error).message}`, { cause: error });
 }
 
 /** Every decoded byte goes through the scanner; checked entries go to the writer. */
@@ -115,10 +137,20 @@ function gunzipFile(archive: string): Readable {
   return source.pipe(gunzip);
 }
 
+/** The decoder program of a compressed tar. */
+export function decoderCommand(kind: "bzip2" | "xz"): string {
+  return kind === "bzip2" ? bzip2Command() : "xz";
+}
+
+/** Whether the helper pool can pass this file name (its protocol is line-based). */
+export function poolCanDecode(archive: string): boolean {
+  return !archive.includes("\n");
+}
+
 /** `bzip2 -dc` / `xz -dc` through the helper pool (a direct spawn for names it cannot pass). */
 async function startDecoder(kind: "bzip2" | "xz", archive: string): Promise<Decoding> {
-  const command = kind === "bzip2" ? bzip2Command() : "xz";
-  if (!archive.includes("\n")) return sharedDecoderPool().decode(command, archive);
+  const command = decoderCommand(kind);
+  if (poolCanDecode(archive)) return sharedDecoderPool().decode(command, archive);
   const child = spawn(command, ["-dc", "--", archive], { stdio: ["ignore", "pipe", "pipe"] });
   return { stream: child.stdout!, done: waitForExit(child, command, "ARCHIVE_INVALID") };
 }
