@@ -61,31 +61,8 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
   if (script === undefined || threads < 1) return { extract: extractArchive, prepare: () => undefined, close: async () => undefined };
   const pool: Thread[] = [];
   let nextId = 0;
-  const start = (): Thread => {
-    const worker = new Worker(script);
-    const pending = new Map<number, Waiter>();
-    const exited = new Promise<void>((resolve) =>
-      worker.once("exit", (code) => {
-        const index = pool.indexOf(thread);
-        if (index >= 0) pool.splice(index, 1);
-        failAll(pending, new Error(`the extraction thread stopped (exit code ${code})`));
-        resolve();
-      }),
-    );
-    const thread: Thread = { worker, pending, exited };
-    worker.on("message", (reply: ExtractReply) => settle(pending, reply));
-    worker.on("error", (error) => failAll(pending, error));
-    pool.push(thread);
-    return thread;
-  };
-  const pick = (): Thread => {
-    const idle = pool.find((thread) => thread.pending.size === 0);
-    if (idle) return idle;
-    if (pool.length < threads) return start();
-    return pool.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
-  };
   const send = (request: DistributiveOmit<ExtractRequest, "id">): Promise<string> => {
-    const thread = pick();
+    const thread = leastBusy(pool) ?? startThread(script, pool);
     const id = nextId++;
     return new Promise<string>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
@@ -100,12 +77,38 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
       return extractThroughDecoder(kind, archive, workDir, label, send);
     },
     prepare() {
-      while (pool.length < threads) start();
+      while (pool.length < threads) startThread(script, pool);
     },
     async close() {
       await Promise.all([...pool].map((thread) => closeThread(thread)));
     },
   };
+
+  /** An idle thread, else a new one while there are fewer than `threads`, else the least busy. */
+  function leastBusy(running: Thread[]): Thread | undefined {
+    const idle = running.find((thread) => thread.pending.size === 0);
+    if (idle || running.length < threads) return idle;
+    return running.reduce((least, thread) => (thread.pending.size < least.pending.size ? thread : least));
+  }
+}
+
+/** A new thread in `pool`; it leaves the pool when it ends, rejecting what it had not answered. */
+function startThread(script: URL, pool: Thread[]): Thread {
+  const worker = new Worker(script);
+  const pending = new Map<number, Waiter>();
+  const exited = new Promise<void>((resolve) =>
+    worker.once("exit", (code) => {
+      const index = pool.indexOf(thread);
+      if (index >= 0) pool.splice(index, 1);
+      failAll(pending, new Error(`the extraction thread stopped (exit code ${code})`));
+      resolve();
+    }),
+  );
+  const thread: Thread = { worker, pending, exited };
+  worker.on("message", (reply: ExtractReply) => settle(pending, reply));
+  worker.on("error", (error) => failAll(pending, error));
+  pool.push(thread);
+  return thread;
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
