@@ -35,7 +35,7 @@ function formatOf(index: number): ArchiveFormat {
  * 100 source archives, 2 KB to 420 KB of OCaml-like source each (most of them small, as on
  * opam-repository), ~6 KB per file: about 13 MB of source, 3 MB of archives in all. Their
  * source trees stay in `sources` until the end: on this VM's journal-less ext4, deleting ~2,600
- * files makes creating files ~10x slower for the next ~30 s, which the pulls would pay.
+ * files makes creating files 5-20x slower for minutes, which the pulls would pay.
  */
 function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
   const next = seeded(42);
@@ -100,26 +100,20 @@ async function extractionComparison(archives: string[], scratch: string): Promis
 /** The loopback server runs in its own process (as a real server would), driven over IPC. */
 interface RemoteServer {
   url: string;
-  requests(): Promise<number>;
-  /** CPU time the server process has used so far. */
-  cpuMs(): Promise<number>;
+  /** Requests answered and CPU time the server process has used, so far. */
+  stats(): Promise<{ requests: number; cpuMs: number }>;
   close(): void;
 }
 
 async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", dir, String(latencyMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ask = <T>(message: object): Promise<T> =>
-    new Promise((resolve) => {
-      child.once("message", (reply) => resolve(reply as T));
-      child.send(message);
-    });
   const url = await new Promise<string>((resolve) => child.once("message", (reply) => resolve((reply as { url: string }).url)));
-  return {
-    url,
-    requests: async () => (await ask<{ requests: number }>({ op: "requests" })).requests,
-    cpuMs: async () => (await ask<{ cpuMs: number }>({ op: "cpu" })).cpuMs,
-    close: () => child.kill(),
-  };
+  const stats = () =>
+    new Promise<{ requests: number; cpuMs: number }>((resolve) => {
+      child.once("message", (reply) => resolve(reply as { requests: number; cpuMs: number }));
+      child.send({ op: "stats" });
+    });
+  return { url, stats, close: () => child.kill() };
 }
 
 /**
@@ -165,19 +159,19 @@ async function measurePulls(scratch: string, repos: DuniverseRepo[], server: Rem
   const sequentialStart = performance.now();
   const sequential = await timedPull(path.join(scratch, "seq"), repos, new DownloadCache(path.join(scratch, "cache-seq")), 1, sequentialReporter);
   const service = sequentialReporter.done.map((time, index) => time - (index === 0 ? sequentialStart : sequentialReporter.done[index - 1]));
-  const [serverBefore, machineBefore, cpuBefore] = [await server.cpuMs(), machineBusyMs(), process.cpuUsage()];
+  const [serverBefore, machineBefore, cpuBefore] = [(await server.stats()).cpuMs, machineBusyMs(), process.cpuUsage()];
   // With BENCH_MARK set, prints the parallel pull's window on the clock of `node --cpu-prof`.
   if (process.env.BENCH_MARK) console.log(`mark start ${process.hrtime.bigint() / 1000n}`);
   const parallel = await timedPull(path.join(scratch, "par"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
   if (process.env.BENCH_MARK) console.log(`mark end ${process.hrtime.bigint() / 1000n}`);
   const cpu = process.cpuUsage(cpuBefore);
   const machineMs = machineBusyMs() - machineBefore;
-  const serverMs = (await server.cpuMs()) - serverBefore;
-  const requestsBefore = await server.requests();
+  const { cpuMs: serverAfter, requests: requestsBefore } = await server.stats();
+  const serverMs = serverAfter - serverBefore;
   if (process.env.BENCH_MARK) console.log(`mark warm ${process.hrtime.bigint() / 1000n}`);
   const warm = await timedPull(path.join(scratch, "warm"), repos, new DownloadCache(path.join(scratch, "cache-par")), jobs);
   if (process.env.BENCH_MARK) console.log(`mark warm-end ${process.hrtime.bigint() / 1000n}`);
-  const warmRequests = (await server.requests()) - requestsBefore;
+  const warmRequests = (await server.stats()).requests - requestsBefore;
   return { sequential, service, parallel, parallelCpuMs: (cpu.user + cpu.system) / 1000, serverMs, machineMs, warm, warmRequests };
 }
 

@@ -63,13 +63,7 @@ function kindFromName(name: string): ArchiveKind | undefined {
 export async function extractArchive(archive: string, workDir: string, label: string): Promise<string> {
   const kind = await detectArchiveKind(archive, label);
   if (kind === undefined) throw new UserError("ARCHIVE_INVALID", `${label}: Unknown archive type (not gzip, bzip2, xz, zip or tar)`);
-  // Metadata calls here and below are synchronous: one quick system call each, cheaper than a
-  // thread-pool round trip (the pull runs dozens of these per archive).
-  mkdirSync(workDir, { recursive: true });
-  const mayHaveSymlinks = kind === "zip" ? await extractZip(archive, workDir, label) : await extractTar(archive, kind, workDir, label);
-  const content = await stripTopLevel(workDir);
-  if (mayHaveSymlinks) await assertTreeContained(content, label);
-  return content;
+  return extractInto(workDir, label, () => (kind === "zip" ? extractZip(archive, workDir, label) : extractTar(archive, kind, workDir, label)));
 }
 
 /** Start the bzip2/xz decoders `sources` will need (named by their URLs) ahead of time. */
@@ -86,8 +80,17 @@ export function prepareDecoders(urls: readonly string[]): void {
  * thread): `kind` names the compression in errors. The stream is destroyed on failure.
  */
 export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string): Promise<string> {
+  return extractInto(workDir, label, () => unpackTar(decoded, undefined, kind, workDir, label));
+}
+
+/**
+ * Make `workDir`, fill it with `unpack` (which says whether it wrote symlinks), then find the
+ * sources' directory and check the tree stays inside it. Metadata calls here and below are
+ * synchronous: one quick system call each, cheaper than a thread-pool round trip.
+ */
+async function extractInto(workDir: string, label: string, unpack: () => Promise<boolean>): Promise<string> {
   mkdirSync(workDir, { recursive: true });
-  const mayHaveSymlinks = await unpackTar(decoded, undefined, kind, workDir, label);
+  const mayHaveSymlinks = await unpack();
   const content = await stripTopLevel(workDir);
   if (mayHaveSymlinks) await assertTreeContained(content, label);
   return content;
@@ -162,8 +165,7 @@ async function extractZip(archive: string, dest: string, label: string): Promise
     return await extractZipInto(archive, writer, label);
   } catch (error) {
     await writer.finish().catch(() => undefined);
-    if (error instanceof UserError) throw error;
-    throw new UserError("ARCHIVE_INVALID", `${label}: corrupt zip archive: ${(error as Error).message}`, { cause: error });
+    throw archiveError(error, "zip", label);
   }
 }
 

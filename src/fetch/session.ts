@@ -25,7 +25,7 @@ export interface FetchOptions {
 
 export interface FetchSession {
   context: ObtainContext;
-  /** Extracts archives (gzip, zip and tar ones on worker threads). */
+  /** Extracts archives on worker threads (in this thread when no worker script is built). */
   extractor: Extractor;
   /** HTTP requests sent and bytes received so far. */
   stats: { requests: number; bytes: number };

@@ -5,7 +5,6 @@ import { UserError } from "../core/errors.js";
 import { paxRecords, TAR_BLOCK, tarChecksumMatches, tarEntryName, tarNumber, tarString } from "../core/tar-header.js";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 
-const BLOCK = TAR_BLOCK;
 const MAX_META = 1 << 20;
 
 /** A checked entry: `path` is normalised and relative (no `..`, no leading `/`). */
@@ -45,23 +44,23 @@ export class TarScanner {
         offset += this.consumeData(chunk, offset);
         continue;
       }
-      if (this.pending.length === 0 && chunk.length - offset >= BLOCK) {
-        offset += BLOCK;
-        this.onHeader(chunk.subarray(offset - BLOCK, offset));
+      if (this.pending.length === 0 && chunk.length - offset >= TAR_BLOCK) {
+        offset += TAR_BLOCK;
+        this.onHeader(chunk.subarray(offset - TAR_BLOCK, offset));
         continue;
       }
-      const need = BLOCK - this.pending.length;
+      const need = TAR_BLOCK - this.pending.length;
       const take = Math.min(need, chunk.length - offset);
       this.pending = Buffer.concat([this.pending, chunk.subarray(offset, offset + take)]);
       offset += take;
-      if (this.pending.length === BLOCK) {
+      if (this.pending.length === TAR_BLOCK) {
         const header = this.pending;
         this.pending = Buffer.alloc(0);
         this.onHeader(header);
       }
     }
     // After the first zero block tar stops reading; give it a second one so it ends without a warning.
-    return this.ended ? Buffer.concat([chunk.subarray(0, offset), Buffer.alloc(BLOCK)]) : chunk;
+    return this.ended ? Buffer.concat([chunk.subarray(0, offset), Buffer.alloc(TAR_BLOCK)]) : chunk;
   }
 
   /** Call at end of input: a truncated archive is invalid. */
@@ -96,7 +95,7 @@ export class TarScanner {
     const type = String.fromCharCode(header[156] || 0x30);
     const size = this.overridesSize(type) ?? numberField(header, 124, 12, "size", this.archive);
     this.remaining = size;
-    this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
+    this.padding = (TAR_BLOCK - (size % TAR_BLOCK)) % TAR_BLOCK;
     if (type === "x" || type === "g" || type === "L" || type === "K") {
       if (size > MAX_META) throw new UserError("ARCHIVE_INVALID", `${this.archive}: oversized ${type} header`);
       this.meta = { type, chunks: [] };
