@@ -1,12 +1,14 @@
 // Extraction on worker threads (extract-pool.ts with the compiled worker that `npm test` builds
 // first): the same trees as in-thread extraction, errors that keep their code across the thread,
-// many archives at once on two threads, and a thread that dies rejects instead of hanging.
+// many archives at once on two threads, a thread that dies rejects instead of hanging, and the
+// real repository snapshots extracted file for file as an independent tar reader sees them.
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { ALL_FORMATS, SAMPLE_TREE, archiveOf, unsafeTar, unsafeZip } from "../../test/helpers/archives.js";
+import { readSnapshotEntries, snapshotArchive, SNAPSHOT_NAMES } from "../../test/helpers/real-data.js";
 import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
 import { createExtractor } from "./extract-pool.js";
@@ -107,3 +109,35 @@ describe("on a worker thread", () => {
     await extractor.close();
   });
 });
+
+const snapshots = SNAPSHOT_NAMES.map((name) => ({ name, archive: snapshotArchive(name) }));
+const snapshotsPresent = snapshots.every((snapshot) => snapshot.archive !== undefined);
+if (!snapshotsPresent) console.log("extract-pool real-data test skipped: ../shared/data snapshots are absent");
+
+describe.skipIf(!snapshotsPresent)("the real snapshots on a worker thread", () => {
+  test("every regular file of the three .tar.gz snapshots lands with its exact bytes, and nothing else", async () => {
+    const extractor = createExtractor(1, WORKER);
+    try {
+      for (const { name, archive } of snapshots) {
+        const content = await extractor.extract(archive!, fresh(name), `${name}.tar.gz`);
+        const expected = readSnapshotEntries(name);
+        expect(expected.length).toBeGreaterThan(0);
+        const written = filesBelow(content);
+        expect(written.size).toBe(expected.length);
+        for (const entry of expected) expect(written.get(entry.path)?.equals(entry.data), entry.path).toBe(true);
+      }
+    } finally {
+      await extractor.close();
+    }
+  }, 120_000);
+});
+
+/** Every regular file below `dir`, by relative path. */
+function filesBelow(dir: string, prefix = "", out = new Map<string, Buffer>()): Map<string, Buffer> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const relative = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) filesBelow(path.join(dir, entry.name), `${relative}/`, out);
+    else if (entry.isFile()) out.set(relative, readFileSync(path.join(dir, entry.name)));
+  }
+  return out;
+}
