@@ -1,7 +1,9 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
-// 0 ok, 1 handled error, 124 bad command line. The only file that calls process.exit.
+// 0 ok, 1 handled error, 124 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after the
+// command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
+import { createInterrupts, type InterruptController } from "../core/interrupt.js";
 import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
@@ -12,6 +14,7 @@ import { COMMANDS, type CommandContext } from "./commands/index.js";
 const EXIT_OK = 0;
 const EXIT_ERROR = 1;
 const EXIT_CLI = 124;
+const EXIT_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 
 
 /** commander's "error: …" lines in opam-monorepo's form, with a pointer to --help. */
@@ -43,11 +46,44 @@ function buildProgram(onRun: (name: string, options: CommonOptions, operands: st
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const code = await run(argv);
-  process.exitCode = code;
+  const interrupts = createInterrupts();
+  const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
+  try {
+    const code = await run(argv, interrupts);
+    // An interrupted command's own outcome is not reported: the signal handler exits.
+    if (interrupts.interrupted) await new Promise<never>(() => undefined);
+    process.exitCode = code;
+  } finally {
+    stopCatching();
+  }
 }
 
-async function run(argv: string[]): Promise<number> {
+/**
+ * SIGINT/SIGTERM while a command runs: its cleanups run (pull removes its staging directory and
+ * lock, or lets a commit under way finish), what they left is printed, and the exit code is
+ * 130/143. A second signal exits at once.
+ */
+function catchSignals(interrupts: InterruptController, color: () => boolean): () => void {
+  let exiting = false;
+  const onSignal = (signal: keyof typeof EXIT_SIGNAL) => {
+    if (exiting) process.exit(EXIT_SIGNAL[signal]);
+    exiting = true;
+    const leave = (messages: string[]) => {
+      const text = messages.length > 0 ? messages.join("; ") : "interrupted";
+      process.stderr.write(renderUserError(new UserError("INTERRUPTED", text), color()));
+      process.exit(EXIT_SIGNAL[signal]);
+    };
+    interrupts.interrupt().then(leave, (error: unknown) => leave([`interrupted; the clean-up failed: ${(error as Error).message}`]));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+}
+
+async function run(argv: string[], interrupts: InterruptController): Promise<number> {
   let exit = EXIT_OK;
   let jsonErrors = false;
   let color = colorEnabled(process.stderr);
@@ -57,7 +93,7 @@ async function run(argv: string[]): Promise<number> {
     jsonErrors = options.json === true;
     const reporter = new TerminalReporter({ program: PROGRAM, level: logLevel(options), color, stdout: process.stdout, stderr: process.stderr });
     const subcommandIndex = argv.findIndex((word) => !word.startsWith("-"));
-    const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout: process.stdout, color };
+    const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout: process.stdout, color, interrupts };
     exit = await spec.run(context, options as never, operands);
   });
   try {
@@ -68,6 +104,7 @@ async function run(argv: string[]): Promise<number> {
     await program.parseAsync(expandPrefixes(program, argv), { from: "user" });
     return exit;
   } catch (error) {
+    if (interrupts.interrupted) return EXIT_ERROR;
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT_OK : EXIT_CLI;
     }

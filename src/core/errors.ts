@@ -39,7 +39,11 @@ export type ErrorCode =
   | "PIN_CONFLICT"
   | "PACKAGE_NAME_INVALID"
   | "DEV_REPO_INVALID"
-  | "DUNIVERSE_URL_CONFLICT";
+  | "DUNIVERSE_URL_CONFLICT"
+  | "DUNIVERSE_DIR_INVALID"
+  | "DUNIVERSE_NOT_A_DIRECTORY"
+  | "PULL_LOCKED"
+  | "INTERRUPTED";
 
 export interface UserErrorOptions {
   hint?: string;

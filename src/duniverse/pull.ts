@@ -1,19 +1,24 @@
 // EFFECTS: `pull` below the command line. Fetches every selected duniverse repository in
 // parallel into a staging directory inside duniverse/, and swaps the result in only when all of
 // them succeeded; reports every failure at once. Never deletes outside <root>/duniverse.
-import { mkdirSync, readdirSync, renameSync, rmdirSync } from "node:fs";
-import { stat, writeFile } from "node:fs/promises";
+import { readdirSync, renameSync } from "node:fs";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mapConcurrent } from "../core/concurrency.js";
 import { UserError } from "../core/errors.js";
-import { pathIsInside, removeInside, writeFileAtomic } from "../core/fs.js";
+import { crashPoint } from "../core/crash-point.js";
+import { pathIsInside, removeInside } from "../core/fs.js";
+import type { Interrupts } from "../core/interrupt.js";
 import { DUNIVERSE_DIR } from "../core/paths.js";
 import { fetchSource, type FetchResult } from "../fetch/fetch-source.js";
 import { openFetchSession, type FetchOptions, type FetchSession } from "../fetch/session.js";
 import { obtainArchive } from "../fetch/obtain.js";
 import { prepareDecoders } from "../fetch/extract.js";
 import { sourceOf } from "../fetch/source.js";
-import { commitFull, commitPartial, createStaging, recoverLeftovers } from "../fetch/staging.js";
+import { lockProject, type ProjectLock } from "../fetch/project-lock.js";
+import { recoverLeftovers } from "../fetch/recovery.js";
+import { commitStaging, createStaging, duniverseState, fullPullOps, type Staging } from "../fetch/staging.js";
+import { dirListProblems } from "./dir-names.js";
 import { duniverseFiles } from "./files.js";
 import type { DuniverseRepo } from "./plan.js";
 import { failureError, newProgress, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
@@ -28,6 +33,10 @@ export interface PullOptions extends FetchOptions {
   keepSymlinkedDir: boolean;
   /** Progress bar (TTY) rather than periodic `==>` lines. */
   tty?: boolean;
+  /** Where SIGINT/SIGTERM cleanups are registered (the CLI's). */
+  interrupts?: Interrupts;
+  /** How long to wait for another pull of the project (default 10 minutes). */
+  lockTimeoutMs?: number;
 }
 
 export interface PullSummary {
@@ -57,32 +66,74 @@ export function checkDuniverseDirs(root: string, repos: readonly DuniverseRepo[]
   throw new UserError("DUNIVERSE_DIR_OUTSIDE", lines.join("\n"));
 }
 
+/** The opam-monorepo checks, then ours (dir-names.ts): all problems of the list in one error. */
+function checkDirs(root: string, repos: readonly DuniverseRepo[]): void {
+  checkDuniverseDirs(root, repos);
+  const problems = dirListProblems(repos);
+  if (problems.length === 0) return;
+  const lines = problems.map(({ entry, problem }) => `  "${entry.dir}" for ${entry.url}: ${problem}`);
+  throw new UserError("DUNIVERSE_DIR_INVALID", `Invalid duniverse directories:\n${lines.join("\n")}`);
+}
+
+/** Where a pull is, for its interrupt cleanup. */
+interface RunState {
+  lock?: ProjectLock;
+  staging?: Staging;
+  /** Settles when the recovery or the commit under way is over; `committed` is set by then. */
+  critical?: Promise<unknown>;
+  committed: boolean;
+  /** Extractions in flight: they write into the staging directory. */
+  extracting: Set<Promise<unknown>>;
+  aborted: boolean;
+}
+
 export async function pullDuniverse(options: PullOptions): Promise<PullSummary> {
   const root = path.resolve(options.root);
   const duniverse = path.join(root, DUNIVERSE_DIR);
   const selected = selectRepos(options.repos, options.only);
-  checkDuniverseDirs(root, selected);
+  checkDirs(root, selected);
   const summary: PullSummary = { pulled: 0, total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, local: 0, requests: 0, bytes: 0 };
   if (options.repos.length === 0) return summary;
-  await recoverLeftovers(root, duniverse);
+  duniverseState(duniverse);
+  const run: RunState = { committed: false, extracting: new Set(), aborted: false };
+  const unregister = options.interrupts?.register(() => interruptRun(run)) ?? (() => undefined);
+  try {
+    await mkdir(root, { recursive: true });
+    run.lock = await lockProject(root, { reporter: options.reporter, timeoutMs: options.lockTimeoutMs, cancelled: () => run.aborted });
+    crashPoint("locked");
+    await (run.critical = recoverLeftovers(root, duniverse, options.reporter));
+    crashPoint("recovered");
+    await pullLocked(root, duniverse, selected, options, summary, run);
+    return summary;
+  } finally {
+    unregister();
+    run.lock?.release();
+  }
+}
+
+async function pullLocked(root: string, duniverse: string, selected: DuniverseRepo[], options: PullOptions, summary: PullSummary, run: RunState): Promise<void> {
   const full = options.only === undefined && !options.keepSymlinkedDir;
   summary.preserved = options.keepSymlinkedDir ? await symlinkedDirs(duniverse, selected) : [];
   const toPull = selected.filter((repo) => !summary.preserved.includes(repo.dir));
-  const staging = await createStaging(duniverse);
+  stopIfInterrupted(run);
+  const staging = (run.staging = await createStaging(root, duniverse));
   const progress = newProgress(options.reporter, toPull.length, options.tty ?? false);
   const session = await openFetchSession(options, progress.onBytes);
   prepareDecoders(toPull.map((repo) => repo.url));
   session.extractor.prepare();
   try {
-    await fetchAll(toPull, staging, session, options, (repo, result) => {
+    await fetchAll(toPull, staging, trackExtractions(session, run), options, run, (repo, result) => {
       count(summary, result);
       progress.done(repo.dir);
     });
-    await publish(root, duniverse, staging, toPull, full);
+    for (const file of duniverseFiles()) await writeFile(path.join(staging.newDir, file.name), file.content);
+    crashPoint("staged");
+    stopIfInterrupted(run);
+    const ops = full ? await fullPullOps(duniverse, staging) : [...toPull.map((repo) => repo.dir), ...duniverseFiles().map((file) => file.name)].map((name) => ({ action: "replace" as const, name }));
+    await (run.critical = commitStaging(duniverse, staging, ops).then(() => void (run.committed = true)));
     summary.pulled = toPull.length;
-    return summary;
   } catch (error) {
-    await removeInside(duniverse, staging).catch(() => undefined);
+    if (!run.aborted) await removeInside(staging.parent, staging.dir).catch(() => undefined);
     throw error;
   } finally {
     progress.finish();
@@ -92,36 +143,61 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   }
 }
 
-async function fetchAll(repos: readonly DuniverseRepo[], staging: string, session: FetchSession, options: PullOptions, onDone: (repo: DuniverseRepo, result: FetchResult) => void): Promise<void> {
+function stopIfInterrupted(run: RunState): void {
+  if (run.aborted) throw new UserError("INTERRUPTED", "interrupted");
+}
+
+/** The session, with extractions counted (and refused once interrupted). */
+function trackExtractions(session: FetchSession, run: RunState): FetchSession {
+  const extract: FetchSession["extractor"]["extract"] = (archive, workDir, label) => {
+    if (run.aborted) return Promise.reject(new UserError("INTERRUPTED", "interrupted"));
+    const job = session.extractor.extract(archive, workDir, label);
+    const done = () => void run.extracting.delete(job);
+    run.extracting.add(job);
+    job.then(done, done);
+    return job;
+  };
+  return { ...session, extractor: { ...session.extractor, extract } };
+}
+
+/**
+ * SIGINT/SIGTERM: a recovery or commit under way finishes first (a failed commit rolls back);
+ * otherwise the staging directory goes, once extractions into it have stopped (5 s at most).
+ */
+async function interruptRun(run: RunState): Promise<string> {
+  run.aborted = true;
+  await run.critical?.catch(() => undefined);
+  if (run.committed) {
+    run.lock?.release();
+    return "interrupted after duniverse/ was updated";
+  }
+  await Promise.race([Promise.allSettled([...run.extracting]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  if (run.staging) await removeInside(run.staging.parent, run.staging.dir).catch(() => undefined);
+  run.lock?.release();
+  return "interrupted; duniverse/ unchanged";
+}
+
+type FetchDone = (repo: DuniverseRepo, result: FetchResult) => void;
+
+async function fetchAll(repos: readonly DuniverseRepo[], staging: Staging, session: FetchSession, options: PullOptions, run: RunState, onDone: FetchDone): Promise<void> {
   // A work directory left empty (its top-level directory moved out) serves the next repository:
   // creating and deleting a directory per archive is costly on some filesystems.
   const spare: string[] = [];
   const results = await mapConcurrent(repos, options.jobs, async (repo, index) => {
-    const workDir = spare.pop() ?? path.join(staging, `.work-${index}`);
+    const workDir = spare.pop() ?? staging.workDir(index);
     const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session, options.keepGitDir);
+    stopIfInterrupted(run);
     // Synchronous: quick system calls, cheaper than thread-pool round trips (×100 archives).
-    const target = path.join(staging, repo.dir);
-    mkdirSync(path.dirname(target), { recursive: true });
-    renameSync(result.content, target);
+    renameSync(result.content, path.join(staging.newDir, repo.dir));
     if (result.content !== workDir) {
       if (readdirSync(workDir).length === 0) spare.push(workDir);
-      else await removeInside(staging, workDir);
+      else await removeInside(staging.dir, workDir);
     }
+    crashPoint("fetched");
     onDone(repo, result);
   });
-  for (const workDir of spare) rmdirSync(workDir);
   const failures = results.flatMap((result, index) => (result.ok ? [] : [{ repo: repos[index], error: result.error }]));
   if (failures.length > 0) throw failureError(failures, repos.length);
-}
-
-async function publish(root: string, duniverse: string, staging: string, repos: readonly DuniverseRepo[], full: boolean): Promise<void> {
-  if (full) {
-    for (const file of duniverseFiles()) await writeFile(path.join(staging, file.name), file.content);
-    await commitFull(root, duniverse, staging);
-    return;
-  }
-  await commitPartial(duniverse, staging, repos.map((repo) => repo.dir));
-  for (const file of duniverseFiles()) await writeFileAtomic(path.join(duniverse, file.name), file.content);
 }
 
 function count(summary: PullSummary, result: FetchResult): void {

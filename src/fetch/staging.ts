@@ -1,18 +1,41 @@
-// Transactional replacement of duniverse/: new repositories are built in a staging directory
-// (`duniverse/.opam-monorepo-tmp-<pid>-<rand>`) and swapped in only when all succeeded. A pull
-// that dies leaves the old tree (or a journal to roll back to it); the next pull cleans up.
-// Deletes only inside <root>/duniverse or its own `.opam-monorepo-*` directories; never follows links.
+// Transactional replacement of duniverse/: a pull builds the new entries in a staging directory
+// (`.opam-monorepo-tmp-<pid>-<8 hex>`, in duniverse/, or beside it when duniverse/ does not exist
+// yet) and swaps them in entry by entry under a journal, so that a pull killed at any point can be
+// rolled back (recovery.ts). Moves only single-component names inside duniverse/ and its staging.
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { lstatSync } from "node:fs";
+import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { errnoCode } from "../core/errors.js";
+import { crashPoint } from "../core/crash-point.js";
+import { errnoCode, UserError } from "../core/errors.js";
 import { pathExists, removeInside } from "../core/fs.js";
 
 export const TEMP_PREFIX = ".opam-monorepo-tmp-";
-const OLD_PREFIX = ".opam-monorepo-old-duniverse-";
-const JOURNAL = "journal.json";
-const COMMITTED = "committed";
-const OLD_DIR = ".old";
+/** Only names of this exact form are ever taken for staging directories (by recovery too). */
+export const STAGING_NAME = /^\.opam-monorepo-tmp-(\d+)-([0-9a-f]{8})$/;
+export const JOURNAL = "journal.json";
+/** Inside a staging directory: the new entries, the replaced ones, the work directories. */
+export const NEW_DIR = "new";
+export const OLD_DIR = "old";
+const WORK_DIR = "work";
+
+/** One entry of duniverse/ a commit changes: put `new/<name>` in place, or take `<name>` away. */
+export interface SwapOp {
+  action: "replace" | "remove";
+  name: string;
+}
+
+export interface Staging {
+  dir: string;
+  /** The directory whose entry `dir` is: duniverse/, or the project root on a first pull. */
+  parent: string;
+  /** `dir/new`: the entries to put in duniverse/, by name. */
+  newDir: string;
+  /** duniverse/ did not exist: the commit is the rename of `newDir` to duniverse/. */
+  fresh: boolean;
+  /** A work directory for one repository (absent until used). */
+  workDir(index: number): string;
+}
 
 /** True unless `pid` is certainly gone (ESRCH). */
 export function processAlive(pid: number): boolean {
@@ -25,91 +48,98 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-function ownerPid(name: string, prefix: string): number | undefined {
-  const match = new RegExp(`^${prefix.replace(/[.-]/g, "\\$&")}(\\d+)-`).exec(name);
-  return match ? Number(match[1]) : undefined;
+/** duniverse/ is absent or a real directory; anything else (a file, any symlink) is refused. */
+export function duniverseState(duniverse: string): "absent" | "directory" {
+  const info = lstatSync(duniverse, { throwIfNoEntry: false });
+  if (info === undefined) return "absent";
+  if (info.isDirectory()) return "directory";
+  const what = info.isSymbolicLink() ? "a symbolic link" : info.isFile() ? "a file" : "not a directory";
+  throw new UserError("DUNIVERSE_NOT_A_DIRECTORY", `${duniverse} is ${what}: pull replaces the entries of this directory and refuses to write through or over it.`, {
+    hint: `move ${duniverse} out of the way (pull creates the directory), or pass another project root with --root`,
+  });
 }
 
-export async function createStaging(duniverse: string): Promise<string> {
-  await mkdir(duniverse, { recursive: true });
-  const staging = path.join(duniverse, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
-  await mkdir(staging);
-  return staging;
+export async function createStaging(root: string, duniverse: string): Promise<Staging> {
+  const fresh = duniverseState(duniverse) === "absent";
+  const parent = fresh ? root : duniverse;
+  const dir = path.join(parent, `${TEMP_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
+  await mkdir(dir);
+  await mkdir(path.join(dir, NEW_DIR));
+  await mkdir(path.join(dir, WORK_DIR));
+  return { dir, parent, newDir: path.join(dir, NEW_DIR), fresh, workDir: (index) => path.join(dir, WORK_DIR, String(index)) };
 }
 
-/** Undo or finish what a killed pull left behind: restore an interrupted swap, drop temp dirs. */
-export async function recoverLeftovers(root: string, duniverse: string): Promise<void> {
-  for (const name of await listDir(root)) {
-    const pid = ownerPid(name, OLD_PREFIX);
-    if (pid === undefined || processAlive(pid)) continue;
-    const old = path.join(root, name);
-    if (!(await pathExists(duniverse))) await rename(old, duniverse);
-    else await removeInside(root, old);
-  }
-  for (const name of await listDir(duniverse)) {
-    const pid = ownerPid(name, TEMP_PREFIX);
-    if (pid === undefined || processAlive(pid)) continue;
-    const staging = path.join(duniverse, name);
-    await rollBackPartial(duniverse, staging);
-    await removeInside(duniverse, staging);
-  }
-}
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return [];
-    throw error;
-  }
+/** Staging directories are ours only by their exact name; anything else is never touched. */
+export function isStagingName(name: string): boolean {
+  return STAGING_NAME.test(name);
 }
 
 /**
- * Full pull: `staging` becomes the new duniverse/. Two renames: duniverse → a sibling "old"
- * directory, then staging → duniverse; recoverLeftovers() repairs a death between the two.
+ * The operations of a full pull: every staged entry replaces its namesake, every other entry of
+ * duniverse/ goes (staging directories excepted), in name order.
  */
-export async function commitFull(root: string, duniverse: string, staging: string): Promise<void> {
-  const old = path.join(root, `${OLD_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
-  await rename(duniverse, old);
-  try {
-    await rename(path.join(old, path.basename(staging)), duniverse);
-  } catch (error) {
-    await rename(old, duniverse);
-    throw error;
-  }
-  await removeInside(root, old);
+export async function fullPullOps(duniverse: string, staging: Staging): Promise<SwapOp[]> {
+  const staged = new Set(await readdir(staging.newDir));
+  const existing = staging.fresh ? [] : (await readdir(duniverse)).filter((name) => !staged.has(name) && !isStagingName(name));
+  const ops: SwapOp[] = [...[...staged].map((name) => ({ action: "replace" as const, name })), ...existing.map((name) => ({ action: "remove" as const, name }))];
+  return ops.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
- * Partial pull: move each named directory of `staging` into duniverse/, keeping the replaced
- * ones in `staging/.old` until every rename is done (a journal allows a roll-back).
+ * Put the staged entries in place. A first pull renames `new/` to duniverse/. Otherwise the
+ * journal (the list of ops) is written first; each op moves the current entry to `old/<index>`,
+ * then the staged one in; removing the journal commits. Any failure rolls back before rethrowing.
  */
-export async function commitPartial(duniverse: string, staging: string, dirs: readonly string[]): Promise<void> {
-  await writeFile(path.join(staging, JOURNAL), JSON.stringify(dirs));
-  await mkdir(path.join(staging, OLD_DIR));
-  for (const [index, dir] of dirs.entries()) {
-    const target = path.join(duniverse, dir);
-    await mkdir(path.dirname(target), { recursive: true });
-    if (await pathExists(target)) await rename(target, path.join(staging, OLD_DIR, String(index)));
-    await rename(path.join(staging, dir), target);
-  }
-  await writeFile(path.join(staging, COMMITTED), "");
-  await removeInside(duniverse, staging);
-}
-
-async function rollBackPartial(duniverse: string, staging: string): Promise<void> {
-  let dirs: string[];
-  try {
-    dirs = JSON.parse(await readFile(path.join(staging, JOURNAL), "utf8")) as string[];
-  } catch {
+export async function commitStaging(duniverse: string, staging: Staging, ops: readonly SwapOp[]): Promise<void> {
+  if (staging.fresh) {
+    await rename(staging.newDir, duniverse);
+    crashPoint("committed");
+    await removeInside(staging.parent, staging.dir);
     return;
   }
-  if (await pathExists(path.join(staging, COMMITTED))) return;
-  for (const [index, dir] of dirs.entries()) {
+  const journal = path.join(staging.dir, JOURNAL);
+  await writeFile(`${journal}.tmp`, JSON.stringify({ ops }));
+  await rename(`${journal}.tmp`, journal);
+  crashPoint("journal");
+  await mkdir(path.join(staging.dir, OLD_DIR));
+  try {
+    for (const [index, op] of ops.entries()) await swap(duniverse, staging.dir, op, index);
+  } catch (error) {
+    await rollBack(duniverse, staging.dir, ops);
+    await unlink(journal);
+    throw error;
+  }
+  await unlink(journal);
+  crashPoint("committed");
+  await removeInside(duniverse, staging.dir);
+}
+
+async function swap(duniverse: string, staging: string, op: SwapOp, index: number): Promise<void> {
+  const target = path.join(duniverse, op.name);
+  if (await pathExists(target)) {
+    await rename(target, path.join(staging, OLD_DIR, String(index)));
+    crashPoint("swap-out");
+  }
+  if (op.action === "replace") {
+    await rename(path.join(staging, NEW_DIR, op.name), target);
+    crashPoint("swap-in");
+  }
+}
+
+/**
+ * Undo the ops of a journal, last first; safe to run again after a kill. A replaced entry whose
+ * staged copy is gone from `new/` was moved in: it goes back there; then `old/<index>` returns.
+ */
+export async function rollBack(duniverse: string, staging: string, ops: readonly SwapOp[]): Promise<void> {
+  for (let index = ops.length - 1; index >= 0; index--) {
+    const op = ops[index]!;
+    const target = path.join(duniverse, op.name);
+    const staged = path.join(staging, NEW_DIR, op.name);
+    if (op.action === "replace" && !(await pathExists(staged)) && (await pathExists(target))) await rename(target, staged);
     const saved = path.join(staging, OLD_DIR, String(index));
-    if (!(await pathExists(saved))) continue;
-    const target = path.join(duniverse, dir);
-    if (await pathExists(target)) await removeInside(duniverse, target);
-    await rename(saved, target);
+    if (await pathExists(saved)) {
+      if (await pathExists(target)) await removeInside(duniverse, target);
+      await rename(saved, target);
+    }
   }
 }

@@ -2,10 +2,11 @@
 // messages; errors name the file, and the line:col of the offending node where there is one. Pure.
 import { UserError } from "../core/errors.js";
 import { LOCKFILE_VERSION } from "../core/paths.js";
-import { findField, type OpamFile, type Value } from "../opam/ast.js";
+import { findField, type OpamFile, type Pos, type Value } from "../opam/ast.js";
 import { parseUrl } from "../opam/url.js";
 import { globalVarsOfValue, opamProvidedOfValue, repositoriesOfValue, rewriteRepositoryIn } from "../project/config.js";
 import { expectList, expectString, ocamlQuoted, positionText, unexpectedValue, valueError, valueText } from "../project/opam-values.js";
+import { dirListProblems } from "../duniverse/dir-names.js";
 import type { DuniverseRepo, PackageRef } from "../duniverse/plan.js";
 import type { LockedDependency, LockedDepext, Lockfile, PinDepend } from "./model.js";
 
@@ -96,6 +97,7 @@ function pinDependsOf(file: string, value: Value | undefined): PinDepend[] {
 interface DirEntry {
   dir: string;
   hashes: string[];
+  pos: Pos;
 }
 
 function hashOf(file: string, value: Value): string {
@@ -113,7 +115,7 @@ function duniverseDirsOf(file: string, value: Value | undefined): Map<string, Di
       throw unexpectedValue(file, entry, 'a list [ "url" "repo name" [<hashes>] ]', "LOCKFILE_INVALID");
     }
     const hashList = hashes === undefined ? [] : expectList(file, hashes, "LOCKFILE_INVALID").map((hash) => hashOf(file, hash));
-    dirs.set(url.value, { dir: dir.value, hashes: hashList });
+    dirs.set(url.value, { dir: dir.value, hashes: hashList, pos: dir.pos });
   }
   return dirs;
 }
@@ -139,11 +141,24 @@ function refOf(id: string): PackageRef {
   return dot < 0 ? { name: id, version: "" } : { name: id.slice(0, dot), version: id.slice(dot + 1) };
 }
 
+/** One error for every directory of `used` that pull would refuse (dirListProblems), with its position. */
+function checkDirNames(file: string, used: readonly { dir: string; url: string; pos: Pos }[]): void {
+  const problems = dirListProblems(used);
+  if (problems.length === 0) return;
+  const describe = ({ entry, problem }: (typeof problems)[number]) => `${ocamlQuoted(entry.dir)} for ${entry.url}: ${problem}`;
+  const hint = `${X}duniverse-dirs names one directory of duniverse/ per repository; regenerate the lock file with \`opam monorepo lock\``;
+  if (problems.length === 1) {
+    throw new UserError("DUNIVERSE_DIR_INVALID", `Error in opam file ${file}, ${positionText(problems[0]!.entry.pos)}: invalid duniverse directory ${describe(problems[0]!)}`, { hint });
+  }
+  const lines = problems.map((found) => `  ${positionText(found.entry.pos)}: ${describe(found)}`);
+  throw new UserError("DUNIVERSE_DIR_INVALID", `Invalid duniverse directories in opam file ${file}:\n${lines.join("\n")}`, { hint });
+}
+
 /** pin-depends grouped by URL, each joined with its duniverse-dirs entry (unreferenced dirs ignored). */
 function reposOf(file: string, pins: readonly PinDepend[], dirs: ReadonlyMap<string, DirEntry>): DuniverseRepo[] {
   const byUrl = new Map<string, PackageRef[]>();
   for (const pin of pins) byUrl.set(pin.url, [...(byUrl.get(pin.url) ?? []), refOf(pin.id)]);
-  return [...byUrl].map(([url, provides]) => {
+  const repos = [...byUrl].map(([url, provides]) => {
     const entry = dirs.get(url);
     if (entry === undefined) throw invalid(`Invalid opam-monorepo lockfile: Missing dir for ${url} in ${X}duniverse-dirs`, `in ${file}`);
     if (isGitUrl(url) && !/#./.test(url)) {
@@ -152,6 +167,8 @@ function reposOf(file: string, pins: readonly PinDepend[], dirs: ReadonlyMap<str
     provides.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { dir: entry.dir, url, hashes: entry.hashes, provides };
   });
+  checkDirNames(file, repos.map((repo) => ({ ...repo, pos: dirs.get(repo.url)!.pos })));
+  return repos;
 }
 
 function cliArgsOf(file: string, value: Value | undefined): string[] | undefined {

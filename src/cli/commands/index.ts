@@ -1,6 +1,7 @@
 // The table of subcommands: each entry configures its commander options and runs the command,
 // returning an exit code. Commands return data to print; render.ts decides how it looks.
 import type { Command } from "commander";
+import type { Interrupts } from "../../core/interrupt.js";
 import type { Reporter } from "../../core/reporter.js";
 import { cacheKeyCommand } from "./cache-key.js";
 import { depextCommand } from "./depext.js";
@@ -19,6 +20,8 @@ export interface CommandContext {
   rawArgs: string[];
   stdout: NodeJS.WriteStream;
   color: boolean;
+  /** Where a command registers what SIGINT/SIGTERM must undo (see cli/main.ts). */
+  interrupts?: Interrupts;
 }
 
 export interface CommandSpec {

@@ -71,6 +71,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     keepGitDir: args.keepGitDir,
     keepSymlinkedDir: args.keepSymlinkedDir,
     tty: process.stderr.isTTY === true,
+    interrupts: context.interrupts,
   });
   context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
   context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
