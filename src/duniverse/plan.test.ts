@@ -173,6 +173,14 @@ describe("planDuniverse: grouping", () => {
     );
   });
 
+  it("refuses directory names that pull would refuse: a case variant of dune, names equal but for case", () => {
+    const dune = [pkg("d.1", { devRepo: "git+https://github.com/x/Dune.git", src: "https://x.com/d.tbz" })];
+    expect(() => planDuniverse(dune)).toThrow(expect.objectContaining({ code: "DUNIVERSE_DIR_INVALID" }));
+    expect(() => planDuniverse(dune)).toThrow("duniverse/Dune (dev-repo git+https://github.com/x/Dune.git): `Dune` is a file that pull writes in duniverse/");
+    const cased = [simple("a.1", "x/Foo"), simple("b.1", "y/foo")];
+    expect(() => planDuniverse(cased)).toThrow('duniverse/foo (dev-repo git+https://github.com/y/foo): the same directory as "Foo" (git+https://github.com/x/Foo) on case-insensitive filesystems');
+  });
+
   it("reports a dev-repo that gives no directory name", () => {
     expect(() => planDuniverse([pkg("x.1", { devRepo: "https://github.com", src: "https://x.com/x.tbz" })])).toThrow(
       'unexpected empty string while computing name for dev_repo: "https://github.com"',

@@ -4,6 +4,7 @@
 import { mapConcurrent } from "../core/concurrency.js";
 import { UserError } from "../core/errors.js";
 import { DUNIVERSE_DIR } from "../core/paths.js";
+import { dirListProblems } from "./dir-names.js";
 import { formatChecksum } from "../opam/checksum.js";
 import { isSafePackage, type OpamPackage } from "../opam/package.js";
 import { formatUrl, normaliseDevRepo, parseUrl, urlWithoutFragment } from "../opam/url.js";
@@ -160,6 +161,16 @@ function checkDirClashes(repos: readonly PlannedRepo[]): void {
   }
 }
 
+/** Directory names pull would refuse (dir-names.ts) fail the lock, not the pull of its lock file. */
+function checkDirNames(repos: readonly PlannedRepo[]): void {
+  const problems = dirListProblems(repos.map((repo) => ({ dir: repo.dir, url: repo.devRepos[0]! })));
+  if (problems.length === 0) return;
+  const lines = problems.map(({ entry, problem }) => `  ${DUNIVERSE_DIR}/${entry.dir} (dev-repo ${entry.url}): ${problem}`);
+  throw new UserError("DUNIVERSE_DIR_INVALID", `These repositories cannot be vendored into the directories their dev-repos name:\n${lines.join("\n")}`, {
+    hint: "duniverse/ needs one directory per repository, also on filesystems that ignore case (macOS, Windows); pin one of them to a fork with another name",
+  });
+}
+
 /**
  * The duniverse of a solution: vendored, non-safe packages grouped by normalised dev-repo, one
  * directory and one source URL per group. Packages without a dev-repo are skipped with a warning.
@@ -177,6 +188,7 @@ export function planDuniverse(entries: readonly DependencyEntry[]): DuniversePla
   const keys = [...groups.keys()].sort(bytewise);
   const repos = keys.map((key) => repoOfGroup(groups.get(key)!, warnings));
   checkDirClashes(repos);
+  checkDirNames(repos);
   return { repos: repos.sort((a, b) => bytewise(a.dir, b.dir)), warnings };
 }
 

@@ -22,7 +22,7 @@ const deadOwner = (name: string, pattern: RegExp): boolean => {
 
 const isRealDirectory = (file: string): boolean => lstatSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
 
-/** Repair what dead pulls left in `root` and `duniverse`; returns one line per repair. */
+/** Repair what dead pulls left in `root` and `duniverse` (each repair is reported at info level). */
 export async function recoverLeftovers(root: string, duniverse: string, reporter: Reporter): Promise<void> {
   for (const name of await listDir(root)) {
     const leftover = path.join(root, name);

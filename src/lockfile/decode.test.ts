@@ -158,6 +158,22 @@ describe("decodeLockfile errors", () => {
       "Invalid opam-monorepo lockfile: Missing dir for https://x.com/x.tbz in x-opam-monorepo-duniverse-dirs",
     );
   });
+  it("refuses directories pull would refuse, naming each entry's position and URL", () => {
+    const pins = `pin-depends: [["x.1" "https://x.com/x.tbz"] ["y.1" "https://y.com/y.tbz"]]\n`;
+    rejects(
+      `${HEADER}${pins}x-opam-monorepo-duniverse-dirs: [["https://x.com/x.tbz" "dune"] ["https://y.com/y.tbz" "y"] ["https://unused/u.tbz" ".u"]]\n${TAIL}`,
+      "Error in opam file x.opam.locked, [5:56]: invalid duniverse directory \"dune\" for https://x.com/x.tbz: `dune` is a file that pull writes in duniverse/",
+      "DUNIVERSE_DIR_INVALID",
+    );
+    rejects(
+      `${HEADER}${pins}x-opam-monorepo-duniverse-dirs: [\n  ["https://x.com/x.tbz" ".x"]\n  ["https://y.com/y.tbz" ".x"]\n]\n${TAIL}`,
+      [
+        "Invalid duniverse directories in opam file x.opam.locked:",
+        '  [6:25]: ".x" for https://x.com/x.tbz: a directory name must not start with `.` (hidden names are reserved for opam-monorepo\'s own files)',
+        '  [7:25]: ".x" for https://y.com/y.tbz: a directory name must not start with `.` (hidden names are reserved for opam-monorepo\'s own files)',
+      ].join("\n"),
+    );
+  });
   it("requires git pins to be resolved to a commit", () => {
     rejects(
       `${HEADER}pin-depends: [["x.1" "git+https://x.com/x.git"]]\nx-opam-monorepo-duniverse-dirs: [["git+https://x.com/x.git" "x"]]\n${TAIL}`,
