@@ -71,12 +71,16 @@ function checkDirs(root: string, repos: readonly DuniverseRepo[]): void {
   checkDuniverseDirs(root, repos);
   const problems = dirListProblems(repos);
   if (problems.length === 0) return;
-  const lines = problems.map(({ entry, problem }) => `  "${entry.dir}" for ${entry.url}: ${problem}`);
+  const lines = problems.map(({ entry, problem }) => `  ${JSON.stringify(entry.dir)} for ${entry.url}: ${problem}`);
   throw new UserError("DUNIVERSE_DIR_INVALID", `Invalid duniverse directories:\n${lines.join("\n")}`);
 }
 
-/** Where a pull is, for its interrupt cleanup. */
-interface RunState {
+/** One pull under way: what it works on, and where it is (for its interrupt cleanup). */
+interface PullRun {
+  root: string;
+  duniverse: string;
+  options: PullOptions;
+  summary: PullSummary;
   lock?: ProjectLock;
   staging?: Staging;
   /** Settles when the recovery or the commit under way is over; `committed` is set by then. */
@@ -95,7 +99,7 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   const summary: PullSummary = { pulled: 0, total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, local: 0, requests: 0, bytes: 0 };
   if (options.repos.length === 0) return summary;
   duniverseState(duniverse);
-  const run: RunState = { committed: false, extracting: new Set(), aborted: false };
+  const run: PullRun = { root, duniverse, options, summary, committed: false, extracting: new Set(), aborted: false };
   const unregister = options.interrupts?.register(() => interruptRun(run)) ?? (() => undefined);
   try {
     await mkdir(root, { recursive: true });
@@ -103,7 +107,7 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
     crashPoint("locked");
     await (run.critical = recoverLeftovers(root, duniverse, options.reporter));
     crashPoint("recovered");
-    await pullLocked(root, duniverse, selected, options, summary, run);
+    await pullLocked(run, selected);
     return summary;
   } finally {
     unregister();
@@ -111,18 +115,19 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   }
 }
 
-async function pullLocked(root: string, duniverse: string, selected: DuniverseRepo[], options: PullOptions, summary: PullSummary, run: RunState): Promise<void> {
+async function pullLocked(run: PullRun, selected: DuniverseRepo[]): Promise<void> {
+  const { duniverse, options, summary } = run;
   const full = options.only === undefined && !options.keepSymlinkedDir;
   summary.preserved = options.keepSymlinkedDir ? await symlinkedDirs(duniverse, selected) : [];
   const toPull = selected.filter((repo) => !summary.preserved.includes(repo.dir));
   stopIfInterrupted(run);
-  const staging = (run.staging = await createStaging(root, duniverse));
+  const staging = (run.staging = await createStaging(run.root, duniverse));
   const progress = newProgress(options.reporter, toPull.length, options.tty ?? false);
   const session = await openFetchSession(options, progress.onBytes);
   prepareDecoders(toPull.map((repo) => repo.url));
   session.extractor.prepare();
   try {
-    await fetchAll(toPull, staging, trackExtractions(session, run), options, run, (repo, result) => {
+    await fetchAll(run, toPull, trackExtractions(session, run), (repo, result) => {
       count(summary, result);
       progress.done(repo.dir);
     });
@@ -143,12 +148,12 @@ async function pullLocked(root: string, duniverse: string, selected: DuniverseRe
   }
 }
 
-function stopIfInterrupted(run: RunState): void {
+function stopIfInterrupted(run: PullRun): void {
   if (run.aborted) throw new UserError("INTERRUPTED", "interrupted");
 }
 
 /** The session, with extractions counted (and refused once interrupted). */
-function trackExtractions(session: FetchSession, run: RunState): FetchSession {
+function trackExtractions(session: FetchSession, run: PullRun): FetchSession {
   const extract: FetchSession["extractor"]["extract"] = (archive, workDir, label) => {
     if (run.aborted) return Promise.reject(new UserError("INTERRUPTED", "interrupted"));
     const job = session.extractor.extract(archive, workDir, label);
@@ -164,7 +169,7 @@ function trackExtractions(session: FetchSession, run: RunState): FetchSession {
  * SIGINT/SIGTERM: a recovery or commit under way finishes first (a failed commit rolls back);
  * otherwise the staging directory goes, once extractions into it have stopped (5 s at most).
  */
-async function interruptRun(run: RunState): Promise<string> {
+async function interruptRun(run: PullRun): Promise<string> {
   run.aborted = true;
   await run.critical?.catch(() => undefined);
   if (run.committed) {
@@ -179,7 +184,9 @@ async function interruptRun(run: RunState): Promise<string> {
 
 type FetchDone = (repo: DuniverseRepo, result: FetchResult) => void;
 
-async function fetchAll(repos: readonly DuniverseRepo[], staging: Staging, session: FetchSession, options: PullOptions, run: RunState, onDone: FetchDone): Promise<void> {
+async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone): Promise<void> {
+  const { options } = run;
+  const staging = run.staging!;
   // A work directory left empty (its top-level directory moved out) serves the next repository:
   // creating and deleting a directory per archive is costly on some filesystems.
   const spare: string[] = [];

@@ -29,7 +29,7 @@ async function pullSucceedsAfterKill(root: string): Promise<void> {
 }
 
 describe("kills after a delay, mid-download and later", () => {
-  const delays = [0, 100, 250, 400, 550, 700, 850, 1000, 1200, 1400, 1700, 2000, 2500];
+  const delays = [0, 150, 300, 500, 700, 900, 1200, 1600, 2200];
   for (const pulled of [true, false]) {
     test(`${pulled ? "over an old duniverse/" : "a first pull"}: ${delays.length} kills, each followed by a pull that succeeds`, async () => {
       const old: TreeState = pulled ? "v1" : "absent";

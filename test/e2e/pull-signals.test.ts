@@ -1,7 +1,7 @@
 // SIGINT and SIGTERM sent to a real `opam-monorepo pull` mid-download: it says that duniverse/ is
 // unchanged, removes its staging directory, its lock and its decoder FIFOs, and exits 130 / 143;
 // a first pull leaves no duniverse/ at all.
-import { mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { leftovers, startCliPull, treeState, waitFor } from "../helpers/pull-project.js";
@@ -42,3 +42,25 @@ for (const { signal, code, pulled } of cases) {
     expect(readdirSync(tmp).filter((name) => name.startsWith("opam-monorepo-decode-"))).toEqual([]);
   }, 60_000);
 }
+
+test("SIGINT to a pull waiting for another one: it stops (130) and the other pull finishes undisturbed", async () => {
+  const root = world.project();
+  const release = world.server.hold();
+  try {
+    const first = startCliPull(root, ["--cache-dir", world.fresh("cache")], {});
+    await waitFor(() => existsSync(path.join(root, ".opam-monorepo-pull.lock")));
+    const second = startCliPull(root, ["--cache-dir", world.fresh("cache")], {});
+    await waitFor(() => second.output.stdout.includes("Waiting for another pull"));
+    process.kill(second.child.pid!, "SIGINT");
+    const stopped = await second.exited;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toContain("interrupted; duniverse/ unchanged");
+    release();
+    const finished = await first.exited;
+    expect(finished.code, finished.stderr).toBe(0);
+  } finally {
+    release();
+  }
+  expect(treeState(path.join(root, "duniverse"), world.dirs)).toBe("v2");
+  expect(leftovers(root)).toEqual([]);
+}, 60_000);
