@@ -13,14 +13,14 @@ const world = servedVersions("pull-kill-");
 
 /** A kill of the next pull right after its recovery shows what that recovery leaves. */
 async function stateAfterRecovery(root: string): Promise<TreeState> {
-  const run = startCliPull(root, ["--cache-dir", world.fresh("cache")], { OPAM_MONOREPO_TEST_KILL_AT: "recovered" });
+  const run = startCliPull(root, ["--cache-dir", world.warmCache], { OPAM_MONOREPO_TEST_KILL_AT: "recovered" });
   const result = await run.exited;
   expect(result.signal, result.stderr).toBe("SIGKILL");
   return treeState(path.join(root, "duniverse"), world.dirs);
 }
 
 async function pullSucceedsAfterKill(root: string): Promise<void> {
-  const next = await runCli(["pull", "--cache-dir", world.fresh("cache")], { cwd: root, home: world.scratch });
+  const next = await runCli(["pull", "--cache-dir", world.warmCache], { cwd: root, home: world.scratch });
   expect(next.stderr).not.toMatch(/unexpected error|internal error/);
   expect(next.code, next.stderr).toBe(0);
   expect(treeState(path.join(root, "duniverse"), world.dirs)).toBe("v2");
@@ -69,7 +69,7 @@ describe("kills at named steps", () => {
   for (const { step, old, pulled } of steps) {
     test(`killed at ${step}${pulled ? "" : " of a first pull"}: the next pull recovers and succeeds`, async () => {
       const root = world.project({ pulled });
-      const run = startCliPull(root, ["--cache-dir", world.fresh("cache")], { OPAM_MONOREPO_TEST_KILL_AT: step });
+      const run = startCliPull(root, ["--cache-dir", world.warmCache], { OPAM_MONOREPO_TEST_KILL_AT: step });
       const result = await run.exited;
       expect(result.signal, result.stderr).toBe("SIGKILL");
       const before: TreeState = pulled ? "v1" : "absent";
@@ -87,7 +87,7 @@ describe("kills at named steps", () => {
 
 test("the lock of a killed pull does not hold the next one back", async () => {
   const root = world.project();
-  const run = startCliPull(root, ["--cache-dir", world.fresh("cache")], { OPAM_MONOREPO_TEST_KILL_AT: "locked" });
+  const run = startCliPull(root, ["--cache-dir", world.warmCache], { OPAM_MONOREPO_TEST_KILL_AT: "locked" });
   await run.exited;
   await waitFor(() => run.child.exitCode !== null || run.child.signalCode !== null);
   await pullSucceedsAfterKill(root);

@@ -20,6 +20,8 @@ export interface VersionedWorld {
   v1: DuniverseRepo[];
   v2: DuniverseRepo[];
   fresh(name: string): string;
+  /** A download cache holding every v1 and v2 archive (for pulls that need not download). */
+  warmCache: string;
   /** A new project root: v1 already pulled into duniverse/ (unless `pulled` is false), the lock file at v2. */
   project(options?: { pulled?: boolean }): string;
 }
@@ -37,9 +39,12 @@ export function servedVersions(prefix: string, count = 8): VersionedWorld {
       dirs.map((dir, index) => ({ dir, format: FORMATS[index % FORMATS.length]!, file: `${dir}-${version}.${FORMATS[index % FORMATS.length]}`, tree: { ...defaultTree(dir), VERSION: `${version}\n` } }));
     world.v1 = buildArchives(served, world.server.url, specs("v1"));
     world.v2 = buildArchives(served, world.server.url, specs("v2"));
-    template = writePullProject(fresh("template"), world.v1);
-    const pulled = await runCli(["pull", "--cache-dir", fresh("cache")], { cwd: template, home: scratch });
-    if (pulled.code !== 0) throw new Error(`the template pull failed: ${pulled.stderr}`);
+    world.warmCache = fresh("warm-cache");
+    template = writePullProject(fresh("template"), world.v2);
+    const warmed = await runCli(["pull", "--download-only", "--cache-dir", world.warmCache], { cwd: template, home: scratch });
+    writePullProject(template, world.v1);
+    const pulled = await runCli(["pull", "--cache-dir", world.warmCache], { cwd: template, home: scratch });
+    if (warmed.code !== 0 || pulled.code !== 0) throw new Error(`the template pull failed: ${warmed.stderr}${pulled.stderr}`);
   }, 120_000);
   afterAll(async () => {
     await world.server?.close();
