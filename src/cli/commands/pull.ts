@@ -93,7 +93,8 @@ export const pullCommand: CommandSpec = {
       .option("--keep-git-dir", "keep .git (and nested duniverse/) in pulled repositories", false)
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
-      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false);
+      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)");
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);
