@@ -90,7 +90,7 @@ export function readManifest(duniverse: string): ManifestRead {
 
 export function decodeManifest(value: unknown): ManifestRead {
   const object = value as { version?: unknown; repos?: unknown } | null;
-  if (typeof object !== "object" || object === null) return { kind: "invalid", reason: "not an object" };
+  if (typeof object !== "object" || object === null || Array.isArray(object)) return { kind: "invalid", reason: "not an object" };
   if (object.version !== MANIFEST_VERSION) return { kind: "invalid", reason: `version ${JSON.stringify(object.version)}, expected ${MANIFEST_VERSION}` };
   if (typeof object.repos !== "object" || object.repos === null || Array.isArray(object.repos)) return { kind: "invalid", reason: "no repos object" };
   const repos: Record<string, RepoRecord> = Object.create(null);

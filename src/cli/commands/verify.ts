@@ -36,7 +36,8 @@ function summaryLine(report: VerifyReport): string {
   const failing = count("drift") + count("source-changed") + count("missing");
   const parts = [`${count("ok")} as pulled`, `${failing} with drift`, `${count("unverified")} unverified`];
   if (report.extra.length > 0) parts.push(`${report.extra.length} not in the lock file`);
-  return `${report.ok ? "duniverse/ matches the lock file" : "duniverse/ differs from the lock file"}: ${report.repos.length} repositories, ${parts.join(", ")}`;
+  const verdict = !report.ok ? "duniverse/ differs from the lock file" : count("unverified") > 0 ? "no drift found, but not every repository could be verified" : "duniverse/ matches the lock file";
+  return `${verdict}: ${report.repos.length} repositories, ${parts.join(", ")}`;
 }
 
 async function runVerify(context: CommandContext, args: VerifyArgs, dirs: string[]): Promise<number> {
