@@ -9,6 +9,7 @@ import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
 import { mirrorCommand } from "./mirror.js";
 import { pullCommand } from "./pull.js";
+import { verifyCommand } from "./verify.js";
 import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
 
@@ -42,4 +43,5 @@ export const COMMANDS: CommandSpec[] = [
   whyCommand,
   mirrorCommand,
   cacheKeyCommand,
+  verifyCommand,
 ];
