@@ -1,5 +1,5 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
-// 0 ok, 1 handled error, 124 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after the
+// 0 ok, 1 handled error, 124 bad command line (an unknown option or a bad option value), 130/143 interrupted by SIGINT/SIGTERM (after the
 // command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
@@ -115,7 +115,7 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
     if (isUserError(error)) {
       if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
       process.stderr.write(renderUserError(error, color));
-      return EXIT_ERROR;
+      return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }
     process.stderr.write(renderBug(error));
     return EXIT_ERROR;

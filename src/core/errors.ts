@@ -43,7 +43,10 @@ export type ErrorCode =
   | "DUNIVERSE_DIR_INVALID"
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  // failures
+  /** A command-line option's value does not parse: exit 124, as cmdliner does. */
+  | "BAD_OPTION_VALUE";
 
 export interface UserErrorOptions {
   hint?: string;

@@ -43,7 +43,7 @@ function cliValue<T>(text: string | undefined, flag: string, parse: (text: strin
     return parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError("BAD_ARGUMENT", `option --${flag}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
+    throw new UserError("BAD_OPTION_VALUE", `option --${flag} ${JSON.stringify(text)}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
   }
 }
 
