@@ -8,6 +8,7 @@ import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { quietOnClosedPipes } from "./pipes.js";
 import { toolVersion } from "./version.js";
 import { COMMANDS, type CommandContext } from "./commands/index.js";
 
@@ -46,6 +47,7 @@ function buildProgram(onRun: (name: string, options: CommonOptions, operands: st
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipes();
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
   try {
