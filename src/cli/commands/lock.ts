@@ -15,6 +15,8 @@ import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
+import { invokedAs } from "../invocation.js";
+import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 export interface LockOptions {
@@ -142,11 +144,21 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
   context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  warnUnsetMonorepo(context, project, targets, inputs);
   if (options.json) {
     const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
+}
+
+/** mirage's `{?monorepo}` dependencies dropped because OPAMVAR_monorepo is not set: say so loudly. */
+function warnUnsetMonorepo(context: CommandContext, project: Project, targets: OpamPackage[], inputs: LockInputs): void {
+  const files = targets.map((pkg) => {
+    const local = project.targets.find((target) => target.name === pkg.name);
+    return { file: local === undefined ? `${pkg.name}.opam` : path.relative(context.cwd, local.path), depends: pkg.depends };
+  });
+  for (const found of unsetMonorepo(files, inputs.env)) context.reporter.warn(unsetMonorepoWarning(found, invokedAs(undefined, context.env)));
 }
 
 export function configureLockOptions(command: Command): Command {
