@@ -13,6 +13,7 @@ import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { analyseFailure } from "../lock-failure.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
 import { invokedAs } from "../invocation.js";
@@ -124,7 +125,11 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {
     const logError = (line: string) => context.reporter.error(line);
-    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError });
+    const command = invokedAs(undefined, context.env);
+    const analysing = performance.now();
+    const causes = { analysis: analyseFailure(result, targets), targets: targets.map((t) => t.name), buildOnly: options.buildOnly, command };
+    context.reporter.debug(`timing: failure analysed in ${(performance.now() - analysing).toFixed(0)} ms`);
+    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError, causes });
   }
   context.reporter.step(`Found ${result.packages.length} opam dependencies for the target package${plural}.`);
   context.reporter.step("Querying opam database for their metadata and Dune compatibility.");
