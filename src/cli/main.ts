@@ -1,5 +1,5 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
-// 0 ok, 1 handled error, 124 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after the
+// 0 ok, 1 handled error, 124 bad command line (an unknown option or a bad option value), 130/143 interrupted by SIGINT/SIGTERM (after the
 // command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
@@ -8,6 +8,7 @@ import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { quietOnClosedPipes } from "./pipes.js";
 import { toolVersion } from "./version.js";
 import { COMMANDS, type CommandContext } from "./commands/index.js";
 
@@ -46,6 +47,7 @@ function buildProgram(onRun: (name: string, options: CommonOptions, operands: st
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipes();
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
   try {
@@ -115,7 +117,7 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
     if (isUserError(error)) {
       if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
       process.stderr.write(renderUserError(error, color));
-      return EXIT_ERROR;
+      return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }
     process.stderr.write(renderBug(error));
     return EXIT_ERROR;

@@ -46,7 +46,10 @@ export type ErrorCode =
   | "INTERRUPTED"
   // security: archives
   | "ARCHIVE_TOO_LARGE"
-  | "EXTRACT_FAILED";
+  | "EXTRACT_FAILED"
+  // failures
+  /** A command-line option's value does not parse: exit 124, as cmdliner does. */
+  | "BAD_OPTION_VALUE";
 
 export interface UserErrorOptions {
   hint?: string;

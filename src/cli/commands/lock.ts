@@ -13,8 +13,11 @@ import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { analyseFailure } from "../lock-failure.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
+import { invokedAs } from "../invocation.js";
+import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 export interface LockOptions {
@@ -43,7 +46,7 @@ function cliValue<T>(text: string | undefined, flag: string, parse: (text: strin
     return parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError("BAD_ARGUMENT", `option --${flag}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
+    throw new UserError("BAD_OPTION_VALUE", `option --${flag} ${JSON.stringify(text)}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
   }
 }
 
@@ -122,7 +125,11 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {
     const logError = (line: string) => context.reporter.error(line);
-    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError });
+    const command = invokedAs(undefined, context.env);
+    const analysing = performance.now();
+    const causes = { analysis: analyseFailure(result, targets), targets: targets.map((t) => t.name), buildOnly: options.buildOnly, command };
+    context.reporter.debug(`timing: failure analysed in ${(performance.now() - analysing).toFixed(0)} ms`);
+    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError, causes });
   }
   context.reporter.step(`Found ${result.packages.length} opam dependencies for the target package${plural}.`);
   context.reporter.step("Querying opam database for their metadata and Dune compatibility.");
@@ -142,11 +149,21 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
   context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  warnUnsetMonorepo(context, project, targets, inputs);
   if (options.json) {
     const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
+}
+
+/** mirage's `{?monorepo}` dependencies dropped because OPAMVAR_monorepo is not set: say so loudly. */
+function warnUnsetMonorepo(context: CommandContext, project: Project, targets: OpamPackage[], inputs: LockInputs): void {
+  const files = targets.map((pkg) => {
+    const local = project.targets.find((target) => target.name === pkg.name);
+    return { file: local === undefined ? `${pkg.name}.opam` : path.relative(context.cwd, local.path), depends: pkg.depends };
+  });
+  for (const found of unsetMonorepo(files, inputs.env)) context.reporter.warn(unsetMonorepoWarning(found, invokedAs(undefined, context.env)));
 }
 
 export function configureLockOptions(command: Command): Command {
