@@ -4,8 +4,7 @@ import type { Command } from "commander";
 import path from "node:path";
 import { UserError } from "../../core/errors.js";
 import { stepsAsInfo } from "../../core/reporter.js";
-import { readLockfile } from "../../lockfile/file.js";
-import { writeLockfile } from "../../lockfile/file.js";
+import { previousLockfile, readLockfile, writeLockfileIfChanged } from "../../lockfile/file.js";
 import type { Lockfile } from "../../lockfile/model.js";
 import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
 import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
@@ -13,6 +12,7 @@ import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { changesMessage, lockChanges } from "../lock-changes.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
 import type { CommandContext, CommandSpec } from "./index.js";
@@ -138,12 +138,17 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
     repositoriesUsed: inputs.repositoriesUsed,
     cliArgs: context.rawArgs,
   });
-  await writeLockfile(project.lockfilePath, lockfile, project.root);
+  const previous = previousLockfile(project.lockfilePath, project.root);
+  const written = await writeLockfileIfChanged(project.lockfilePath, lockfile, project.root, previous?.text);
+  const changes = lockChanges(previous?.lockfile, lockfile, !written);
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
-  context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  const done = written ? `Wrote lockfile with ${repos.length} entries to ${shown}.` : `Lockfile with ${repos.length} entries at ${shown} is unchanged (not rewritten).`;
+  context.reporter.step(`${done} You can now run opam monorepo pull to fetch their sources.`);
+  const message = changesMessage(changes, options.verbose > 0);
+  if (message !== undefined) context.reporter.step(message);
   if (options.json) {
-    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
+    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), changes, packages: lockfile.depends, repositories: repos };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
