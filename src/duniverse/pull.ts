@@ -21,7 +21,8 @@ import { commitStaging, createStaging, duniverseState, fullPullOps, type Staging
 import { dirListProblems } from "./dir-names.js";
 import { duniverseFiles } from "./files.js";
 import type { DuniverseRepo } from "./plan.js";
-import { failureError, newProgress, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { failureError, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { newProgress } from "../fetch/pull-progress.js";
 
 export interface PullOptions extends FetchOptions {
   /** Project root; repositories go to `<root>/duniverse/<dir>`. */
@@ -127,10 +128,11 @@ async function pullLocked(run: PullRun, selected: DuniverseRepo[]): Promise<void
   prepareDecoders(toPull.map((repo) => repo.url));
   session.extractor.prepare();
   try {
-    await fetchAll(run, toPull, trackExtractions(session, run), (repo, result) => {
+    const onDone: FetchDone = (repo, result) => {
       count(summary, result);
-      progress.done(repo.dir);
-    });
+      progress.done(repo.dir, result.from);
+    };
+    await fetchAll(run, toPull, trackExtractions(session, run), onDone, (repo) => progress.start(repo.dir));
     for (const file of duniverseFiles()) await writeFile(path.join(staging.newDir, file.name), file.content);
     crashPoint("staged");
     stopIfInterrupted(run);
@@ -184,7 +186,7 @@ async function interruptRun(run: PullRun): Promise<string> {
 
 type FetchDone = (repo: DuniverseRepo, result: FetchResult) => void;
 
-async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone): Promise<void> {
+async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone, onStart?: (repo: DuniverseRepo) => void): Promise<void> {
   const { options } = run;
   const staging = run.staging!;
   // A work directory left empty (its top-level directory moved out) serves the next repository:
@@ -192,6 +194,7 @@ async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: 
   const spare: string[] = [];
   const results = await mapConcurrent(repos, options.jobs, async (repo, index) => {
     const workDir = spare.pop() ?? staging.workDir(index);
+    onStart?.(repo);
     const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session, options.keepGitDir);
     stopIfInterrupted(run);
     // Synchronous: quick system calls, cheaper than thread-pool round trips (×100 archives).

@@ -12,6 +12,7 @@ import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { lockProgress, type LockProgress } from "../lock-progress.js";
 import { changesMessage, lockChanges } from "../lock-changes.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
@@ -87,12 +88,22 @@ export async function solveProject(context: CommandContext, options: LockOptions
   context.reporter.step(targetsMessage(project.targets.length));
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
+  const progress = lockProgress(context.reporter);
+  try {
+    return await solveWithProgress(context, options, project, progress, opened);
+  } finally {
+    progress.finish();
+  }
+}
+
+async function solveWithProgress(context: CommandContext, options: LockOptions, project: Project, progress: LockProgress, opened: number): Promise<LockRun> {
   const [inputs, pins, preferred] = await Promise.all([
-    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache }),
+    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache, progress }),
     loadPins(project.pins, context.env, context.reporter),
     preferredVersions(project, options),
   ]);
   const solving = performance.now();
+  progress.phase(`Solving for ${project.targets.length} local package${project.targets.length > 1 ? "s" : ""} against ${inputs.repository.members.length} repositor${inputs.repository.members.length > 1 ? "ies" : "y"}…`);
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
@@ -116,6 +127,17 @@ export async function solveProject(context: CommandContext, options: LockOptions
   return { project, inputs, targets, result };
 }
 
+/** `work()` with a progress line saying `text` while it runs (when `shown`). */
+async function withPhase<T>(context: CommandContext, text: string, shown: boolean, work: () => Promise<T>): Promise<T> {
+  const progress = lockProgress(context.reporter);
+  if (shown) progress.phase(text);
+  try {
+    return await work();
+  } finally {
+    progress.finish();
+  }
+}
+
 async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
   const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
@@ -129,7 +151,7 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   context.reporter.step("Calculating exact pins for each of them.");
   const plan = planOfSolution(result.packages);
   for (const warning of plan.warnings) context.reporter.warn(warning);
-  const repos = await resolveRepos(plan, context.env);
+  const repos = await withPhase(context, `Pinning ${plan.repos.filter((repo) => repo.git).length} git sources to commits…`, plan.repos.some((repo) => repo.git), () => resolveRepos(plan, context.env));
   const lockfile = buildLockfile({
     targets,
     packages: result.packages,

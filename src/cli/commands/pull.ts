@@ -8,6 +8,7 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
+import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
 import type { CommandContext, CommandSpec } from "./index.js";
@@ -62,6 +63,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  const started = performance.now();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
     ...options,
@@ -73,8 +75,8 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     tty: process.stderr.isTTY === true,
     interrupts: context.interrupts,
   });
-  context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
-  context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
+  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
+  context.reporter.step(pulledLine(summary.pulled, summary.total - summary.preserved.length, summary.bytes, originText(summary), (performance.now() - started) / 1000));
   await checkCompiler(context, lockfile);
   return 0;
 }
