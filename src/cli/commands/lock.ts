@@ -4,8 +4,7 @@ import type { Command } from "commander";
 import path from "node:path";
 import { UserError } from "../../core/errors.js";
 import { stepsAsInfo } from "../../core/reporter.js";
-import { readLockfile } from "../../lockfile/file.js";
-import { writeLockfile } from "../../lockfile/file.js";
+import { previousLockfile, readLockfile, writeLockfileIfChanged } from "../../lockfile/file.js";
 import type { Lockfile } from "../../lockfile/model.js";
 import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
 import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
@@ -14,6 +13,8 @@ import { loadProject, targetsMessage, type Project } from "../../project/project
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { analyseFailure } from "../lock-failure.js";
+import { lockProgress, type LockProgress } from "../lock-progress.js";
+import { changesMessage, lockChanges } from "../lock-changes.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
 import { invokedAs } from "../invocation.js";
@@ -90,12 +91,22 @@ export async function solveProject(context: CommandContext, options: LockOptions
   context.reporter.step(targetsMessage(project.targets.length));
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
+  const progress = lockProgress(context.reporter);
+  try {
+    return await solveWithProgress(context, options, project, progress, opened);
+  } finally {
+    progress.finish();
+  }
+}
+
+async function solveWithProgress(context: CommandContext, options: LockOptions, project: Project, progress: LockProgress, opened: number): Promise<LockRun> {
   const [inputs, pins, preferred] = await Promise.all([
-    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache }),
+    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache, progress }),
     loadPins(project.pins, context.env, context.reporter),
     preferredVersions(project, options),
   ]);
   const solving = performance.now();
+  progress.phase(`Solving for ${project.targets.length} local package${project.targets.length > 1 ? "s" : ""} against ${inputs.repository.members.length} repositor${inputs.repository.members.length > 1 ? "ies" : "y"}…`);
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
@@ -119,6 +130,17 @@ export async function solveProject(context: CommandContext, options: LockOptions
   return { project, inputs, targets, result };
 }
 
+/** `work()` with a progress line saying `text` while it runs (when `shown`). */
+async function withPhase<T>(context: CommandContext, text: string, shown: boolean, work: () => Promise<T>): Promise<T> {
+  const progress = lockProgress(context.reporter);
+  if (shown) progress.phase(text);
+  try {
+    return await work();
+  } finally {
+    progress.finish();
+  }
+}
+
 async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
   const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
@@ -136,7 +158,7 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   context.reporter.step("Calculating exact pins for each of them.");
   const plan = planOfSolution(result.packages);
   for (const warning of plan.warnings) context.reporter.warn(warning);
-  const repos = await resolveRepos(plan, context.env);
+  const repos = await withPhase(context, `Pinning ${plan.repos.filter((repo) => repo.git).length} git sources to commits…`, plan.repos.some((repo) => repo.git), () => resolveRepos(plan, context.env));
   const lockfile = buildLockfile({
     targets,
     packages: result.packages,
@@ -145,13 +167,18 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
     repositoriesUsed: inputs.repositoriesUsed,
     cliArgs: context.rawArgs,
   });
-  await writeLockfile(project.lockfilePath, lockfile, project.root);
+  const previous = previousLockfile(project.lockfilePath, project.root);
+  const written = await writeLockfileIfChanged(project.lockfilePath, lockfile, project.root, previous?.text);
+  const changes = lockChanges(previous?.lockfile, lockfile, !written);
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
-  context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  const done = written ? `Wrote lockfile with ${repos.length} entries to ${shown}.` : `Lockfile with ${repos.length} entries at ${shown} is unchanged (not rewritten).`;
+  context.reporter.step(`${done} You can now run opam monorepo pull to fetch their sources.`);
+  const message = changesMessage(changes, options.verbose > 0);
+  if (message !== undefined) context.reporter.step(message);
   warnUnsetMonorepo(context, project, targets, inputs);
   if (options.json) {
-    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
+    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), changes, packages: lockfile.depends, repositories: repos };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
