@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { UserError, errnoCode } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
+import type { Item } from "../opam/ast.js";
 import { parseOpam } from "../opam/parser.js";
 import { printOpam } from "../opam/printer.js";
 import { decodeLockfile } from "./decode.js";
@@ -12,7 +13,12 @@ import type { Lockfile } from "./model.js";
 
 /** The lock file's text, exactly as `writeLockfile` writes it. */
 export function lockfileText(lockfile: Lockfile, root?: string): string {
-  return printOpam(encodeLockfile(lockfile, root));
+  return encodeLockfile(lockfile, root).map(printLockItem).join("");
+}
+
+/** opam's printer writes a field whose value is `[]` as an empty line (the reference's empty duniverse-dirs). */
+function printLockItem(item: Item): string {
+  return item.kind === "field" && item.value.kind === "list" && item.value.items.length === 0 ? "\n" : printOpam([item]);
 }
 
 /** Parse and check a lock file's text; `file` is used in messages. */

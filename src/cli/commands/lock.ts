@@ -19,6 +19,7 @@ import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lo
 import { loadPins } from "../lock-pins.js";
 import { invokedAs } from "../invocation.js";
 import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
+import { skippingBrokenFiles } from "../lock-broken.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 export interface LockOptions {
@@ -86,9 +87,11 @@ export interface LockRun {
 
 /** Everything up to and including the solve (shared by `lock` and `why`). */
 export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
-  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options) });
-  for (const warning of project.warnings) context.reporter.warn(warning);
-  context.reporter.step(targetsMessage(project.targets.length));
+  const onTargets = (count: number, warnings: readonly string[]) => {
+    for (const warning of warnings) context.reporter.warn(warning);
+    context.reporter.step(targetsMessage(count));
+  };
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets });
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
   const progress = lockProgress(context.reporter);
@@ -111,7 +114,7 @@ async function solveWithProgress(context: CommandContext, options: LockOptions, 
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
   const result = solveLock({
-    repository: inputs.repository,
+    repository: skippingBrokenFiles(inputs.repository, (message) => context.reporter.warn(message)),
     env: inputs.env,
     locals,
     pins: [...inputs.switchPins, ...pins],
