@@ -9,6 +9,7 @@ import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
 import { mirrorCommand } from "./mirror.js";
 import { pullCommand } from "./pull.js";
+import { treeCommand } from "./tree.js";
 import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
 
@@ -42,4 +43,6 @@ export const COMMANDS: CommandSpec[] = [
   whyCommand,
   mirrorCommand,
   cacheKeyCommand,
+  // features
+  treeCommand,
 ];
