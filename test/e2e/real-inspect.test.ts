@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { readLock } from "../helpers/lock-check.js";
+import { cyclonedxValidator, schemaErrors, spdxProblems } from "../helpers/sbom-schemas.js";
 import { realSnapshotDirs } from "../helpers/real-dirs.js";
 import { removeTestdir, testdir } from "../helpers/testdir.js";
 import { TEST_CLI } from "./lock-world.js";
@@ -90,5 +91,32 @@ suite("tree, sbom and outdated on a real lock", () => {
       return;
     }
     expect(execFileSync("dot", ["-Tsvg"], { input: dot.stdout, encoding: "utf8" })).toContain("<title>tool&#45;&gt;cmdliner</title>");
+  }, 120_000);
+
+  it("sbom: CycloneDX valid against the official schema, every locked package with its purl, licence and hashes", async () => {
+    const result = await cli(["sbom"], { SOURCE_DATE_EPOCH: "1700000000" });
+    expect(result.code, show(result)).toBe(0);
+    const bom = JSON.parse(result.stdout) as { components: { name: string; purl: string; licenses?: unknown[]; hashes?: unknown[]; properties: { value: string }[] }[]; dependencies: { ref: string; dependsOn: string[] }[] };
+    expect(schemaErrors(cyclonedxValidator(), bom)).toEqual([]);
+    const locked = readLock(lockText);
+    const components = new Map(bom.components.map((c) => [c.name, c]));
+    for (const dependency of locked.depends) {
+      const component = components.get(dependency.name);
+      expect(component?.purl, dependency.name).toBe(`pkg:opam/${encodeURIComponent(dependency.name)}@${encodeURIComponent(dependency.version)}`);
+      if (dependency.vendor) expect(component?.hashes?.length, `${dependency.name} hashes`).toBeGreaterThan(0);
+    }
+    // Every package of opam-repository but the base-* markers declares a licence.
+    const unlicensed = bom.components.filter((c) => c.licenses === undefined).map((c) => c.name);
+    expect(unlicensed.filter((name) => !name.startsWith("base-"))).toEqual([]);
+    const cmdliner = bom.dependencies.find((d) => d.ref.startsWith("pkg:opam/cmdliner@"));
+    expect(cmdliner).toBeDefined();
+  }, 120_000);
+
+  it("sbom: SPDX 2.3 follows the specification's rules for every package", async () => {
+    const result = await cli(["sbom", "--format", "spdx"], { SOURCE_DATE_EPOCH: "1700000000" });
+    expect(result.code, show(result)).toBe(0);
+    const doc = JSON.parse(result.stdout) as { packages: { name: string }[] };
+    expect(spdxProblems(doc)).toEqual([]);
+    expect(doc.packages.length).toBe(readLock(lockText).depends.length + 1);
   }, 120_000);
 });

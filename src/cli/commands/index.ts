@@ -9,6 +9,7 @@ import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
 import { mirrorCommand } from "./mirror.js";
 import { pullCommand } from "./pull.js";
+import { sbomCommand } from "./sbom.js";
 import { treeCommand } from "./tree.js";
 import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
@@ -45,4 +46,5 @@ export const COMMANDS: CommandSpec[] = [
   cacheKeyCommand,
   // features
   treeCommand,
+  sbomCommand,
 ];
