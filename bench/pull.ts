@@ -23,10 +23,10 @@ import { makeArchive, writeTree, type ArchiveFormat, type TreeEntry } from "../t
 import { hashesOf } from "../test/helpers/pull-world.js";
 import { moduleText, seeded, vocabulary } from "./ocaml-like.js";
 
-const COUNT = 100;
-const LATENCY_MS = 50;
+export const COUNT = 100;
+export const LATENCY_MS = 50;
 
-function formatOf(index: number): ArchiveFormat {
+export function formatOf(index: number): ArchiveFormat {
   const slot = index % 10;
   return slot < 4 ? "tbz" : slot < 7 ? "tar.gz" : slot === 7 ? "tar.xz" : slot === 8 ? "zip" : index % 20 === 9 ? "tar" : "tgz";
 }
@@ -37,7 +37,7 @@ function formatOf(index: number): ArchiveFormat {
  * source trees stay in `sources` until the end: on this VM's journal-less ext4, deleting ~2,600
  * files makes creating files 5-20x slower for minutes, which the pulls would pay.
  */
-function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
+export function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
   const next = seeded(42);
   return Array.from({ length: COUNT }, (_, index) => {
     const name = `pkg${String(index).padStart(3, "0")}`;
@@ -60,7 +60,7 @@ function timingReporter(): Reporter & { done: number[] } {
   return { ...silentReporter, done, info: (message: string) => void (message.startsWith("Pulled ") && done.push(performance.now())) };
 }
 
-async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
+export async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
   const start = performance.now();
   const summary = await pullDuniverse({ root, repos, cache, jobs, keepGitDir: false, keepSymlinkedDir: false, retries: 3, mirrors: [], offline: false, noChecksums: false, requireChecksums: false, reporter });
   return { ms: performance.now() - start, summary };
@@ -98,14 +98,14 @@ async function extractionComparison(archives: string[], scratch: string): Promis
 }
 
 /** The loopback server runs in its own process (as a real server would), driven over IPC. */
-interface RemoteServer {
+export interface RemoteServer {
   url: string;
   /** Requests answered and CPU time the server process has used, so far. */
   stats(): Promise<{ requests: number; cpuMs: number }>;
   close(): void;
 }
 
-async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
+export async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", dir, String(latencyMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const url = await new Promise<string>((resolve) => child.once("message", (reply) => resolve((reply as { url: string }).url)));
   const stats = () =>
@@ -262,4 +262,5 @@ async function profileWarm(scratch: string, jobs: number): Promise<void> {
   }
 }
 
-await main();
+// Also imported by bench/pull-incremental.ts, which reuses the archive mix and the server.
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -43,7 +43,10 @@ export type ErrorCode =
   | "DUNIVERSE_DIR_INVALID"
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  // security: archives
+  | "ARCHIVE_TOO_LARGE"
+  | "EXTRACT_FAILED";
 
 export interface UserErrorOptions {
   hint?: string;

@@ -11,6 +11,7 @@ import { mirrorCommand } from "./mirror.js";
 import { pullCommand } from "./pull.js";
 import { sbomCommand } from "./sbom.js";
 import { treeCommand } from "./tree.js";
+import { verifyCommand } from "./verify.js";
 import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
 
@@ -44,6 +45,7 @@ export const COMMANDS: CommandSpec[] = [
   whyCommand,
   mirrorCommand,
   cacheKeyCommand,
+  verifyCommand,
   // features
   treeCommand,
   sbomCommand,

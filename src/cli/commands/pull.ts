@@ -17,6 +17,7 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   keepSymlinkedDir: boolean;
   yes: boolean;
   downloadOnly: boolean;
+  force: boolean;
 }
 
 async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -72,9 +73,11 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     keepSymlinkedDir: args.keepSymlinkedDir,
     tty: process.stderr.isTTY === true,
     interrupts: context.interrupts,
+    force: args.force,
   });
   context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
-  context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
+  const kept = summary.kept > 0 ? ` (${summary.kept} unchanged since the last pull, kept as they were)` : "";
+  context.reporter.step(`Successfully pulled ${summary.pulled + summary.kept}/${summary.total - summary.preserved.length} repositories${kept}`);
   await checkCompiler(context, lockfile);
   return 0;
 }
@@ -87,13 +90,16 @@ export const pullCommand: CommandSpec = {
     "opam-monorepo pull -l mirage/hello-hvt.opam.locked -r \"$PWD\"",
     "opam-monorepo pull --download-only && opam-monorepo pull --offline",
     "opam-monorepo pull --archive-mirror https://opam.ocaml.org/cache lwt",
+    "opam-monorepo pull --force",
   ],
   configure(command: Command) {
     addFetchOptions(addLockfileOptions(command.argument("[repositories...]", "duniverse directories to pull (default: all)")))
       .option("--keep-git-dir", "keep .git (and nested duniverse/) in pulled repositories", false)
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
-      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false);
+      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
+      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false);
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);
