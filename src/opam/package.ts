@@ -51,6 +51,10 @@ export interface OpamPackage {
   flags: PackageFlag[];
   tags: string[];
   synopsis: string | undefined;
+  /** `license:` strings (for SBOMs; read leniently: values that are not strings are skipped). */
+  license?: string[];
+  /** `homepage:` strings, read as leniently. */
+  homepage?: string[];
   url: UrlSection | undefined;
   devRepo: OpamUrl | undefined;
   /** Whether `build:` / `install:` hold at least one command (before filtering, as opam counts them). */
@@ -109,6 +113,10 @@ function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, raw
       return void (pkg.synopsis = expectString(value, ctx).trim());
     case "dev-repo":
       return void (pkg.devRepo = urlOf(value, ctx, undefined));
+    case "license":
+      return void (pkg.license = looseStrings(value));
+    case "homepage":
+      return void (pkg.homepage = looseStrings(value));
     case "build":
       return void (pkg.hasBuild = commandCount(value, ctx) > 0);
     case "install":
@@ -120,6 +128,12 @@ function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, raw
     default:
       if (item.name.startsWith("x-")) pkg.xFields.set(item.name, value);
   }
+}
+
+/** The strings of a string or a list of strings; anything else is skipped (informational fields never fail a package). */
+function looseStrings(value: Value): string[] {
+  const items = value.kind === "list" ? value.items : [value];
+  return items.flatMap((item) => (item.kind === "string" ? [item.value] : []));
 }
 
 function readSection(pkg: OpamPackage, item: Extract<Item, { kind: "section" }>): void {

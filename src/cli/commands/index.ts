@@ -9,6 +9,8 @@ import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
 import { mirrorCommand } from "./mirror.js";
 import { pullCommand } from "./pull.js";
+import { sbomCommand } from "./sbom.js";
+import { treeCommand } from "./tree.js";
 import { verifyCommand } from "./verify.js";
 import { whyCommand } from "./why.js";
 import { workspaceCommand } from "./workspace.js";
@@ -44,4 +46,7 @@ export const COMMANDS: CommandSpec[] = [
   mirrorCommand,
   cacheKeyCommand,
   verifyCommand,
+  // features
+  treeCommand,
+  sbomCommand,
 ];

@@ -40,6 +40,8 @@ export interface LockOptions {
   indexCache: boolean;
   json?: boolean;
   verbose: number;
+  /** `lock --update PKG…`: re-lock preferring every locked version but these packages'. */
+  update?: string[];
 }
 
 function cliValue<T>(text: string | undefined, flag: string, parse: (text: string) => T): T | undefined {
