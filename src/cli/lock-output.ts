@@ -2,6 +2,7 @@
 // commits) and the 0.3 Lockfile model; and, on failure, the UserError carrying the explanation.
 import { UserError } from "../core/errors.js";
 import { runCommand } from "../core/exec.js";
+import { GIT_SAFE_CONFIG } from "../core/git-safety.js";
 import { OVERLAY_REPOSITORY_URL } from "../core/paths.js";
 import { planDuniverse, resolveDuniverse, type DuniversePlan } from "../duniverse/plan.js";
 import type { LockedDepext, Lockfile } from "../lockfile/model.js";
@@ -21,7 +22,7 @@ export function planOfSolution(packages: readonly LockedPackage[]): DuniversePla
 
 /** Pin git sources to commits with `git ls-remote` (24 at a time). */
 export function resolveRepos(plan: DuniversePlan, env: NodeJS.ProcessEnv): Promise<DuniverseRepo[]> {
-  const resolver = makeRefResolver(async (args) => (await runCommand("git", args, { env, errorCode: "GIT_FAILED" })).stdout);
+  const resolver = makeRefResolver(async (args) => (await runCommand("git", [...GIT_SAFE_CONFIG, ...args], { env, errorCode: "GIT_FAILED" })).stdout);
   return resolveDuniverse(plan.repos, resolver);
 }
 

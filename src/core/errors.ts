@@ -43,7 +43,19 @@ export type ErrorCode =
   | "DUNIVERSE_DIR_INVALID"
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  // security: programs, network, files
+  | "GIT_REF_INVALID"
+  | "GIT_URL_INVALID"
+  | "DEPEXT_NAME_INVALID"
+  | "HTTP_REDIRECTS"
+  | "HTTP_TIMEOUT"
+  | "HTTP_TOO_LARGE"
+  | "NOT_A_REGULAR_FILE"
+  | "FILE_TOO_LARGE"
+  | "PATH_UNUSABLE"
+  | "WRITE_FAILED"
+  | "SOLVER_TIMEOUT";
 
 export interface UserErrorOptions {
   hint?: string;
