@@ -11,6 +11,7 @@ import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
 import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
 import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
+import { lockedView } from "../../repository/locked-view.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
@@ -80,8 +81,11 @@ export interface LockRun {
   result: LockSolveResult;
 }
 
-/** Everything up to and including the solve (shared by `lock` and `why`). */
-export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
+/**
+ * Everything up to and including the solve (shared by `lock` and `why`). `lockedOnly` (why):
+ * offer only the versions of the lock file being explained (see repository/locked-view.ts).
+ */
+export async function solveProject(context: CommandContext, options: LockOptions, packages: string[], lockedOnly = false): Promise<LockRun> {
   const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options) });
   for (const warning of project.warnings) context.reporter.warn(warning);
   context.reporter.step(targetsMessage(project.targets.length));
@@ -97,7 +101,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
   const result = solveLock({
-    repository: inputs.repository,
+    repository: lockedOnly ? lockedView(inputs.repository, preferred) : inputs.repository,
     env: inputs.env,
     locals,
     pins: [...inputs.switchPins, ...pins],

@@ -1,5 +1,6 @@
-// `why PKG`: the chains from a root package to a locked package, found by re-running the lock's
-// solve (its recorded options, preferring the locked versions). Reads only; never writes the lock file.
+// `why PKG`: the chains from a root package to a locked package, found by the lock's solve (its
+// recorded options) over the locked versions alone, so only their opam files are read; a full
+// re-solve when they no longer solve. Reads only; never writes the lock file.
 import { Command } from "commander";
 import { UserError } from "../../core/errors.js";
 import { stepsAsInfo, type Reporter } from "../../core/reporter.js";
@@ -11,7 +12,7 @@ import type { Implementation, Requirement, SolveSuccess } from "../../solve/mode
 import { whyChains } from "../../solve/solver.js";
 import { addCommonOptions, expandPrefixes } from "../args.js";
 import { solveFailure } from "../lock-output.js";
-import { configureLockOptions, solveProject, type LockOptions } from "./lock.js";
+import { configureLockOptions, solveProject, type LockOptions, type LockRun } from "./lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 /** One package of a chain; `constraint` is what the previous package asks of it ("" = any version). */
@@ -80,6 +81,10 @@ function solvedVersions(result: Solved, locals: ReadonlyMap<string, string>): So
   return { ok: true, selection, requiredBy: result.requiredBy, stats: result.stats[result.stats.length - 1]! };
 }
 
+function localVersions(run: LockRun): Map<string, string> {
+  return new Map(run.project.locals.map((local) => [local.name, local.version]));
+}
+
 function constraintOf(requiredBy: ReadonlyMap<string, Requirement[]>, parent: string | undefined, name: string): string {
   if (parent === undefined) return "";
   return requiredBy.get(name)?.find((requirement) => requirement.by === parent)?.constraint ?? "";
@@ -129,11 +134,17 @@ async function runWhy(context: CommandContext, options: LockOptions, name: strin
   const locked = lockfile.depends.find((dependency) => dependency.name === name);
   if (locked === undefined && !lockfile.rootPackages.includes(name)) throw notLocked(name, file, lockfile);
   const request = solveRequest(context, options, lockfile, file);
-  const run = await solveProject({ ...context, reporter: stepsAsInfo(context.reporter) }, request.options, request.packages);
+  const quiet = { ...context, reporter: stepsAsInfo(context.reporter) };
+  // The locked versions alone first (one candidate per package); a full re-solve when they no
+  // longer form a solution (repositories or variables changed since the lock).
+  let run = await solveProject(quiet, request.options, request.packages, true);
+  if (!run.result.ok || whyChains(solvedVersions(run.result, localVersions(run)), name, 1).length === 0) {
+    run = await solveProject(quiet, request.options, request.packages);
+  }
   if (!run.result.ok) {
     throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
   }
-  const solution = solvedVersions(run.result, new Map(run.project.locals.map((local) => [local.name, local.version])));
+  const solution = solvedVersions(run.result, localVersions(run));
   const chains = whyChains(solution, name, CHAIN_LIMIT).map((chain) => chainLinks(solution, chain));
   if (chains.length === 0) {
     throw new UserError("UNKNOWN_PACKAGE", `${name} is in ${file} but a fresh solve does not select it`, {
