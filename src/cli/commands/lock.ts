@@ -10,6 +10,7 @@ import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
 import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
 import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
+import { lockedView } from "../../repository/locked-view.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { analyseFailure } from "../lock-failure.js";
@@ -87,8 +88,11 @@ export interface LockRun {
   result: LockSolveResult;
 }
 
-/** Everything up to and including the solve (shared by `lock` and `why`). */
-export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
+/**
+ * Everything up to and including the solve (shared by `lock` and `why`). `lockedOnly` (why):
+ * offer only the versions of the lock file being explained (see repository/locked-view.ts).
+ */
+export async function solveProject(context: CommandContext, options: LockOptions, packages: string[], lockedOnly = false): Promise<LockRun> {
   const onTargets = (count: number, warnings: readonly string[]) => {
     for (const warning of warnings) context.reporter.warn(warning);
     context.reporter.step(targetsMessage(count));
@@ -98,13 +102,20 @@ export async function solveProject(context: CommandContext, options: LockOptions
   const opened = performance.now();
   const progress = lockProgress(context.reporter);
   try {
-    return await solveWithProgress(context, options, project, progress, opened);
+    return await solveWithProgress(context, options, project, progress, opened, lockedOnly);
   } finally {
     progress.finish();
   }
 }
 
-async function solveWithProgress(context: CommandContext, options: LockOptions, project: Project, progress: LockProgress, opened: number): Promise<LockRun> {
+async function solveWithProgress(
+  context: CommandContext,
+  options: LockOptions,
+  project: Project,
+  progress: LockProgress,
+  opened: number,
+  lockedOnly: boolean,
+): Promise<LockRun> {
   const [inputs, pins, preferred] = await Promise.all([
     openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache, progress }),
     loadPins(project.pins, context.env, context.reporter),
@@ -116,7 +127,7 @@ async function solveWithProgress(context: CommandContext, options: LockOptions, 
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
   const result = solveLock({
-    repository: skippingBrokenFiles(inputs.repository, (message) => context.reporter.warn(message)),
+    repository: skippingBrokenFiles(lockedOnly ? lockedView(inputs.repository, preferred) : inputs.repository, (message) => context.reporter.warn(message)),
     env: inputs.env,
     locals,
     pins: [...inputs.switchPins, ...pins],
