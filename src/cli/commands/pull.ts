@@ -78,8 +78,9 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     force: args.force,
   });
   context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
-  const kept = summary.kept > 0 ? ` (${summary.kept} unchanged since the last pull, kept as they were)` : "";
-  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, originText(summary), (performance.now() - started) / 1000) + kept);
+  const kept = summary.kept > 0 ? `${summary.kept} unchanged since the last pull, kept as they were` : "";
+  const origins = [originText(summary), kept].filter((part) => part !== "").join(", ");
+  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
   await checkCompiler(context, lockfile);
   return 0;
 }
