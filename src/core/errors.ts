@@ -46,7 +46,9 @@ export type ErrorCode =
   | "INTERRUPTED"
   // failures
   /** A command-line option's value does not parse: exit 124, as cmdliner does. */
-  | "BAD_OPTION_VALUE";
+  | "BAD_OPTION_VALUE"
+  /** A download host whose name does not resolve or that refuses connections. */
+  | "HOST_UNREACHABLE";
 
 export interface UserErrorOptions {
   hint?: string;
