@@ -48,7 +48,9 @@ export type ErrorCode =
   /** A command-line option's value does not parse: exit 124, as cmdliner does. */
   | "BAD_OPTION_VALUE"
   /** A download host whose name does not resolve or that refuses connections. */
-  | "HOST_UNREACHABLE";
+  | "HOST_UNREACHABLE"
+  /** `pull --locked` and a lock file that no longer satisfies the local opam files. */
+  | "LOCKFILE_STALE";
 
 export interface UserErrorOptions {
   hint?: string;

@@ -9,7 +9,9 @@ import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
+import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 interface PullArgs extends LockfileArgs, FetchArgs {
@@ -17,6 +19,7 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   keepSymlinkedDir: boolean;
   yes: boolean;
   downloadOnly: boolean;
+  locked: boolean;
 }
 
 async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -49,6 +52,7 @@ function askUser(context: CommandContext, yes: boolean): (question: string) => P
 
 async function runPull(context: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const { root, lockfile } = await loadLockfileArg(context, args);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
   if (lockfile.repos.length === 0) {
     context.reporter.step("No dependencies to pull, there's nothing to be done here!");
     return 0;
@@ -93,7 +97,8 @@ export const pullCommand: CommandSpec = {
       .option("--keep-git-dir", "keep .git (and nested duniverse/) in pulled repositories", false)
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
-      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false);
+      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--locked", "refuse a lock file that no longer satisfies the local opam files (as cargo --locked, npm ci)", false);
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);

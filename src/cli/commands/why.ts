@@ -10,7 +10,9 @@ import type { LockSolveResult } from "../../solve/lock-solve.js";
 import type { Implementation, Requirement, SolveSuccess } from "../../solve/model.js";
 import { whyChains } from "../../solve/solver.js";
 import { addCommonOptions, expandPrefixes } from "../args.js";
+import { invokedAs } from "../invocation.js";
 import { solveFailure } from "../lock-output.js";
+import { checkLockFresh } from "../stale-lock.js";
 import { configureLockOptions, solveProject, type LockOptions } from "./lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
@@ -126,6 +128,7 @@ async function runWhy(context: CommandContext, options: LockOptions, name: strin
   const root = projectRoot(options.root, context.cwd);
   const file = await lockfilePathForRead({ root, lockfile: options.lockfile });
   const lockfile = await readLockfile(file, root);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env) });
   const locked = lockfile.depends.find((dependency) => dependency.name === name);
   if (locked === undefined && !lockfile.rootPackages.includes(name)) throw notLocked(name, file, lockfile);
   const request = solveRequest(context, options, lockfile, file);
