@@ -85,7 +85,8 @@ export interface LockRun {
 
 /** Everything up to and including the solve (shared by `lock` and `why`). */
 export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
-  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options) });
+  const command = invokedAs(undefined, context.env);
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), command });
   for (const warning of project.warnings) context.reporter.warn(warning);
   context.reporter.step(targetsMessage(project.targets.length));
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);

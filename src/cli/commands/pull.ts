@@ -39,9 +39,13 @@ async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promi
     return;
   }
   if (locked !== undefined && compareVersions(installed, locked) < 0) {
+    // Without an opam switch (Debian's OCaml, say) the compiler cannot be changed by opam: lock for it.
+    const inSwitch = (context.env.OPAM_SWITCH_PREFIX ?? "") !== "";
+    const advice = inSwitch
+      ? `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`
+      : `No opam switch is active, so this ocamlc is the system's: lock for it instead:\n${invokedAs(undefined, context.env)} lock --ocaml-version "$(ocamlc -version)"`;
     context.reporter.warn(
-      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in switch.\n` +
-        `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`,
+      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in ${inSwitch ? "switch" : "PATH"}.\n${advice}`,
     );
   }
 }
