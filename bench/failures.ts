@@ -3,7 +3,7 @@
 // CLI (and, when BASELINE_CLI names another build's bin/opam-monorepo, that one in the same run,
 // interleaved). Never run by npm test: `npm run bench:failures`.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot, sharedDataDir } from "../test/helpers/real-data.js";
@@ -31,12 +31,26 @@ function requests(repos: string[]): Request[] {
     "cohttp-async.opam": opam(['"dune" {>= "3.8"}', '"ocaml" {>= "4.14"}', '"cohttp" {= version}', '"async" {>= "v0.17.0"}']),
   };
   return [
+    ...realCohttp(repos),
     { name: "cohttp-like --ocaml-version 4.14.2", files: cohttp, args: ["--ocaml-version", "4.14.2"], causes: [/cohttp-eio|eio/, /http|ppx_expect/, /async/] },
     { name: "cohttp-like --ocaml-version 4.14.2 --build-only", files: cohttp, args: ["--ocaml-version", "4.14.2", "--build-only"], causes: [/eio/, /async/] },
     { name: "impossible --ocaml-version 4.99.0 (dune, lwt)", files: { "app.opam": opam(['"dune"', '"lwt"']) }, args: ["--ocaml-version", "4.99.0"], causes: [/4\.99\.0/] },
     { name: "an unknown dependency", files: { "app.opam": opam(['"dune"', '"no-such-package" {>= "1.0"}']) }, args: [], causes: [/no-such-package/] },
     { name: "a dependency bound no version meets", files: { "app.opam": opam(['"dune"', '"lwt" {>= "99"}']) }, args: [], causes: [/lwt >= 99/] },
   ];
+}
+
+/** ocaml-cohttp 6.1.0's own opam files (from the snapshot, url sections dropped) as the local project: the issue's case. */
+function realCohttp(repos: string[]): Request[] {
+  const names = ["http", "cohttp", "cohttp-lwt", "cohttp-lwt-unix", "cohttp-eio", "cohttp-async", "cohttp-top", "cohttp-curl", "cohttp-curl-lwt", "cohttp-curl-async", "cohttp-server-lwt-unix", "cohttp-lwt-jsoo", "cohttp-mirage", "cohttp-bench"];
+  const files: Record<string, string> = { "dune-project": "(lang dune 3.8)\n(name cohttp)\n" };
+  for (const name of names) {
+    const file = path.join(repos[1]!, "packages", name, `${name}.6.1.0`, "opam");
+    if (!existsSync(file)) return [];
+    const text = readFileSync(file, "utf8").replace(/^url \{[\s\S]*$/m, "");
+    files[`${name}.opam`] = `${text}x-opam-monorepo-opam-repositories: [${repos.map((r) => `"file://${r}"`).join(" ")}]\n${GLOBALS}\n`;
+  }
+  return [{ name: "ocaml-cohttp 6.1.0 --ocaml-version 4.14.2 (the issue's case)", files, args: ["--ocaml-version", "4.14.2"], causes: [/eio/, /async/, /http|ppx_expect/] }];
 }
 
 function runOnce(cli: string, dir: string, home: string, args: string[]): { lines: number; head: string[]; code: number | null } {
