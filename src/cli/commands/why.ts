@@ -11,6 +11,7 @@ import type { Implementation, Requirement, SolveSuccess } from "../../solve/mode
 import { whyChains } from "../../solve/solver.js";
 import { addCommonOptions, expandPrefixes } from "../args.js";
 import { invokedAs } from "../invocation.js";
+import { analyseFailure } from "../lock-failure.js";
 import { solveFailure } from "../lock-output.js";
 import { checkLockFresh } from "../stale-lock.js";
 import { configureLockOptions, solveProject, type LockOptions } from "./lock.js";
@@ -134,7 +135,9 @@ async function runWhy(context: CommandContext, options: LockOptions, name: strin
   const request = solveRequest(context, options, lockfile, file);
   const run = await solveProject({ ...context, reporter: stepsAsInfo(context.reporter) }, request.options, request.packages);
   if (!run.result.ok) {
-    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
+    const command = invokedAs(undefined, context.env);
+    const causes = { analysis: analyseFailure(run.result, run.targets), targets: run.targets.map((t) => t.name), buildOnly: request.options.buildOnly, command };
+    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase, causes });
   }
   const solution = solvedVersions(run.result, new Map(run.project.locals.map((local) => [local.name, local.version])));
   const chains = whyChains(solution, name, CHAIN_LIMIT).map((chain) => chainLinks(solution, chain));
