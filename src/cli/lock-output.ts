@@ -1,6 +1,7 @@
 // What `lock` produces from a solution: the duniverse repositories (planned, git refs pinned to
 // commits) and the 0.3 Lockfile model (the UserError of a failure is lock-failure.ts's).
 import { runCommand } from "../core/exec.js";
+import { GIT_SAFE_CONFIG } from "../core/git-safety.js";
 import { planDuniverse, resolveDuniverse, type DuniversePlan } from "../duniverse/plan.js";
 import type { LockedDepext, Lockfile } from "../lockfile/model.js";
 import { pinDependsOfRepos } from "../lockfile/encode.js";
@@ -17,7 +18,7 @@ export function planOfSolution(packages: readonly LockedPackage[]): DuniversePla
 
 /** Pin git sources to commits with `git ls-remote` (24 at a time). */
 export function resolveRepos(plan: DuniversePlan, env: NodeJS.ProcessEnv): Promise<DuniverseRepo[]> {
-  const resolver = makeRefResolver(async (args) => (await runCommand("git", args, { env, errorCode: "GIT_FAILED" })).stdout);
+  const resolver = makeRefResolver(async (args) => (await runCommand("git", [...GIT_SAFE_CONFIG, ...args], { env, errorCode: "GIT_FAILED" })).stdout);
   return resolveDuniverse(plan.repos, resolver);
 }
 

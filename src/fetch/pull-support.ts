@@ -1,10 +1,9 @@
 // Small pieces of a pull: choosing the repositories (partial pull), finding symlinked
-// directories to preserve, progress display, and one error that lists every failed repository.
+// directories to preserve, and one error that lists every failed repository (progress: pull-progress.ts).
 import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { groupHostFailures, isHostError, OFFLINE_HINT } from "./unreachable.js";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
-import type { Reporter } from "../core/reporter.js";
 import type { LockedSource } from "./cache-key.js";
 
 /** The repositories named by a partial pull (all when `only` is undefined). */
@@ -61,43 +60,4 @@ export function unreachableError(errors: readonly unknown[], details: readonly {
   const others = details.filter((_detail, index) => !isHostError(errors[index])).map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
   const message = `Failed to ${verb} ${errors.length} of ${total} ${verb === "pull" ? "repositories" : "archives"}:\n${[...grouped.map((line) => `  ${line}`), ...others].join("\n")}`;
   return new UserError("HOST_UNREACHABLE", message, { hint: OFFLINE_HINT, details });
-}
-
-export interface Progress {
-  onBytes(count: number): void;
-  done(dir: string): void;
-  finish(): void;
-}
-
-/** A progress bar on a TTY; otherwise an `==>` line at most every `intervalMs` while it runs. */
-export function newProgress(reporter: Reporter, total: number, tty: boolean, intervalMs = 5000): Progress {
-  let done = 0;
-  let bytes = 0;
-  let lastLine = Date.now();
-  let lastDraw = 0;
-  const line = () => `[${done}/${total}] repositories, ${(bytes / 1048576).toFixed(1)} MiB downloaded`;
-  const update = () => {
-    if (tty) reporter.progress(line());
-    else if (Date.now() - lastLine >= intervalMs) {
-      lastLine = Date.now();
-      reporter.step(`Pulling: ${line()}`);
-    }
-  };
-  return {
-    onBytes(count) {
-      bytes += count;
-      if (tty && Date.now() - lastDraw >= 100) {
-        lastDraw = Date.now();
-        update();
-      }
-    },
-    done(dir) {
-      done++;
-      reporter.info(`Pulled duniverse/${dir}`);
-      update();
-    },
-    finish() {
-      if (tty) reporter.progress(undefined);
-    },
-  };
 }

@@ -8,6 +8,7 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
+import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
@@ -20,6 +21,7 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   yes: boolean;
   downloadOnly: boolean;
   locked: boolean;
+  force: boolean;
 }
 
 async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -70,6 +72,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  const started = performance.now();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
     ...options,
@@ -80,9 +83,11 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     keepSymlinkedDir: args.keepSymlinkedDir,
     tty: process.stderr.isTTY === true,
     interrupts: context.interrupts,
+    force: args.force,
   });
-  context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
-  context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
+  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
+  const kept = summary.kept > 0 ? ` (${summary.kept} unchanged since the last pull, kept as they were)` : "";
+  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, originText(summary), (performance.now() - started) / 1000) + kept);
   await checkCompiler(context, lockfile);
   return 0;
 }
@@ -95,6 +100,7 @@ export const pullCommand: CommandSpec = {
     "opam-monorepo pull -l mirage/hello-hvt.opam.locked -r \"$PWD\"",
     "opam-monorepo pull --download-only && opam-monorepo pull --offline",
     "opam-monorepo pull --archive-mirror https://opam.ocaml.org/cache lwt",
+    "opam-monorepo pull --force",
   ],
   configure(command: Command) {
     addFetchOptions(addLockfileOptions(command.argument("[repositories...]", "duniverse directories to pull (default: all)")))
@@ -102,6 +108,8 @@ export const pullCommand: CommandSpec = {
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
       .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
+      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false)
       .option("--locked", "refuse a lock file that no longer satisfies the local opam files (as cargo --locked, npm ci)", false);
   },
   run(context, options, operands) {
