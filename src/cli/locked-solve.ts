@@ -9,7 +9,10 @@ import type { Lockfile } from "../lockfile/model.js";
 import { lockfilePathForRead, projectRoot } from "../project/project.js";
 import type { LockSolveResult } from "../solve/lock-solve.js";
 import { addCommonOptions, expandPrefixes } from "./args.js";
+import { invokedAs } from "./invocation.js";
+import { analyseFailure } from "./lock-failure.js";
 import { solveFailure } from "./lock-output.js";
+import { checkLockFresh } from "./stale-lock.js";
 import { configureLockOptions, solveProject, type LockOptions, type LockRun } from "./commands/lock.js";
 import type { CommandContext } from "./commands/index.js";
 
@@ -105,13 +108,16 @@ export async function solveLockfile(
   const root = projectRoot(options.root, context.cwd);
   const file = await lockfilePathForRead({ root, lockfile: options.lockfile });
   const lockfile = await readLockfile(file, root);
+  const command = invokedAs(undefined, context.env);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command });
   check(lockfile, file);
   const request = solveRequest(context, options, lockfile, file);
   const quiet = { ...context, reporter: stepsAsInfo(context.reporter) };
   let run = await solveProject(quiet, request.options, request.packages, true);
   if (!run.result.ok || !accept(run as LockRun & { result: Solved })) run = await solveProject(quiet, request.options, request.packages);
   if (!run.result.ok) {
-    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
+    const causes = { analysis: analyseFailure(run.result, run.targets), targets: run.targets.map((t) => t.name), buildOnly: request.options.buildOnly, command };
+    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase, causes });
   }
   return { root, file, lockfile, run, result: run.result };
 }

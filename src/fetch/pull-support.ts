@@ -2,6 +2,7 @@
 // directories to preserve, and one error that lists every failed repository (progress: pull-progress.ts).
 import { lstat } from "node:fs/promises";
 import path from "node:path";
+import { groupHostFailures, isHostError, OFFLINE_HINT } from "./unreachable.js";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
 import type { LockedSource } from "./cache-key.js";
 
@@ -40,9 +41,23 @@ export function failureError(failures: readonly { repo: LockedSource; error: unk
       details,
     });
   }
+  const unreachable = unreachableError(failures.map(({ error }) => error), details, total);
+  if (unreachable !== undefined) return unreachable;
   const codes = new Set(details.map((detail) => detail.code));
   const code = (codes.size === 1 && !codes.has("INTERNAL") ? details[0].code : "DOWNLOAD_FAILED") as ErrorCode;
   if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
   const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
   return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
+}
+
+/**
+ * Failures from hosts that cannot be reached, grouped by host (`could not resolve github.com
+ * (ENOTFOUND): 95 archives`), the other failures listed after them, and the offline hint.
+ */
+export function unreachableError(errors: readonly unknown[], details: readonly { dir: string; message: string }[], total: number, verb = "pull"): UserError | undefined {
+  const grouped = groupHostFailures(errors);
+  if (grouped.length === 0) return undefined;
+  const others = details.filter((_detail, index) => !isHostError(errors[index])).map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
+  const message = `Failed to ${verb} ${errors.length} of ${total} ${verb === "pull" ? "repositories" : "archives"}:\n${[...grouped.map((line) => `  ${line}`), ...others].join("\n")}`;
+  return new UserError("HOST_UNREACHABLE", message, { hint: OFFLINE_HINT, details });
 }

@@ -97,7 +97,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
     for (const warning of warnings) context.reporter.warn(warning);
     context.reporter.step(targetsMessage(count));
   };
-  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets });
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets, command: invokedAs(undefined, context.env) });
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
   const progress = lockProgress(context.reporter);

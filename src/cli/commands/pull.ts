@@ -10,7 +10,9 @@ import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
 import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
+import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 interface PullArgs extends LockfileArgs, FetchArgs {
@@ -18,6 +20,7 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   keepSymlinkedDir: boolean;
   yes: boolean;
   downloadOnly: boolean;
+  locked: boolean;
   force: boolean;
 }
 
@@ -38,9 +41,13 @@ async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promi
     return;
   }
   if (locked !== undefined && compareVersions(installed, locked) < 0) {
+    // Without an opam switch (Debian's OCaml, say) the compiler cannot be changed by opam: lock for it.
+    const inSwitch = (context.env.OPAM_SWITCH_PREFIX ?? "") !== "";
+    const advice = inSwitch
+      ? `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`
+      : `No opam switch is active, so this ocamlc is the system's: lock for it instead:\n${invokedAs(undefined, context.env)} lock --ocaml-version "$(ocamlc -version)"`;
     context.reporter.warn(
-      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in switch.\n` +
-        `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`,
+      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in ${inSwitch ? "switch" : "PATH"}.\n${advice}`,
     );
   }
 }
@@ -51,6 +58,7 @@ function askUser(context: CommandContext, yes: boolean): (question: string) => P
 
 async function runPull(context: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const { root, lockfile } = await loadLockfileArg(context, args);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
   if (lockfile.repos.length === 0) {
     context.reporter.step("No dependencies to pull, there's nothing to be done here!");
     return 0;
@@ -102,7 +110,8 @@ export const pullCommand: CommandSpec = {
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
       .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
       .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
-      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false);
+      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false)
+      .option("--locked", "refuse a lock file that no longer satisfies the local opam files (as cargo --locked, npm ci)", false);
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);
