@@ -137,8 +137,11 @@ describe("pull: the extracted-size cap", () => {
     expect(raised.stderr).not.toMatch(/\[ERROR\]/);
     expect(raised.code).toBe(0);
     expect(readdirSync(path.join(root, "duniverse", "bomb"))).toEqual(["zeros"]);
-    const bad = await runCli(["pull", "--max-extracted-size", "-5"], { cwd: root, home });
-    expect(bad.code).toBe(1);
+    const bad = await runCli(["pull", "--max-extracted-size=-5"], { cwd: root, home });
+    expect(bad.code).toBe(124);
     expect(bad.stderr).toContain('option --max-extracted-size: expected a size such as 4G, 512M or a number of bytes, got "-5"');
+    const badEnv = await runCli(["pull"], { cwd: root, home, env: { OPAM_MONOREPO_MAX_EXTRACTED_SIZE: "lots" } });
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toContain('OPAM_MONOREPO_MAX_EXTRACTED_SIZE: expected a size such as 4G, 512M or a number of bytes, got "lots"');
   });
 });
