@@ -43,7 +43,9 @@ export type ErrorCode =
   | "DUNIVERSE_DIR_INVALID"
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
-  | "INTERRUPTED";
+  | "INTERRUPTED"
+  // incremental
+  | "GIT_REF_INVALID";
 
 export interface UserErrorOptions {
   hint?: string;
