@@ -96,7 +96,13 @@ export function ensureStoreCommit(cacheDir: string, source: StoreFetch, offline:
       throw new UserError("OFFLINE_MISS", `Offline: ${redactUrl(source.label)} is not in the git store (${store})`, { details: { url: redactUrl(source.label), hashes: [] } });
     }
     await ensureStore(store, source.label);
-    return { commit: await fetchIntoStore(store, source, ref), fetched: true };
+    try {
+      return { commit: await fetchIntoStore(store, source, ref), fetched: true };
+    } catch (error) {
+      // Another process fetching the same commit holds git's locks: its result serves.
+      if (ref !== undefined && FULL_COMMIT.test(ref) && (await hasCommit(store, ref))) return { commit: ref, fetched: true };
+      throw error;
+    }
   });
 }
 
