@@ -65,7 +65,9 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "PATH_UNUSABLE"
   | "WRITE_FAILED"
-  | "SOLVER_TIMEOUT";
+  | "SOLVER_TIMEOUT"
+  // incremental
+  | "GIT_REF_INVALID";
 
 export interface UserErrorOptions {
   hint?: string;

@@ -208,7 +208,7 @@ describe.runIf("version" in host)("the CI recipe of docs/ci.md", () => {
     expect(locked.sort()).toEqual(["/greet-1.0.tar.gz", "/numbers-1.13+dune.tbz", "/shout-2.1.tar.gz"]);
     expect(world.served.server.requests - before).toBe(locked.length);
     for (const urlPath of locked) expect(world.served.server.requestsFor(urlPath), urlPath).toBe(1);
-    expect(readdirSync(path.join(result.workspace, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    expect(readdirSync(path.join(result.workspace, "duniverse")).sort()).toEqual([".opam-monorepo-manifest.json", "README.md", "dune", "greet", "numbers", "shout"]);
     if (hasDune()) expect(existsSync(path.join(result.workspace, "_build", "default", "bin", "main.exe"))).toBe(true);
   });
 

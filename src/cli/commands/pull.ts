@@ -68,7 +68,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
   if (args.downloadOnly) {
     const summary = await downloadOnly({ ...options, repos: lockfile.repos, only });
     for (const { dir, reason } of summary.skipped) context.reporter.warn(`duniverse/${dir} is not cached (${reason}); a later pull fetches it again`);
-    context.reporter.step(`Downloaded ${summary.downloaded}, ${summary.fromCache} already cached, ${summary.fromMirror} from mirrors: ${summary.archives} archives in ${options.cache.dir}`);
+    context.reporter.step(`Downloaded ${summary.downloaded}, ${summary.fromCache} already cached, ${summary.fromMirror} from mirrors: ${summary.archives} archives in ${options.cache.dir}${summary.gitCommits > 0 ? `, ${summary.gitCommits} git commits in its git store` : ""}`);
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args.yes));
@@ -85,7 +85,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     interrupts: context.interrupts,
     force: args.force,
   });
-  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
+  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} fetched with git, ${summary.gitStore} from the git store`);
   const kept = summary.kept > 0 ? `${summary.kept} unchanged since the last pull, kept as they were` : "";
   const origins = [originText(summary), kept].filter((part) => part !== "").join(", ");
   context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
