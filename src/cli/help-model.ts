@@ -27,6 +27,8 @@ export interface HelpPage {
   /** For the program's page: its commands. */
   commands: { name: string; summary: string }[];
   examples: string[];
+  /** The values the first operand takes, when it has a fixed set (`completion SHELL`). */
+  operandChoices?: string[];
 }
 
 /** Exit codes, as every page lists them. */
@@ -87,6 +89,7 @@ export function commandPage(command: Command, examples: readonly string[]): Help
     options: [...command.options.map(helpOption), HELP_OPTION],
     commands: [],
     examples: [...examples],
+    operandChoices: command.registeredArguments[0]?.argChoices,
   };
 }
 

@@ -78,4 +78,11 @@ export const COMMANDS: CommandEntry[] = [
     operands: "",
     load: async () => (await import("./sbom.js")).sbomCommand,
   },
+  // terminal
+  {
+    name: "completion",
+    summary: "print the shell completion script for bash, zsh or fish",
+    operands: "<shell>",
+    load: async () => (await import("./completion.js")).completionCommand,
+  },
 ];
