@@ -11,8 +11,8 @@ export const completionCommand: CommandSpec = {
   name: "completion",
   summary: "print the shell completion script for bash, zsh or fish",
   examples: [
-    "source <(opam-monorepo completion bash)",
     "opam-monorepo completion bash > ~/.local/share/bash-completion/completions/opam-monorepo",
+    "source <(opam-monorepo completion bash)",
     "opam-monorepo completion zsh > \"${fpath[1]}/_opam-monorepo\"",
     "opam-monorepo completion fish > ~/.config/fish/completions/opam-monorepo.fish",
   ],
