@@ -85,4 +85,10 @@ export const COMMANDS: CommandEntry[] = [
     operands: "<shell>",
     load: async () => (await import("./completion.js")).completionCommand,
   },
+  {
+    name: "install-plugin",
+    summary: "make `opam monorepo` run this opam-monorepo (links $OPAMROOT/plugins/bin/opam-monorepo to it)",
+    operands: "",
+    load: async () => (await import("./install-plugin.js")).installPluginCommand,
+  },
 ];
