@@ -88,7 +88,7 @@ describe("man pages", () => {
     for (const command of commands) {
       const page = spawnSync("man", ["-l", path.join(MAN1, `opam-monorepo-${command}.1`)], { encoding: "utf8", env: { ...process.env, MANPAGER: "cat", MANWIDTH: "80", LANG: "C.UTF-8" } });
       expect(page.status, page.stderr).toBe(0);
-      expect(page.stdout).toMatch(new RegExp(`^OPAM-MONOREPO-${command.toUpperCase()}\\(1\\)`));
+      expect(page.stdout.split("\n")[0]).toContain(`OPAM-MONOREPO-${command.toUpperCase()}(1)`);
       for (const section of ["NAME", "SYNOPSIS", "OPTIONS", "ENVIRONMENT", "EXIT STATUS"]) expect(page.stdout, command).toContain(`\n${section}\n`);
     }
   }, 60_000);
