@@ -78,4 +78,17 @@ export const COMMANDS: CommandEntry[] = [
     operands: "",
     load: async () => (await import("./sbom.js")).sbomCommand,
   },
+  // terminal
+  {
+    name: "completion",
+    summary: "print the shell completion script for bash, zsh or fish",
+    operands: "<shell>",
+    load: async () => (await import("./completion.js")).completionCommand,
+  },
+  {
+    name: "install-plugin",
+    summary: "make `opam monorepo` run this opam-monorepo (links $OPAMROOT/plugins/bin/opam-monorepo to it)",
+    operands: "",
+    load: async () => (await import("./install-plugin.js")).installPluginCommand,
+  },
 ];
