@@ -9,7 +9,7 @@ import { firstDifference, firstError, runOurs, runReference, withoutFields, type
 export type RepoKey = "mirage" | "overlays" | "repository";
 
 /** The README's "How it differs" entries a corpus request may show. */
-export type DifferenceId = "S1" | "S2" | "S4";
+export type DifferenceId = "S1" | "S2" | "S6";
 
 export interface LockRequest {
   id: string;
@@ -25,6 +25,10 @@ export interface LockRequest {
   vars?: "fixed" | "host" | Record<string, string>;
   /** No dune-project at the root. */
   noDuneProject?: boolean;
+  /** More project files. */
+  files?: Record<string, string>;
+  /** The lock file written, relative to the project (default app.opam.locked). */
+  lockfile?: string;
   /** Part of the `npm test` subset. */
   ci?: boolean;
   /** A failing request whose first [ERROR] line must agree (DESIGN keeps the reference's message). */
@@ -55,9 +59,9 @@ export function projectOf(request: LockRequest): Project {
     ...(vars === "host" ? [] : [varsField(vars === "fixed" ? FIXED_VARS : vars)]),
     ...(request.extra === undefined ? [] : [request.extra]),
   ];
-  const files: Record<string, string> = { "app.opam": `${lines.join("\n")}\n` };
+  const files: Record<string, string> = { ...request.files, "app.opam": `${lines.join("\n")}\n` };
   if (!request.noDuneProject) files["dune-project"] = "(lang dune 3.0)\n";
-  return { files, args: request.args ?? [], env: request.env ?? {}, lockfile: "app.opam.locked" };
+  return { files, args: request.args ?? [], env: request.env ?? {}, lockfile: request.lockfile ?? "app.opam.locked" };
 }
 
 /** This machine's global variables as both tools poll them, plus opam-version (S1's neutralisation). */
@@ -87,7 +91,8 @@ function failureVerdict(request: LockRequest, reference: RunResult, ours: RunRes
 
 async function documentedVerdict(request: LockRequest, dir: string, reference: RunResult, ours: RunResult): Promise<Verdict> {
   const difference = request.difference!;
-  if (reference.lock === ours.lock) return { kind: "differ", reason: `${difference.id} is documented here but both locks are identical` };
+  if (ours.code !== 0 || ours.lock === undefined) return { kind: "differ", reason: `ours failed: ${firstError(ours.stderr)}` };
+  if (reference.code === 0 && reference.lock === ours.lock) return { kind: "differ", reason: `${difference.id} is documented here but both locks are identical` };
   const neutral = await runReference(path.join(dir, "reference-neutralised"), projectOf(await difference.neutralise(request)));
   if (neutral.code !== 0 || neutral.lock === undefined) return { kind: "differ", reason: `the neutralised reference run failed: ${firstError(neutral.stderr)}` };
   const strip = difference.strip ?? [];
@@ -102,6 +107,7 @@ export async function compareLock(request: LockRequest, dir: string, sandbox: Sa
   const reference = await runReference(path.join(dir, "reference"), project);
   const ours = await runOurs(path.join(dir, "ours"), project, sandbox);
   const outcome = (verdict: Verdict): Outcome => ({ id: request.id, verdict, reference, ours });
+  if (request.difference !== undefined) return outcome(await documentedVerdict(request, dir, reference, ours));
   if (reference.code !== 0 || ours.code !== 0) {
     if (reference.code === 0 || ours.code === 0) {
       const failing = reference.code === 0 ? `ours (${firstError(ours.stderr)})` : `the reference (${firstError(reference.stderr)})`;
@@ -109,7 +115,6 @@ export async function compareLock(request: LockRequest, dir: string, sandbox: Sa
     }
     return outcome(failureVerdict(request, reference, ours));
   }
-  if (request.difference !== undefined) return outcome(await documentedVerdict(request, dir, reference, ours));
   if (reference.lock === ours.lock) return outcome({ kind: "identical" });
   return outcome({ kind: "differ", reason: firstDifference(reference.lock ?? "", ours.lock ?? "") });
 }

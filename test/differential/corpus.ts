@@ -1,6 +1,7 @@
 // The differential corpus: real lock requests against the shared snapshots (../shared/data),
 // each locked by the reference opam-monorepo 0.4.3 and by ours (compare.ts). `ci: true` marks the
 // subset `npm test` runs; bench/differential.ts runs them all.
+import path from "node:path";
 import { hostVars, FIXED_VARS, type LockRequest } from "./compare.js";
 
 const q = (name: string): string => `"${name}"`;
@@ -60,6 +61,12 @@ const S1 = {
   strip: ["x-opam-monorepo-global-opam-vars"],
 };
 
+/** S6: `-l` into a missing directory; with the directory there, the reference writes ours. */
+const S6 = {
+  id: "S6" as const,
+  neutralise: (request: LockRequest): LockRequest => ({ ...request, files: { ...request.files, [`${path.dirname(request.lockfile!)}/.keep`]: "" } }),
+};
+
 function mirageRequests(): LockRequest[] {
   const base = { repos: [...ALL_REPOS], extra: MIRAGE_PROVIDED, args: ["--require-cross-compile", "--build-only", "--ocaml-version", "4.14.2"] };
   const withVar = (vars: Record<string, string>) => ({ ...base, depends: mirageDepends(), vars });
@@ -86,10 +93,12 @@ function failingRequests(): LockRequest[] {
     { id: "fail-old-ocaml", depends: ['"dune"', '"fmt"'], args: ["--ocaml-version", "3.12.1"], ci: true },
     { id: "fail-not-dune", depends: ['"dune"', '"logger-p5"'], repos: ["repository"] },
     { id: "fail-contradiction", depends: ['"dune"', '"fmt" {< "0.8.0"}', '"logs" {>= "0.7.0"}', '"fmt" {>= "0.9.0"}'] },
-    { id: "fail-no-dune-project", depends: ['"dune"'], noDuneProject: true, extra: "", sameError: true, ci: true },
-    { id: "fail-bad-lockfile-dir", depends: ['"dune"'], args: ["-l", "no/such/dir/app.opam.locked"] },
+    { id: "fail-no-dune-project", depends: ['"dune"'], noDuneProject: true, files: { "other.opam": 'opam-version: "2.0"\n' }, sameError: true, ci: true },
+    { id: "no-dune-project-one-package", depends: ['"dune"', '"fmt"'], noDuneProject: true },
+    // -l into a directory that does not exist: ours creates it, the reference fails (S6).
+    { id: "lockfile-dir-missing", depends: ['"dune"', '"fmt"'], args: ["-l", "no/such/dir/app.opam.locked"], lockfile: "no/such/dir/app.opam.locked", difference: S6 },
     { id: "fail-unknown-target", depends: ['"dune"'], args: ["not-a-local-package"], sameError: true },
-    { id: "fail-cross-compile-none", depends: ['"dune"', '"ocurl"'], repos: ["repository"], args: ["--require-cross-compile"] },
+    { id: "cross-compile-none-tagged", depends: ['"dune"', '"ocurl"'], repos: ["repository"], args: ["--require-cross-compile"] },
   ];
 }
 
