@@ -96,7 +96,7 @@ function failingRequests(): LockRequest[] {
     { id: "fail-no-dune-project", depends: ['"dune"'], noDuneProject: true, files: { "other.opam": 'opam-version: "2.0"\n' }, sameError: true, ci: true },
     { id: "no-dune-project-one-package", depends: ['"dune"', '"fmt"'], noDuneProject: true },
     // -l into a directory that does not exist: ours creates it, the reference fails (S6).
-    { id: "lockfile-dir-missing", depends: ['"dune"', '"fmt"'], args: ["-l", "no/such/dir/app.opam.locked"], lockfile: "no/such/dir/app.opam.locked", difference: S6 },
+    { id: "lockfile-dir-missing", depends: ['"dune"', '"fmt"'], args: ["-l", "no/such/dir/app.opam.locked"], lockfile: "no/such/dir/app.opam.locked", difference: S6, ci: true },
     { id: "fail-unknown-target", depends: ['"dune"'], args: ["not-a-local-package"], sameError: true },
     { id: "cross-compile-none-tagged", depends: ['"dune"', '"ocurl"'], repos: ["repository"], args: ["--require-cross-compile"] },
   ];

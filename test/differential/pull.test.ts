@@ -4,7 +4,7 @@
 // must be the same (paths, file contents, modes, symlink targets), apart from the text of
 // duniverse/README.md (both write one; ours says more).
 import { createHash } from "node:crypto";
-import { lstatSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveDirectory, type StaticServer } from "../helpers/http.js";
@@ -63,6 +63,18 @@ function treeListing(root: string): string[] {
   return lines;
 }
 
+/** A directory of links to every command of PATH except those starting with `prefix`; its path. */
+function pathWithout(prefix: string, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const from of (process.env.PATH ?? "").split(":")) {
+    if (!existsSync(from)) continue;
+    for (const name of readdirSync(from)) {
+      if (!name.startsWith(prefix) && !existsSync(path.join(dir, name))) symlinkSync(path.join(from, name), path.join(dir, name));
+    }
+  }
+  return dir;
+}
+
 async function repository(): Promise<string> {
   const served = path.join(sandbox.dir, "served");
   const repo = smallRepository();
@@ -119,5 +131,14 @@ suite("pull: the same duniverse/ as the reference", () => {
     expect(ours).toEqual(reference);
     expect(reference).toContain("alpha/link-to-main -> src/main.ml");
     expect(reference.some((line) => line.startsWith("delta/scripts/configure.sh 755 "))).toBe(true);
+
+    // S17: without ocamlc on PATH the reference fails, ours warns and pulls the same tree.
+    const noOcaml = { ...pull, env: { PATH: pathWithout("ocaml", path.join(sandbox.dir, "bin-without-ocaml")) } };
+    const refAgain = await runReference(refDir, noOcaml, "pull");
+    const oursAgain = await runOurs(ourDir, noOcaml, sandbox, "pull");
+    expect(refAgain.code, refAgain.stderr).not.toBe(0);
+    expect(oursAgain.code, oursAgain.stderr).toBe(0);
+    expect(oursAgain.stderr).toContain("[WARNING] unable to find an installed ocamlc");
+    expect(treeListing(path.join(ourDir, "duniverse")).map(readme)).toEqual(reference);
   });
 });
