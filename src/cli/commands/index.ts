@@ -8,6 +8,7 @@ import { depextCommand } from "./depext.js";
 import { listCommand } from "./list.js";
 import { lockCommand } from "./lock.js";
 import { mirrorCommand } from "./mirror.js";
+import { outdatedCommand } from "./outdated.js";
 import { pullCommand } from "./pull.js";
 import { sbomCommand } from "./sbom.js";
 import { treeCommand } from "./tree.js";
@@ -49,4 +50,5 @@ export const COMMANDS: CommandSpec[] = [
   // features
   treeCommand,
   sbomCommand,
+  outdatedCommand,
 ];

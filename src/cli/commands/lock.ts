@@ -15,6 +15,7 @@ import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
+import { changeText, lockChanges, updateRequest } from "../lock-update.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 export interface LockOptions {
@@ -72,7 +73,8 @@ async function preferredVersions(project: Project, options: LockOptions): Promis
     }
     throw error;
   }
-  return new Map(previous.depends.map((dependency) => [dependency.name, dependency.version]));
+  const relaxed = new Set(options.update ?? []);
+  return new Map(previous.depends.filter((dependency) => !relaxed.has(dependency.name)).map((dependency) => [dependency.name, dependency.version]));
 }
 
 export interface LockRun {
@@ -118,8 +120,12 @@ export async function solveProject(context: CommandContext, options: LockOptions
   return { project, inputs, targets, result };
 }
 
-async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
-  const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+async function runLock(commandContext: CommandContext, lockOptions: LockOptions, lockPackages: string[]): Promise<number> {
+  let context = lockOptions.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+  const update = lockOptions.update !== undefined ? await updateRequest(context, lockOptions, lockPackages) : undefined;
+  if (update !== undefined) context = { ...context, rawArgs: update.cliArgs };
+  const options = update?.options ?? lockOptions;
+  const packages = update?.packages ?? lockPackages;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {
@@ -144,8 +150,11 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
   context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  const changes = update === undefined ? undefined : lockChanges(update.previous.depends, lockfile.depends);
+  for (const change of changes ?? []) context.reporter.step(changeText(change));
+  if (changes?.length === 0) context.reporter.step("No package changed.");
   if (options.json) {
-    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
+    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos, ...(changes ? { changes } : {}) };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
@@ -179,9 +188,11 @@ export const lockCommand: CommandSpec = {
     "opam-monorepo lock --require-cross-compile --build-only hello-hvt -l mirage/hello-hvt.opam.locked --ocaml-version 4.14.2",
     "opam-monorepo lock --opam-repositories '[git+https://github.com/dune-universe/opam-overlays.git,https://opam.ocaml.org]'",
     "opam-monorepo lock --recurse-opam app1 app2 -l ./mirage.opam.locked",
+    "opam-monorepo lock --update fmt logs      # only fmt and logs move (and what they need)",
   ],
   configure(command) {
     configureLockOptions(command.argument("[packages...]", "local packages to lock (name or name.version); naming implies --recurse-opam"));
+    command.option("-u, --update <package...>", "re-lock with the lock file's recorded options, keeping every other package at its locked version where possible; prints what changed");
   },
   run(context, options, operands) {
     return runLock(context, options as unknown as LockOptions, operands);

@@ -1,0 +1,58 @@
+// `lock --update PKG…` (as `cargo update -p`): re-lock with the options the lock file records,
+// preferring every locked version except the named packages', which get their newest version the
+// rest allows; and what changed between the two lock files.
+import { UserError } from "../core/errors.js";
+import { readLockfile } from "../lockfile/file.js";
+import type { LockedDependency, Lockfile } from "../lockfile/model.js";
+import { lockfilePathForRead, projectRoot } from "../project/project.js";
+import { notLocked, solveRequest } from "./locked-solve.js";
+import type { LockOptions } from "./commands/lock.js";
+import type { CommandContext } from "./commands/index.js";
+
+export interface UpdateRequest {
+  options: LockOptions;
+  packages: string[];
+  /** What x-opam-monorepo-cli-args records: the previous lock's command line, unchanged. */
+  cliArgs: string[];
+  previous: Lockfile;
+}
+
+export async function updateRequest(context: CommandContext, options: LockOptions, packages: readonly string[]): Promise<UpdateRequest> {
+  const names = options.update ?? [];
+  if (packages.length > 0) {
+    throw new UserError("BAD_ARGUMENT", `lock --update re-locks with the lock file's own packages and options; do not name local packages (${packages.join(", ")})`, {
+      hint: "put the packages to update after --update: `opam-monorepo lock --update fmt logs`",
+    });
+  }
+  const root = projectRoot(options.root, context.cwd);
+  const file = await lockfilePathForRead({ root, lockfile: options.lockfile });
+  const previous = await readLockfile(file, root);
+  for (const name of names) if (!previous.depends.some((dependency) => dependency.name === name)) throw notLocked(name, file, previous);
+  const request = solveRequest(context, options, previous, file);
+  return { options: { ...request.options, json: options.json, update: names }, packages: request.packages, cliArgs: previous.cliArgs ?? [], previous };
+}
+
+export type LockChange =
+  | { kind: "updated"; name: string; from: string; to: string }
+  | { kind: "added"; name: string; to: string }
+  | { kind: "removed"; name: string; from: string };
+
+/** The differences between two lock files' packages, by name. */
+export function lockChanges(before: readonly LockedDependency[], after: readonly LockedDependency[]): LockChange[] {
+  const old = new Map(before.map((d) => [d.name, d.version]));
+  const now = new Map(after.map((d) => [d.name, d.version]));
+  const names = [...new Set([...old.keys(), ...now.keys()])].sort();
+  return names.flatMap((name): LockChange[] => {
+    const from = old.get(name);
+    const to = now.get(name);
+    if (from === undefined) return [{ kind: "added", name, to: to! }];
+    if (to === undefined) return [{ kind: "removed", name, from }];
+    return from === to ? [] : [{ kind: "updated", name, from, to }];
+  });
+}
+
+export function changeText(change: LockChange): string {
+  if (change.kind === "updated") return `Updated ${change.name} ${change.from} -> ${change.to}`;
+  if (change.kind === "added") return `Added ${change.name} ${change.to}`;
+  return `Removed ${change.name} ${change.from}`;
+}
