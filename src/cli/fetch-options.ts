@@ -49,7 +49,7 @@ function opamConfig(env: NodeJS.ProcessEnv): { mirrors: string[]; jobs: number |
 
 function parseJobs(text: string): number {
   const jobs = Number(text);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_ARGUMENT", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_OPTION_VALUE", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
   return jobs;
 }
 

@@ -1,9 +1,9 @@
 // `lock --update PKG…` (as `cargo update -p`): re-lock with the options the lock file records,
 // preferring every locked version except the named packages', which get their newest version the
-// rest allows; and what changed between the two lock files.
+// rest allows (`lock` itself prints what changed against the previous lock file).
 import { UserError } from "../core/errors.js";
 import { readLockfile } from "../lockfile/file.js";
-import type { LockedDependency, Lockfile } from "../lockfile/model.js";
+import type { Lockfile } from "../lockfile/model.js";
 import { lockfilePathForRead, projectRoot } from "../project/project.js";
 import { notLocked, solveRequest } from "./locked-solve.js";
 import type { LockOptions } from "./commands/lock.js";
@@ -30,29 +30,4 @@ export async function updateRequest(context: CommandContext, options: LockOption
   for (const name of names) if (!previous.depends.some((dependency) => dependency.name === name)) throw notLocked(name, file, previous);
   const request = solveRequest(context, options, previous, file);
   return { options: { ...request.options, json: options.json, update: names }, packages: request.packages, cliArgs: previous.cliArgs ?? [], previous };
-}
-
-export type LockChange =
-  | { kind: "updated"; name: string; from: string; to: string }
-  | { kind: "added"; name: string; to: string }
-  | { kind: "removed"; name: string; from: string };
-
-/** The differences between two lock files' packages, by name. */
-export function lockChanges(before: readonly LockedDependency[], after: readonly LockedDependency[]): LockChange[] {
-  const old = new Map(before.map((d) => [d.name, d.version]));
-  const now = new Map(after.map((d) => [d.name, d.version]));
-  const names = [...new Set([...old.keys(), ...now.keys()])].sort();
-  return names.flatMap((name): LockChange[] => {
-    const from = old.get(name);
-    const to = now.get(name);
-    if (from === undefined) return [{ kind: "added", name, to: to! }];
-    if (to === undefined) return [{ kind: "removed", name, from }];
-    return from === to ? [] : [{ kind: "updated", name, from, to }];
-  });
-}
-
-export function changeText(change: LockChange): string {
-  if (change.kind === "updated") return `Updated ${change.name} ${change.from} -> ${change.to}`;
-  if (change.kind === "added") return `Added ${change.name} ${change.to}`;
-  return `Removed ${change.name} ${change.from}`;
 }

@@ -93,18 +93,26 @@ export interface LockedSolve {
   result: Solved;
 }
 
-/** Finds and reads the lock file, then re-solves it (steps shown as info: stdout stays the command's). */
+/**
+ * Finds and reads the lock file, then re-solves it (steps shown as info: stdout stays the
+ * command's). The locked versions alone first (one candidate per package, so only their opam
+ * files are read); a full re-solve when they no longer form a solution that `accept`s
+ * (repositories or variables changed since the lock).
+ */
 export async function solveLockfile(
   context: CommandContext,
   options: LockOptions,
   check: (lockfile: Lockfile, file: string) => void = () => undefined,
+  accept: (run: LockRun & { result: Solved }) => boolean = () => true,
 ): Promise<LockedSolve> {
   const root = projectRoot(options.root, context.cwd);
   const file = await lockfilePathForRead({ root, lockfile: options.lockfile });
   const lockfile = await readLockfile(file, root);
   check(lockfile, file);
   const request = solveRequest(context, options, lockfile, file);
-  const run = await solveProject({ ...context, reporter: stepsAsInfo(context.reporter) }, request.options, request.packages);
+  const quiet = { ...context, reporter: stepsAsInfo(context.reporter) };
+  let run = await solveProject(quiet, request.options, request.packages, true);
+  if (!run.result.ok || !accept(run as LockRun & { result: Solved })) run = await solveProject(quiet, request.options, request.packages);
   if (!run.result.ok) {
     throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
   }

@@ -71,7 +71,7 @@ export interface OpamPackage {
 
 // ---- The model -----------------------------------------------------------------------------------
 
-/** Fields whose duplicates opam reports ("Duplicate field"); x- fields are last-wins instead. */
+/** Fields whose duplicates opam reports ("Duplicate field") and ignores (the first wins); x- fields are last-wins. */
 const SINGLE_FIELDS: ReadonlySet<string> = new Set([
   "depends",
   "depopts",
@@ -90,7 +90,8 @@ const SINGLE_FIELDS: ReadonlySet<string> = new Set([
 
 function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, rawFlags: string[]): void {
   const ctx = { file: pkg.file, field: item.name };
-  if (SINGLE_FIELDS.has(item.name) && pkg.fieldPos.has(item.name)) throw fieldError(ctx, item.pos, "duplicate field");
+  // opam keeps the first of duplicated fields ("Duplicate field dev-repo … has been ignored").
+  if (SINGLE_FIELDS.has(item.name) && pkg.fieldPos.has(item.name)) return;
   pkg.fieldPos.set(item.name, item.pos);
   const value = item.value;
   switch (item.name) {
@@ -139,7 +140,7 @@ function readSection(pkg: OpamPackage, item: Extract<Item, { kind: "section" }>)
   if (item.section !== "url" && item.section !== "extra-source") return;
   const key = item.label === undefined ? item.section : `${item.section} ${item.label}`;
   const ctx = { file: pkg.file, field: key };
-  if (pkg.fieldPos.has(key)) throw fieldError(ctx, item.pos, "duplicate section");
+  if (pkg.fieldPos.has(key)) return; // the first wins, as for fields
   pkg.fieldPos.set(key, item.pos);
   if (item.section === "url") {
     if (item.label !== undefined) throw fieldError(ctx, item.pos, "unexpected section title");

@@ -60,17 +60,22 @@ describe("outdated and lock --update", () => {
     const recorded = /^x-opam-monorepo-cli-args: .*$/m.exec(readFileSync(lockfile, "utf8"))![0];
     const update = await cli(["lock", "--update", "greet"]);
     expect(update.code, show(update)).toBe(0);
-    expect(update.stdout).toMatch(/^==> Updated greet 1\.0 -> 1\.2$/m);
-    expect(update.stdout).not.toMatch(/Updated shout/);
+    expect(update.stdout).toMatch(/Changes against the previous lock file: 1 upgraded\n {6}greet 1\.0 → 1\.2\n/);
+    expect(update.stdout).not.toMatch(/shout 2\.1 →/);
     expect([version("greet"), version("shout"), version("ocaml")]).toEqual(["1.2", "2.1", "4.13.1"]);
     expect(readFileSync(lockfile, "utf8")).toContain(recorded);
     const again = await cli(["lock", "--update", "greet", "--json"]);
-    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, changes: [] });
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, changes: { unchanged: true, upgraded: [] } });
     const both = await cli(["lock", "-u", "shout", "greet", "--json"]);
-    expect(JSON.parse(both.stdout).changes).toEqual([
-      { kind: "updated", name: "shout", from: "2.1", to: "2.2" },
-      { kind: "updated", name: "shout-utils", from: "2.1", to: "2.2" },
-    ]);
+    expect(JSON.parse(both.stdout).changes).toMatchObject({
+      upgraded: [
+        { name: "shout", from: "2.1", to: "2.2" },
+        { name: "shout-utils", from: "2.1", to: "2.2" },
+      ],
+      downgraded: [],
+      added: [],
+      removed: [],
+    });
   }, 60_000);
 
   it("a plain lock moves every package, --update only the named one", async () => {
@@ -80,7 +85,7 @@ describe("outdated and lock --update", () => {
     release("shout-utils", "2.1", "2.2");
     const update = await cli(["lock", "--update", "shout"]);
     expect(update.code, show(update)).toBe(0);
-    expect(update.stdout).toMatch(/^==> Updated shout 2\.1 -> 2\.2\n==> Updated shout-utils 2\.1 -> 2\.2$/m);
+    expect(update.stdout).toMatch(/2 upgraded\n {6}shout 2\.1 → 2\.2\n {6}shout-utils 2\.1 → 2\.2\n/);
     expect([version("greet"), version("shout"), version("shout-utils")]).toEqual(["1.0", "2.2", "2.2"]);
     expect((await cli(["lock", "--ocaml-version", "4.13.1"])).code).toBe(0);
     expect([version("greet"), version("shout"), version("shout-utils")]).toEqual(["1.2", "2.2", "2.2"]);

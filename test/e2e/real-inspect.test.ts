@@ -151,8 +151,9 @@ suite("tree, sbom and outdated on a real lock", () => {
     expect(compareVersions(fmt.compatible, fmt.locked)).toBeGreaterThan(0);
     const update = await run(["lock", "--update", "fmt", "--json"]);
     expect(update.code, show(update)).toBe(0);
-    const changes = (JSON.parse(update.stdout) as { changes: { name: string; from?: string; to?: string }[] }).changes;
-    expect(changes.map((change) => change.name)).toContain("fmt");
+    const json = JSON.parse(update.stdout) as { changes: Record<"upgraded" | "downgraded" | "added" | "removed", { name: string }[]> };
+    const changes = [...json.changes.upgraded, ...json.changes.downgraded, ...json.changes.added, ...json.changes.removed];
+    expect(json.changes.upgraded.map((change) => change.name)).toContain("fmt");
     const after = await versions();
     for (const name of ["cmdliner", "yojson", "dune", "ocaml"]) expect(after.get(name), name).toBe(before.get(name));
     expect(compareVersions(after.get("fmt")!, before.get("fmt")!)).toBeGreaterThan(0);

@@ -1,11 +1,12 @@
-// `why PKG`: the chains from a root package to a locked package, found by re-running the lock's
-// solve (its recorded options, preferring the locked versions). Reads only; never writes the lock file.
+// `why PKG`: the chains from a root package to a locked package, found by the lock's solve (its
+// recorded options) over the locked versions alone, so only their opam files are read; a full
+// re-solve when they no longer solve. Reads only; never writes the lock file.
 import type { Command } from "commander";
 import { UserError } from "../../core/errors.js";
 import type { Implementation, Requirement, SolveSuccess } from "../../solve/model.js";
 import { whyChains } from "../../solve/solver.js";
 import { notLocked, SAME_ENV, solveLockfile, warnIfStale, type Solved } from "../locked-solve.js";
-import { configureLockOptions, type LockOptions } from "./lock.js";
+import { configureLockOptions, type LockOptions, type LockRun } from "./lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 /** One package of a chain; `constraint` is what the previous package asks of it ("" = any version). */
@@ -48,11 +49,17 @@ export function chainText(links: readonly ChainLink[]): string {
 }
 
 async function runWhy(context: CommandContext, options: LockOptions, name: string): Promise<number> {
-  const { file, lockfile, run, result } = await solveLockfile(context, options, (lockfile, file) => {
-    if (!lockfile.depends.some((dependency) => dependency.name === name) && !lockfile.rootPackages.includes(name)) throw notLocked(name, file, lockfile);
-  });
+  const localsOf = (run: LockRun) => new Map(run.project.locals.map((local) => [local.name, local.version]));
+  const { file, lockfile, run, result } = await solveLockfile(
+    context,
+    options,
+    (lockfile, file) => {
+      if (!lockfile.depends.some((dependency) => dependency.name === name) && !lockfile.rootPackages.includes(name)) throw notLocked(name, file, lockfile);
+    },
+    (run) => whyChains(solvedVersions(run.result, localsOf(run)), name, 1).length > 0,
+  );
   const locked = lockfile.depends.find((dependency) => dependency.name === name);
-  const solution = solvedVersions(result, new Map(run.project.locals.map((local) => [local.name, local.version])));
+  const solution = solvedVersions(result, localsOf(run));
   const chains = whyChains(solution, name, CHAIN_LIMIT).map((chain) => chainLinks(solution, chain));
   if (chains.length === 0) {
     throw new UserError("UNKNOWN_PACKAGE", `${name} is in ${file} but a fresh solve does not select it`, {
