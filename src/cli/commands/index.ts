@@ -78,6 +78,12 @@ export const COMMANDS: CommandEntry[] = [
     operands: "",
     load: async () => (await import("./sbom.js")).sbomCommand,
   },
+  {
+    name: "outdated",
+    summary: "list locked packages with newer versions: the newest the rest of the lock allows, and the newest there is",
+    operands: "",
+    load: async () => (await import("./outdated.js")).outdatedCommand,
+  },
   // terminal
   {
     name: "completion",
