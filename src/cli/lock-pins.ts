@@ -9,6 +9,7 @@ import { errnoCode, UserError } from "../core/errors.js";
 import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import { fetchSource } from "../fetch/fetch-source.js";
+import { httpLimits } from "../fetch/http-get.js";
 import { openFetchSession } from "../fetch/session.js";
 import { defaultJobs, defaultRetries } from "../fetch/settings.js";
 import { sourceOf } from "../fetch/source.js";
@@ -52,6 +53,7 @@ export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.Proc
     requireChecksums: false,
     jobs,
     retries: defaultRetries(env),
+    limits: httpLimits(env),
     reporter,
   });
   try {
