@@ -13,6 +13,7 @@ import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
+import { solverTimeoutSeconds, withSolverDeadline } from "../solver-timeout.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
 import type { CommandContext, CommandSpec } from "./index.js";
@@ -35,6 +36,7 @@ export interface LockOptions {
   indexCache: boolean;
   json?: boolean;
   verbose: number;
+  solverTimeout?: string;
 }
 
 function cliValue<T>(text: string | undefined, flag: string, parse: (text: string) => T): T | undefined {
@@ -96,7 +98,8 @@ export async function solveProject(context: CommandContext, options: LockOptions
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
-  const result = solveLock({
+  const timeout = solverTimeoutSeconds(options.solverTimeout, context.env);
+  const result = withSolverDeadline(timeout, (deadline) => solveLock({
     repository: inputs.repository,
     env: inputs.env,
     locals,
@@ -109,7 +112,8 @@ export async function solveProject(context: CommandContext, options: LockOptions
     opamProvided: new Set(project.config.opamProvided ?? []),
     preferred,
     devVersionsOnly: inputs.mode === "explicit",
-  });
+    deadline,
+  }));
   void inputs.repository.flush().catch(() => undefined);
   context.reporter.debug(`timing: solved in ${(performance.now() - solving).toFixed(0)} ms`);
   for (const stats of result.stats) context.reporter.debug(`solve: ${JSON.stringify(stats)}`);
@@ -165,6 +169,7 @@ export function configureLockOptions(command: Command): Command {
     .option("--add-global-opam-vars <list>", "add to x-opam-monorepo-global-opam-vars")
     .option("--opam-provided <list>", "replace x-opam-monorepo-opam-provided, e.g. '[ocamlformat,patdiff]'")
     .option("--add-opam-provided <list>", "add to x-opam-monorepo-opam-provided")
+    .option("--solver-timeout <seconds>", "give up solving after this long (default: OPAM_MONOREPO_SOLVER_TIMEOUT or 60; 0 = no limit)")
     .option("--no-index-cache", "do not read or write the parsed repository index cache")
     .option("--json", "print the result (or the failure explanation) as JSON on stdout", false);
 }
