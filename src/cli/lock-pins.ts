@@ -1,7 +1,8 @@
 // pin-depends of local packages: fetch each pinned source once (tarball or git, no checksum, in
 // a private temp dir), read the pinned package's opam file from it (`<name>.opam`, `opam` or
 // `opam/<name>.opam`) and give it the pin URL as its source. Cleans up after itself.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { isDirectoryError, readInputText } from "../core/read-input.js";
 import os from "node:os";
 import path from "node:path";
 import { mapConcurrent } from "../core/concurrency.js";
@@ -25,9 +26,9 @@ async function readPinnedOpam(dir: string, pin: PinDependEntry): Promise<OpamPac
     const file = path.join(dir, relative);
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      text = await readInputText(file, "an opam file");
     } catch (error) {
-      if (["ENOENT", "ENOTDIR", "EISDIR"].includes(errnoCode(error) ?? "")) continue;
+      if (["ENOENT", "ENOTDIR", "EISDIR"].includes(errnoCode(error) ?? "") || isDirectoryError(error)) continue;
       throw error;
     }
     const pkg = packageFromOpam(parseOpam(text, `${pin.url} (${relative})`), pin.name, pin.version);

@@ -1,6 +1,6 @@
 // Reading and writing lock files on disk: parse + decode, encode + print + atomic write (a
 // reader never sees a half-written lock file). The only file of lockfile/ that does I/O.
-import { readFile } from "node:fs/promises";
+import { readInputText } from "../core/read-input.js";
 import { UserError, errnoCode } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import { parseOpam } from "../opam/parser.js";
@@ -23,7 +23,7 @@ export function parseLockfile(text: string, file: string, root: string): Lockfil
 export async function readLockfile(path: string, root: string): Promise<Lockfile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readInputText(path, "a lock file");
   } catch (error) {
     if (errnoCode(error) === "ENOENT") {
       throw new UserError("LOCKFILE_MISSING", `No lockfile at ${path}`, { hint: "run `opam monorepo lock` first, or pass --lockfile" });
