@@ -11,7 +11,7 @@ export interface HttpLimits {
   /** An average under `lowSpeedBytes` per second over `lowSpeedMs` fails. */
   lowSpeedBytes: number;
   lowSpeedMs: number;
-  /** A body larger than this fails (as soon as it is known to be). */
+  /** A body larger than this fails (as soon as it is known to be). 0 turns a limit off. */
   maxBytes: number;
 }
 
@@ -119,7 +119,7 @@ function guardBody(body: Readable, headers: HttpResponse["headers"], options: Ge
     transform(chunk: Buffer, _encoding, callback) {
       total += chunk.length;
       windowBytes += chunk.length;
-      if (total > limits.maxBytes) return callback(tooLarge());
+      if (limits.maxBytes > 0 && total > limits.maxBytes) return callback(tooLarge());
       arm();
       callback(null, chunk);
     },
@@ -133,7 +133,7 @@ function guardBody(body: Readable, headers: HttpResponse["headers"], options: Ge
       callback(error);
     },
   });
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+  if (limits.maxBytes > 0 && Number.isFinite(declared) && declared > limits.maxBytes) {
     queueMicrotask(() => fail(tooLarge()));
     return guard;
   }
