@@ -8,6 +8,7 @@ import { UserError } from "../core/errors.js";
 import { opamRoot } from "../core/paths.js";
 import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
+import { httpLimits } from "../fetch/http-get.js";
 import type { FetchOptions } from "../fetch/session.js";
 import { checksumPolicy, defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { readRootConfigAt } from "../repository/opam-root.js";
@@ -65,6 +66,7 @@ export function fetchOptions(args: FetchArgs, env: NodeJS.ProcessEnv, cwd: strin
     jobs,
     retries: defaultRetries(env),
     maxExtractedSize: maxExtractedSize(args.maxExtractedSize, env),
+    limits: httpLimits(env),
     reporter,
   };
 }

@@ -1,7 +1,8 @@
 // pin-depends of local packages: fetch each pinned source once (tarball or git, no checksum, in
 // a private temp dir), read the pinned package's opam file from it (`<name>.opam`, `opam` or
 // `opam/<name>.opam`) and give it the pin URL as its source. Cleans up after itself.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { isDirectoryError, readInputText } from "../core/read-input.js";
 import os from "node:os";
 import path from "node:path";
 import { mapConcurrent } from "../core/concurrency.js";
@@ -9,6 +10,7 @@ import { errnoCode, UserError } from "../core/errors.js";
 import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import { fetchSource } from "../fetch/fetch-source.js";
+import { httpLimits } from "../fetch/http-get.js";
 import { openFetchSession } from "../fetch/session.js";
 import { defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { sourceOf } from "../fetch/source.js";
@@ -24,9 +26,9 @@ async function readPinnedOpam(dir: string, pin: PinDependEntry): Promise<OpamPac
     const file = path.join(dir, relative);
     let text: string;
     try {
-      text = await readFile(file, "utf8");
+      text = await readInputText(file, "an opam file");
     } catch (error) {
-      if (["ENOENT", "ENOTDIR", "EISDIR"].includes(errnoCode(error) ?? "")) continue;
+      if (["ENOENT", "ENOTDIR", "EISDIR"].includes(errnoCode(error) ?? "") || isDirectoryError(error)) continue;
       throw error;
     }
     const pkg = packageFromOpam(parseOpam(text, `${pin.url} (${relative})`), pin.name, pin.version);
@@ -53,6 +55,7 @@ export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.Proc
     jobs,
     retries: defaultRetries(env),
     maxExtractedSize: maxExtractedSize(undefined, env),
+    limits: httpLimits(env),
     reporter,
   });
   try {

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { mkdir, rename, rm, writeFile, lstat } from "node:fs/promises";
 import path from "node:path";
-import { errnoCode } from "./errors.js";
+import { errnoCode, UserError } from "./errors.js";
+import { fileKind } from "./read-input.js";
 
 /** A unique temporary name beside `target` (same filesystem, so rename is atomic). */
 export function siblingTempPath(target: string, tag = "tmp"): string {
@@ -12,17 +13,46 @@ export function siblingTempPath(target: string, tag = "tmp"): string {
   return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString("hex")}`);
 }
 
-/** Write a file so that readers see either the old content or the new one, never a mix. */
+/**
+ * Write a file so that readers see either the old content or the new one, never a mix. Never
+ * replaces what is not a regular file (a device, FIFO or directory: NOT_A_REGULAR_FILE); a failed
+ * write (read-only, full disk, no permission) is WRITE_FAILED naming `target`.
+ */
 export async function writeFileAtomic(target: string, content: string | Uint8Array, mode?: number): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
+  const existing = lstatSync(target, { throwIfNoEntry: false });
+  if (existing !== undefined && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw new UserError("NOT_A_REGULAR_FILE", `refusing to write ${target}: it is ${fileKind(existing)}, not a regular file`, {
+      hint: `remove ${target} or write to another path`,
+    });
+  }
   const temp = siblingTempPath(target);
   try {
+    await mkdir(path.dirname(target), { recursive: true });
     await writeFile(temp, content, mode === undefined ? undefined : { mode });
     await rename(temp, target);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeFailed(target, error);
   }
+}
+
+const WRITE_REASONS: Record<string, string> = {
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOTDIR: "a parent is not a directory",
+  EISDIR: "it is a directory",
+};
+
+function writeFailed(target: string, error: unknown): UserError {
+  const code = errnoCode(error);
+  const reason = (code && WRITE_REASONS[code]) ?? (error as Error).message;
+  return new UserError("WRITE_FAILED", `cannot write ${target}: ${reason}${code && WRITE_REASONS[code] ? ` (${code})` : ""}`, {
+    hint: "free some space or write access in that directory, or pass another path",
+    cause: error,
+  });
 }
 
 /** True when `child` is `parent` itself or lies below it (after normalisation). */

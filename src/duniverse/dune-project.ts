@@ -1,7 +1,7 @@
 // The dune-project `(lang dune X.Y)` check that pull runs (§6.1): duniverse/dune needs
 // `(vendored_dirs *)`, so dune lang >= 1.11. Parsing and rewriting are pure; checkDuneProject
 // reads the file, asks through `confirm`, and rewrites only the version in the first line.
-import { readFile } from "node:fs/promises";
+import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { errnoCode } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
@@ -56,7 +56,7 @@ export async function checkDuneProject(root: string, reporter: Reporter, confirm
   const file = path.join(root, "dune-project");
   let content: string;
   try {
-    content = await readFile(file, "utf8");
+    content = await readInputText(file, "a dune-project file");
   } catch (error) {
     if (errnoCode(error) !== "ENOENT") throw error;
     reporter.debug(`No dune-project at ${file}`);

@@ -4,15 +4,31 @@
 // Metadata calls (stat, mkdir, link, rename) are synchronous: each is one quick system call on a
 // local disk, where the thread-pool round trip of the async form costs more than the call.
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { readdir, rm, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { errnoCode } from "../core/errors.js";
+import { errnoCode, UserError } from "../core/errors.js";
 import { opamRoot, toolCacheDir } from "../core/paths.js";
 import type { Reporter } from "../core/reporter.js";
 import { findMismatch, formatHash, hashFile, type Hash } from "./checksum.js";
 
 const TEMP_DIR = ".opam-monorepo-tmp";
+
+/** Why the cache cannot be used, said about the cache itself (not an inner mkdir's ENOENT). */
+function unusableCache(dir: string, error: unknown): UserError {
+  const code = errnoCode(error);
+  let reason = code === "ENOTDIR" ? "it is not a directory" : code === "EROFS" ? "it is on a read-only file system" : code === "ENOSPC" ? "no space left on device" : (error as Error).message;
+  if (code !== "ENOTDIR" && code !== "EROFS" && code !== "ENOSPC" && existsSync(dir)) {
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch (denied) {
+      reason = errnoCode(denied) === "EROFS" ? "it is on a read-only file system" : "it is not writable";
+    }
+  }
+  return new UserError("PATH_UNUSABLE", `cannot use the download cache ${dir}: ${reason}`, {
+    hint: "pass a writable directory with --cache-dir or OPAM_MONOREPO_CACHE",
+  });
+}
 /** Temp files older than this were left by a killed process and may be deleted. */
 const STALE_TEMP_MS = 6 * 60 * 60 * 1000;
 
@@ -77,8 +93,18 @@ export class DownloadCache {
 
   private ensureDir(dir: string): void {
     if (this.made.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw unusableCache(this.dir, error);
+    }
     this.made.add(dir);
+  }
+
+  /** PATH_UNUSABLE when the cache is not a directory (a write that fails later says so too). */
+  checkUsable(): void {
+    const info = statSync(this.dir, { throwIfNoEntry: false });
+    if (info !== undefined && !info.isDirectory()) throw unusableCache(this.dir, Object.assign(new Error("not a directory"), { code: "ENOTDIR" }));
   }
 
   /** Make sure `file` is also reachable under every other hash (hard link, else copy); atomic. */
@@ -99,6 +125,7 @@ export class DownloadCache {
 
   /** Delete temp files that a killed process left behind (old enough not to be in use). */
   async removeStaleTempFiles(now = Date.now()): Promise<void> {
+    this.checkUsable();
     const dir = path.join(this.dir, TEMP_DIR);
     let names: string[];
     try {

@@ -1,13 +1,14 @@
 // HTTP(S) and file:// downloads into a local file, hashing every byte as it is written.
-// undici keep-alive pools (one per origin), redirects followed, transient failures retried with
+// undici keep-alive pools (one per origin), redirects and limits in http-get.ts, transient failures retried with
 // exponential back-off; permanent failures name the URL (credentials stripped) and stop at once.
 import { createReadStream, createWriteStream } from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
-import { errnoCode, UserError } from "../core/errors.js";
+import { errnoCode, isUserError, UserError } from "../core/errors.js";
 import { MultiHasher, type HashAlgo } from "./checksum.js";
+import { DEFAULT_LIMITS, httpGet, type HttpLimits } from "./http-get.js";
 import { localPathOf, redactUrl } from "./source.js";
 import { hostError, hostFailureOf, hostOf, type HostFailure } from "./unreachable.js";
 
@@ -20,6 +21,8 @@ export interface DownloaderOptions {
   backoffMs?: number;
   /** Give up on a silent server after this long (headers, then each body chunk). */
   timeoutMs?: number;
+  /** Idle timeout, low-speed limit, maximum size (see http-get.ts); `timeoutMs` overrides the idle timeout. */
+  limits?: HttpLimits;
 }
 
 export interface Downloader {
@@ -27,6 +30,7 @@ export interface Downloader {
   dispatcher(): Promise<Dispatcher>;
   readonly retries: number;
   readonly backoffMs: number;
+  readonly limits: HttpLimits;
   /** HTTP requests sent (every attempt counts), and body bytes received. */
   readonly stats: { requests: number; bytes: number };
   /** Hosts found unreachable (name resolution failed, or connection refused): not tried again. */
@@ -35,11 +39,12 @@ export interface Downloader {
 }
 
 export function createDownloader(options: DownloaderOptions): Downloader {
-  const timeout = options.timeoutMs ?? 60_000;
+  const limits = { ...(options.limits ?? DEFAULT_LIMITS), ...(options.timeoutMs === undefined ? {} : { idleMs: options.timeoutMs }) };
+  const timeout = limits.idleMs > 0 ? limits.idleMs : 60_000;
   // undici is loaded on first use: importing it costs every command a large share of its start-up.
   let pool: Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> | undefined;
   const open = () =>
-    (pool ??= import("undici").then(({ Agent, interceptors }) => {
+    (pool ??= import("undici").then(({ Agent }) => {
       const agent = new Agent({
         connections: Math.max(1, options.connections),
         keepAliveTimeout: 10_000,
@@ -47,12 +52,13 @@ export function createDownloader(options: DownloaderOptions): Downloader {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      return { agent, dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 10 })) };
+      return { agent, dispatcher: agent };
     }));
   return {
     dispatcher: async () => (await open()).dispatcher,
     retries: Math.max(0, options.retries),
     backoffMs: options.backoffMs ?? 500,
+    limits,
     stats: { requests: 0, bytes: 0 },
     unreachable: new Map(),
     close: async () => {
@@ -91,14 +97,14 @@ class HttpStatusError extends Error {
 
 async function attemptDownload(downloader: Downloader, url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
   downloader.stats.requests++;
-  const { request } = await import("undici");
-  const response = await request(url, {
+  const response = await httpGet(url, {
     dispatcher: await downloader.dispatcher(),
-    method: "GET",
     headers: { "user-agent": "opam-monorepo (TypeScript)" },
+    limits: downloader.limits,
+    shown: redactUrl(url),
   });
   if (response.statusCode >= 300) {
-    await response.body.dump().catch(() => undefined);
+    response.body.destroy();
     throw new HttpStatusError(response.statusCode);
   }
   const hasher = new MultiHasher(algos);
@@ -151,6 +157,7 @@ export function isTransient(error: unknown): boolean {
 }
 
 function downloadError(url: string, error: unknown, attempts: number): UserError {
+  if (isUserError(error)) return error;
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : "";
   if (error instanceof HttpStatusError) {
     return new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(url)}: HTTP ${error.status}${tries}`, { details: { status: error.status } });

@@ -4,6 +4,7 @@
 import type { Reporter } from "../core/reporter.js";
 import type { DownloadCache } from "./cache.js";
 import { createDownloader } from "./download.js";
+import type { HttpLimits } from "./http-get.js";
 import { createExtractor, type Extractor } from "./extract-pool.js";
 import { newInFlight, type ObtainContext } from "./obtain.js";
 import { DEFAULT_MAX_EXTRACTED_SIZE } from "./tree-writer.js";
@@ -24,6 +25,8 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** The most file data one archive may extract (bytes); default 4 GiB. */
   maxExtractedSize?: number;
+  /** Download limits (http-get.ts `httpLimits(env)`); default DEFAULT_LIMITS. */
+  limits?: HttpLimits;
 }
 
 export interface FetchSession {
@@ -37,7 +40,7 @@ export interface FetchSession {
 
 export async function openFetchSession(options: FetchOptions, onBytes?: (count: number) => void): Promise<FetchSession> {
   await options.cache.removeStaleTempFiles();
-  const downloader = createDownloader({ connections: options.jobs, retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs });
+  const downloader = createDownloader({ connections: options.jobs, retries: options.retries, backoffMs: options.backoffMs, timeoutMs: options.timeoutMs, limits: options.limits });
   const context: ObtainContext = {
     cache: options.cache,
     downloader,

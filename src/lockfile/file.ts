@@ -1,7 +1,6 @@
 // Reading and writing lock files on disk: parse + decode, encode + print + atomic write (a
 // reader never sees a half-written lock file). The only file of lockfile/ that does I/O.
-import { readFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readInputText } from "../core/read-input.js";
 import { UserError, errnoCode } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
 import type { Item } from "../opam/ast.js";
@@ -30,7 +29,7 @@ export function parseLockfile(text: string, file: string, root: string): Lockfil
 export async function readLockfile(path: string, root: string): Promise<Lockfile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readInputText(path, "a lock file");
   } catch (error) {
     if (errnoCode(error) === "ENOENT") {
       throw new UserError("LOCKFILE_MISSING", `No lockfile at ${path}`, { hint: "run `opam monorepo lock` first, or pass --lockfile" });
@@ -50,10 +49,10 @@ export async function writeLockfile(path: string, lockfile: Lockfile, root?: str
 }
 
 /** The previous lock file at `path` (its text and, when it decodes, its model), if any. */
-export function previousLockfile(path: string, root: string): { text: string; lockfile: Lockfile | undefined } | undefined {
+export async function previousLockfile(path: string, root: string): Promise<{ text: string; lockfile: Lockfile | undefined } | undefined> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = await readInputText(path, "a lock file");
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 // Where the lock file is (§2.1): the path `lock` writes (`-l`, one target, or the dune-project
 // name) and the path `pull`/`depext`/`list` read (`-l`, or the single `*.opam.locked` at the root).
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { UserError, errnoCode } from "../core/errors.js";
 import { LOCKFILE_EXTENSION } from "../core/paths.js";
@@ -50,7 +51,7 @@ export async function duneProjectName(root: string): Promise<string> {
   const file = path.join(root, "dune-project");
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readInputText(file, "a dune-project file");
   } catch (error) {
     if (errnoCode(error) === "ENOENT") throw nameError(`Missing dune-project file at the root: ${file}`);
     throw error;

@@ -1,7 +1,9 @@
 // The project `lock` works on, assembled in the reference's order: scan local packages, choose
 // targets, read every local opam file, lock file path, source config, pin-depends. Reads only.
-import { readFile } from "node:fs/promises";
+import { statSync } from "node:fs";
 import path from "node:path";
+import { UserError } from "../core/errors.js";
+import { fileKind, readInputText } from "../core/read-input.js";
 import type { OpamFile } from "../opam/ast.js";
 import { parseOpam } from "../opam/parser.js";
 import { makeSourceConfig, sourceConfigOfTargets, type CliConfig, type SourceConfig } from "./config.js";
@@ -15,9 +17,16 @@ export { chooseTargets, localPackageVersion, targetsMessage, NO_TARGETS_MESSAGE,
 export { lockfilePathForRead, lockfilePathForWrite, lockfilesAtRoot, duneProjectName } from "./lockfile-path.js";
 export { collectPinDepends, sortUniqPins, pinDependsOf, groupPinsByUrl, pinId, type PinDependEntry } from "./pin-depends.js";
 
-/** The project root as an absolute path (a relative `--root` is resolved against `cwd`). */
+/** The project root as an absolute path (a relative `--root` is resolved against `cwd`); PATH_UNUSABLE when it is not a directory. */
 export function projectRoot(root: string | undefined, cwd: string = process.cwd()): string {
-  return path.resolve(cwd, root ?? ".");
+  const absolute = path.resolve(cwd, root ?? ".");
+  const stats = root === undefined ? undefined : statSync(absolute, { throwIfNoEntry: false });
+  if (stats !== undefined && !stats.isDirectory()) {
+    throw new UserError("PATH_UNUSABLE", `the project root ${absolute} (--root) is ${fileKind(stats)}, not a directory`, {
+      hint: "pass the directory that holds the project's opam files and lock file",
+    });
+  }
+  return absolute;
 }
 
 export interface LocalOpamPackage extends LocalPackage {
@@ -61,7 +70,7 @@ export interface Project {
 }
 
 async function readOpamFile(file: string): Promise<OpamFile> {
-  return parseOpam(await readFile(file, "utf8"), file);
+  return parseOpam(await readInputText(file, "an opam file"), file);
 }
 
 /** Everything `lock` needs to know about the local project before solving. */

@@ -1,30 +1,36 @@
 // Reading opam files of a repository tree with their stamps (size, mtime, inode): what decides
 // whether an index-cache entry is still valid. No parsing here (the reader worker loads this).
-import { closeSync, fstatSync, openSync, readSync, statSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from "node:fs";
 import { errnoCode } from "../core/errors.js";
+import { fileKind, notRegular } from "../core/read-input.js";
 
 /** What changes when a file is edited or replaced: size, mtime (ns) and inode. */
 export function statStamp(stats: BigIntStats): string {
   return `${stats.size}:${stats.mtimeNs}:${stats.ino}`;
 }
 
-/** The stamp of `file`, or undefined when it does not exist. */
+/** The stamp of `file`, or undefined when it does not exist ("special" when it is not a regular file: read it to say so). */
 export function fileStamp(file: string): string | undefined {
   const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
-  return stats === undefined || !stats.isFile() ? undefined : statStamp(stats);
+  return stats === undefined ? undefined : stats.isFile() ? statStamp(stats) : "special";
 }
 
-/** Opens `file` and runs `read` with its descriptor and size; undefined when it does not exist. */
+/**
+ * Opens `file` (without blocking: a FIFO never holds us) and runs `read` with its descriptor and
+ * size; undefined when it does not exist; NOT_A_REGULAR_FILE when it is a directory, FIFO or device.
+ */
 function withFile<T>(file: string, read: (fd: number, stats: BigIntStats) => T): T | undefined {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return undefined;
     throw error;
   }
   try {
-    return read(fd, fstatSync(fd, { bigint: true }));
+    const stats = fstatSync(fd, { bigint: true });
+    if (!stats.isFile()) throw notRegular(file, fileKind(stats), "an opam file");
+    return read(fd, stats);
   } finally {
     closeSync(fd);
   }

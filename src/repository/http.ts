@@ -6,7 +6,8 @@ import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { UserError } from "../core/errors.js";
+import { isUserError, UserError } from "../core/errors.js";
+import { httpGet, httpLimits } from "../fetch/http-get.js";
 import { openArchive } from "./archive.js";
 import { withLock } from "./lock.js";
 import type { OpenDeps, Repository } from "./repository.js";
@@ -42,21 +43,22 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 }
 
 /** Downloads into `target` unless the server says the cached copy is current. */
-async function refresh(url: string, target: string, validators: Validators | undefined): Promise<Validators | "unchanged"> {
+async function refresh(url: string, target: string, validators: Validators | undefined, env: NodeJS.ProcessEnv): Promise<Validators | "unchanged"> {
+  const limits = httpLimits(env);
   // Loaded on first use: importing undici costs every command a large share of its start-up.
-  const { Agent, interceptors, request } = await import("undici");
-  const agent = new Agent({ connectTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  const { Agent } = await import("undici");
+  const agent = new Agent({ connectTimeout: 30_000 });
   try {
     const headers: Record<string, string> = { "user-agent": "opam-monorepo (TypeScript)" };
     if (validators?.url === url && validators.etag !== undefined) headers["if-none-match"] = validators.etag;
     if (validators?.url === url && validators.lastModified !== undefined) headers["if-modified-since"] = validators.lastModified;
-    const response = await request(url, { dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 10 })), headers });
+    const response = await httpGet(url, { dispatcher: agent, headers, limits, shown: withoutCredentials(url) });
     if (response.statusCode === 304 && validators !== undefined) {
-      await response.body.dump();
+      response.body.destroy();
       return "unchanged";
     }
     if (response.statusCode !== 200) {
-      await response.body.dump();
+      response.body.destroy();
       throw new Error(`HTTP ${response.statusCode}`);
     }
     const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -82,9 +84,12 @@ async function download(url: string, archive: string, deps: OpenDeps): Promise<v
   const validators = existsSync(archive) ? await readValidators(metaFile) : undefined;
   let result: Validators | "unchanged";
   try {
-    result = await refresh(url, archive, validators);
+    result = await refresh(url, archive, validators, deps.env ?? process.env);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    if (isUserError(error) && error.code === "BAD_ARGUMENT") throw error;
+    const prefix = `Failed to download ${withoutCredentials(url)}: `;
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message.startsWith(prefix) ? message.slice(prefix.length) : message;
     if (validators === undefined) {
       throw new UserError("REPO_UNREACHABLE", `repository ${withoutCredentials(url)} is unreachable: ${reason}`, {
         hint: "check the URL and your network access",

@@ -3,7 +3,7 @@
 // entries it is asked about. A file failing any check (magic, format, length, checksums,
 // identity, code fingerprint, content stamp) is never trusted; writes are atomic.
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
@@ -105,7 +105,11 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
 export function loadIndex(file: string, key: IndexKey): LoadedIndex {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) {
+      closeSync(fd);
+      return { ok: false, reason: "unreadable" };
+    }
   } catch (error) {
     return { ok: false, reason: errnoCode(error) === "ENOENT" ? "missing" : "unreadable" };
   }

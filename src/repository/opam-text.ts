@@ -38,7 +38,8 @@ export function readFileEntry(file: string): FileEntry | undefined {
   try {
     read = readWithStamp(file);
   } catch (error) {
-    return { stamp: "", blob: encodeFailure(new UserError("REPO_INVALID", `cannot read ${file}: ${(error as Error).message}`)) };
+    const failure = isUserError(error) ? error : new UserError("REPO_INVALID", `cannot read ${file}: ${(error as Error).message}`);
+    return { stamp: "", blob: encodeFailure(failure) };
   }
   return read === undefined ? undefined : { stamp: read.stamp, text: { file, bytes: Buffer.from(read.text, "utf8") } };
 }

@@ -48,6 +48,8 @@ export interface LockSolveRequest {
   opamProvided: ReadonlySet<string>;
   preferred: ReadonlyMap<string, string>;
   devVersionsOnly: boolean;
+  /** `Date.now()` after which solving stops with SolverTimeout (solve/model.ts). */
+  deadline?: number;
 }
 
 export interface LockedPackage {
@@ -110,7 +112,7 @@ function contextOptions(request: LockSolveRequest, pass: "dune" | "opam-provided
 
 function runPass(request: LockSolveRequest, pass: "dune" | "opam-provided", pinnedVersions: Map<string, string>) {
   const context = createSolverContext(lockRoots(request), contextOptions(request, pass, pinnedVersions));
-  return { result: solve(context.input), context };
+  return { result: solve({ ...context.input, deadline: request.deadline }), context };
 }
 
 /** Solve, and when opam-provided packages exist, solve again with them to see what opam installs. */

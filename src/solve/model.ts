@@ -53,6 +53,16 @@ export interface SolverInput {
   candidates(name: string): readonly Candidate[];
   /** Optional, used only to list rejected versions newest first in diagnostics. */
   compareVersions?: (a: string, b: string) => number;
+  /** `Date.now()` after which the search stops with SolverTimeout; none = no limit. */
+  deadline?: number;
+}
+
+/** Thrown by the search when `SolverInput.deadline` has passed (the caller turns it into SOLVER_TIMEOUT). */
+export class SolverTimeout extends Error {
+  constructor() {
+    super("the solver ran out of time");
+    this.name = "SolverTimeout";
+  }
 }
 
 /** The requirer name used for the request itself in `requiredBy` and chains. */

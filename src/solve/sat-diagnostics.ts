@@ -18,7 +18,7 @@ interface Component {
 
 export function diagnose(input: SolverInput): Diagnostics {
   const problem = buildProblem(input, { dummy: true });
-  if (!problem.sat.run(closestMatchDecider(problem))) throw new InternalError("the closest-match solve cannot fail");
+  if (!problem.sat.run(closestMatchDecider(problem), input.deadline)) throw new InternalError("the closest-match solve cannot fail");
   const report = createComponents(problem);
   applyRestrictions(problem, report);
   const failing = [...report.values()].filter((component) => problem.vars[component.selected].dummy);

@@ -2,6 +2,7 @@
 // first-class at-most-one clauses, first-UIP learning, backjumping; no restarts, no randomness.
 // The caller's decider picks literals; when it has none, the remaining variables are set false.
 import { InternalError } from "../core/errors.js";
+import { SolverTimeout } from "./model.js";
 import { analyseConflict, type AnalysisState } from "./sat-analyse.js";
 import { AtMostOneClauses, ClausePool, WatchLists } from "./sat-clauses.js";
 import { EXTERNAL, FALSE, TRUE, UNDECIDED, isAtMostOne, negLit, negate, valueOfLit, type Lit } from "./sat-literals.js";
@@ -108,11 +109,15 @@ export class SatProblem {
     return this.amos.current[amo];
   }
 
-  /** Solves; `decide` returns an undecided literal to try, or -1 when it has nothing to decide. */
-  run(decide: () => Lit): boolean {
+  /**
+   * Solves; `decide` returns an undecided literal to try, or -1 when it has nothing to decide.
+   * Past `deadline` (a `Date.now()` value; checked every 256 steps) throws SolverTimeout.
+   */
+  run(decide: () => Lit, deadline = Infinity): boolean {
     if (this.toplevelConflict) return false;
     this.undecidedCursor = this.values.length - 1;
-    for (;;) {
+    for (let step = 1; ; step++) {
+      if ((step & 255) === 0 && Date.now() > deadline) throw new SolverTimeout();
       const conflict = this.propagate();
       if (conflict < 0) {
         const undecided = this.findUndecided();

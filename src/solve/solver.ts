@@ -9,7 +9,7 @@ import { makeDecider, readRequiredBy, readSelection, shortestChains } from "./sa
 export function solve(input: SolverInput): SolveResult {
   const memoised = memoiseCandidates(input);
   const problem = buildProblem(memoised, { dummy: false });
-  const ok = problem.sat.run(makeDecider(problem));
+  const ok = problem.sat.run(makeDecider(problem), input.deadline);
   const stats = statsOf(problem);
   if (!ok) return { ok: false, diagnostics: diagnose(memoised), stats };
   return { ok: true, selection: readSelection(problem), requiredBy: readRequiredBy(problem, false), stats };
@@ -29,6 +29,7 @@ function memoiseCandidates(input: SolverInput): SolverInput {
   return {
     roots: input.roots,
     compareVersions: input.compareVersions,
+    deadline: input.deadline,
     candidates(name) {
       let candidates = cache.get(name);
       if (candidates === undefined) {

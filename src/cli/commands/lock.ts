@@ -16,6 +16,7 @@ import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { analyseFailure } from "../lock-failure.js";
 import { lockProgress, type LockProgress } from "../lock-progress.js";
 import { changesMessage, lockChanges } from "../lock-changes.js";
+import { solverTimeoutSeconds, withSolverDeadline } from "../solver-timeout.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
 import { updateRequest } from "../lock-update.js";
@@ -44,6 +45,7 @@ export interface LockOptions {
   verbose: number;
   /** `lock --update PKG…`: re-lock preferring every locked version but these packages'. */
   update?: string[];
+  solverTimeout?: string;
 }
 
 function cliValue<T>(text: string | undefined, flag: string, parse: (text: string) => T): T | undefined {
@@ -128,7 +130,8 @@ async function solveWithProgress(
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
-  const result = solveLock({
+  const timeout = solverTimeoutSeconds(options.solverTimeout, context.env);
+  const result = withSolverDeadline(timeout, (deadline) => solveLock({
     repository: skippingBrokenFiles(lockedOnly ? lockedView(inputs.repository, preferred) : inputs.repository, (message) => context.reporter.warn(message)),
     env: inputs.env,
     locals,
@@ -141,7 +144,8 @@ async function solveWithProgress(
     opamProvided: new Set(project.config.opamProvided ?? []),
     preferred,
     devVersionsOnly: inputs.mode === "explicit",
-  });
+    deadline,
+  }));
   void inputs.repository.flush().catch(() => undefined);
   context.reporter.debug(`timing: solved in ${(performance.now() - solving).toFixed(0)} ms`);
   for (const stats of result.stats) context.reporter.debug(`solve: ${JSON.stringify(stats)}`);
@@ -190,7 +194,7 @@ async function runLock(commandContext: CommandContext, lockOptions: LockOptions,
     repositoriesUsed: inputs.repositoriesUsed,
     cliArgs: context.rawArgs,
   });
-  const previous = previousLockfile(project.lockfilePath, project.root);
+  const previous = await previousLockfile(project.lockfilePath, project.root);
   const written = await writeLockfileIfChanged(project.lockfilePath, lockfile, project.root, previous?.text);
   const changes = lockChanges(previous?.lockfile, lockfile, !written);
   await inputs.repository.flush().catch(() => undefined);
@@ -232,6 +236,7 @@ export function configureLockOptions(command: Command): Command {
     .option("--add-global-opam-vars <list>", "add to x-opam-monorepo-global-opam-vars")
     .option("--opam-provided <list>", "replace x-opam-monorepo-opam-provided, e.g. '[ocamlformat,patdiff]'")
     .option("--add-opam-provided <list>", "add to x-opam-monorepo-opam-provided")
+    .option("--solver-timeout <seconds>", "give up solving after this long (default: OPAM_MONOREPO_SOLVER_TIMEOUT or 60; 0 = no limit)")
     .option("--no-index-cache", "do not read or write the parsed repository index cache")
     .option("--json", "print the result (or the failure explanation) as JSON on stdout", false);
 }
