@@ -1,7 +1,7 @@
 // Resolving git refs to commits from `git ls-remote` output (opam-monorepo lib/git.ml): pure
 // parsers, plus a resolver that takes the command runner as a parameter (never spawns git itself).
 import { UserError } from "../core/errors.js";
-import { ocamlQuoted } from "./opam-values.js";
+import { ocamlQuoted } from "../opam/values.js";
 
 export { ocamlQuoted };
 
