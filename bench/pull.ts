@@ -23,8 +23,8 @@ import { makeArchive, writeTree, type ArchiveFormat, type TreeEntry } from "../t
 import { hashesOf } from "../test/helpers/pull-world.js";
 import { moduleText, seeded, vocabulary } from "./ocaml-like.js";
 
-const COUNT = 100;
-const LATENCY_MS = 50;
+export const COUNT = 100;
+export const LATENCY_MS = 50;
 
 export function formatOf(index: number): ArchiveFormat {
   const slot = index % 10;
@@ -60,7 +60,7 @@ function timingReporter(): Reporter & { done: number[] } {
   return { ...silentReporter, done, info: (message: string) => void (message.startsWith("Pulled ") && done.push(performance.now())) };
 }
 
-async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
+export async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
   const start = performance.now();
   const summary = await pullDuniverse({ root, repos, cache, jobs, keepGitDir: false, keepSymlinkedDir: false, retries: 3, mirrors: [], offline: false, noChecksums: false, requireChecksums: false, reporter });
   return { ms: performance.now() - start, summary };
@@ -265,5 +265,6 @@ async function profileWarm(scratch: string, jobs: number): Promise<void> {
   }
 }
 
-// Run as a script (`node dist/bench/pull.js`, or forked with --serve); bench/reference.ts imports it.
+// Run as a script (`node dist/bench/pull.js`, or forked with --serve); bench/reference.ts and
+// bench/pull-incremental.ts import it (the archive mix and the server).
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

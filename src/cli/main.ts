@@ -1,5 +1,5 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
-// 0 ok, 1 handled error, 124 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after the
+// 0 ok, 1 handled error, 124 bad command line (an unknown option or a bad option value), 130/143 interrupted by SIGINT/SIGTERM (after the
 // command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
@@ -8,7 +8,10 @@ import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, resolvePrefix, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { quietOnClosedPipes } from "./pipes.js";
 import { toolVersion } from "./version.js";
+import { answerHelp } from "./help.js";
+import { helpFooter } from "./help-model.js";
 import { COMMANDS, type CommandContext, type CommandSpec } from "./commands/index.js";
 
 const EXIT_OK = 0;
@@ -61,16 +64,18 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
     if (spec.examples.length > 0) {
       command.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
     }
+    command.addHelpText("after", helpFooter());
     command.exitOverride().action(async (...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
       const operands = self.args.slice(0, spec.operandCount ?? self.args.length);
       await onRun(spec, self.opts() as CommonOptions, operands);
     });
   }
-  return program;
+  return program.addHelpText("after", helpFooter());
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipes();
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
   try {
@@ -126,7 +131,10 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
       program.outputHelp();
       return EXIT_OK;
     }
-    await program.parseAsync(expandPrefixes(program, argv), { from: "user" });
+    const expanded = expandPrefixes(program, argv);
+    const helped = await answerHelp(program, expanded, toolVersion());
+    if (helped !== undefined) return helped;
+    await program.parseAsync(expanded, { from: "user" });
     return exit;
   } catch (error) {
     if (interrupts.interrupted) return EXIT_ERROR;
@@ -140,7 +148,7 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
     if (isUserError(error)) {
       if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
       process.stderr.write(renderUserError(error, color));
-      return EXIT_ERROR;
+      return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }
     process.stderr.write(renderBug(error));
     return EXIT_ERROR;

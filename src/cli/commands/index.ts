@@ -59,4 +59,42 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./mirror.js")).mirrorCommand,
   },
   { name: "cache-key", summary: "print a digest of the locked sources, for CI cache keys", operands: "", load: async () => (await import("./cache-key.js")).cacheKeyCommand },
+  {
+    name: "verify",
+    summary: "check that duniverse/ is exactly what the lock file says (every file re-hashed)",
+    operands: "[repositories...]",
+    load: async () => (await import("./verify.js")).verifyCommand,
+  },
+  // features
+  {
+    name: "tree",
+    summary: "show the locked packages as a dependency tree from the root packages (or as a DOT / Mermaid graph)",
+    operands: "",
+    load: async () => (await import("./tree.js")).treeCommand,
+  },
+  {
+    name: "sbom",
+    summary: "write a software bill of materials of the lock file (CycloneDX 1.6 or SPDX 2.3 JSON)",
+    operands: "",
+    load: async () => (await import("./sbom.js")).sbomCommand,
+  },
+  {
+    name: "outdated",
+    summary: "list locked packages with newer versions: the newest the rest of the lock allows, and the newest there is",
+    operands: "",
+    load: async () => (await import("./outdated.js")).outdatedCommand,
+  },
+  // terminal
+  {
+    name: "completion",
+    summary: "print the shell completion script for bash, zsh or fish",
+    operands: "<shell>",
+    load: async () => (await import("./completion.js")).completionCommand,
+  },
+  {
+    name: "install-plugin",
+    summary: "make `opam monorepo` run this opam-monorepo (links $OPAMROOT/plugins/bin/opam-monorepo to it)",
+    operands: "",
+    load: async () => (await import("./install-plugin.js")).installPluginCommand,
+  },
 ];
