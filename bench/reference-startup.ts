@@ -33,8 +33,8 @@ export async function benchStartup(tools: Tools, work: string, request: Request,
   const env = tools.oursEnv(tools.warmCache, request.env);
   const lock = await timed(tools.ours, ["lock", ...request.args], dir, env);
   if (lock.code !== 0) return void console.log(`start-up: the lock of ${request.name} failed\n${lock.stderr}`);
-  console.log(`\nstart-up commands in the locked ${request.name} project, ${Math.max(rounds, 10)} interleaved runs each; median wall s, peak RSS MB`);
-  console.log("command        ours            0.4.3           ours/0.4.3  target");
+  console.log(`\nstart-up commands in the locked ${request.name} project, ${Math.max(rounds, 10)} interleaved runs each; median wall s (CPU s), peak RSS MB`);
+  console.log("command        ours                   0.4.3                  ours/0.4.3  target");
   for (const entry of cases(lockfile)) {
     const ours: Run[] = [];
     const reference: Run[] = [];
@@ -42,9 +42,10 @@ export async function benchStartup(tools: Tools, work: string, request: Request,
       ours.push(await timed(tools.ours, entry.ours, dir, env));
       if (entry.reference !== undefined) reference.push(await timed(tools.reference, entry.reference, dir, tools.referenceEnv(request.env)));
     }
-    const cell = (runs: Run[]) => (runs.length === 0 ? "-" : `${seconds(median(runs.map((r) => r.ms)))} ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB`);
+    const cell = (runs: Run[]) =>
+      runs.length === 0 ? "-" : `${seconds(median(runs.map((r) => r.ms)))} (${seconds(median(runs.map((r) => r.cpuMs)))}) ${Math.max(...runs.map((r) => r.rssMb)).toFixed(0)} MB`;
     const failed = ours.some((r) => r.code !== 0) ? ` FAILED: ${ours.find((r) => r.code !== 0)!.stderr.trim().split("\n")[0]}` : "";
     const versus = reference.length === 0 ? "-" : ratio(median(ours.map((r) => r.ms)) / median(reference.map((r) => r.ms)));
-    console.log(`${entry.label.padEnd(14)} ${cell(ours).padEnd(15)} ${cell(reference).padEnd(15)} ${versus.padEnd(11)} ≤ ${entry.target} s${failed}`);
+    console.log(`${entry.label.padEnd(14)} ${cell(ours).padEnd(22)} ${cell(reference).padEnd(22)} ${versus.padEnd(11)} ≤ ${entry.target} s${failed}`);
   }
 }

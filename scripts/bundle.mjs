@@ -6,6 +6,17 @@
 // package.json relative to dist/src/cli/.
 import { build } from "esbuild";
 import { readdirSync, rmSync } from "node:fs";
+import path from "node:path";
+
+/** commander's `require("node:child_process")` gets scripts/lazy-child-process.cjs (see there). */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: path.resolve("scripts/lazy-child-process.cjs") } : undefined,
+    );
+  },
+};
 
 for (const file of readdirSync("dist/src/cli")) if (file.startsWith("bundle-") && file.endsWith(".js")) rmSync(`dist/src/cli/${file}`);
 
@@ -15,6 +26,7 @@ await build({
   entryNames: "[name].bundle",
   chunkNames: "bundle-[name]-[hash]",
   splitting: true,
+  plugins: [lazyChildProcess],
   bundle: true,
   platform: "node",
   format: "esm",

@@ -1,16 +1,19 @@
 // Filesystem helpers shared by every stage: atomic writes, containment checks, and deletion
 // that never follows a symlink out of the directory it was asked to clean.
-import { randomBytes } from "node:crypto";
 import { lstatSync } from "node:fs";
 import { mkdir, rename, rm, writeFile, lstat } from "node:fs/promises";
 import path from "node:path";
 import { errnoCode, UserError } from "./errors.js";
 import { fileKind } from "./read-input.js";
 
-/** A unique temporary name beside `target` (same filesystem, so rename is atomic). */
+/**
+ * A unique temporary name beside `target` (same filesystem, so rename is atomic): the pid and 32
+ * random bits as 8 hex digits (Math.random: loading node:crypto costs light commands' start-up).
+ */
 export function siblingTempPath(target: string, tag = "tmp"): string {
   const dir = path.dirname(target);
-  return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
+  return path.join(dir, `.${path.basename(target)}.${tag}-${process.pid}-${random}`);
 }
 
 /**

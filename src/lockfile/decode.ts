@@ -5,7 +5,7 @@ import { LOCKFILE_VERSION } from "../core/paths.js";
 import { findField, type OpamFile, type Pos, type Value } from "../opam/ast.js";
 import { parseUrl } from "../opam/url.js";
 import { globalVarsOfValue, opamProvidedOfValue, repositoriesOfValue, rewriteRepositoryIn } from "../project/config.js";
-import { expectList, expectString, ocamlQuoted, positionText, unexpectedValue, valueError, valueText } from "../project/opam-values.js";
+import { expectList, expectString, ocamlQuoted, positionText, unexpectedValue, valueError, valueText } from "../opam/values.js";
 import { dirListProblems } from "../duniverse/dir-names.js";
 import type { DuniverseRepo, PackageRef } from "../duniverse/plan.js";
 import type { LockedDependency, LockedDepext, Lockfile, PinDepend } from "./model.js";

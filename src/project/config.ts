@@ -5,7 +5,7 @@ import { UserError } from "../core/errors.js";
 import { findField, type OpamFile, type Value } from "../opam/ast.js";
 import type { GlobalVarValue } from "../lockfile/model.js";
 import { repositoryUrlProblem } from "./cli-list.js";
-import { expectList, expectPair, expectString, unexpectedValue, valueError } from "./opam-values.js";
+import { expectList, expectPair, expectString, unexpectedValue, valueError } from "../opam/values.js";
 import { packageNameProblem } from "./package-name.js";
 
 export const REPOSITORIES_FIELD = "x-opam-monorepo-opam-repositories";

@@ -2,7 +2,7 @@
 // parsers, plus a resolver that takes the command runner as a parameter (never spawns git itself).
 import { UserError } from "../core/errors.js";
 import { checkGitRef, checkGitUrl } from "../core/git-safety.js";
-import { ocamlQuoted } from "./opam-values.js";
+import { ocamlQuoted } from "../opam/values.js";
 
 export { ocamlQuoted };
 

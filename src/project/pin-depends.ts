@@ -2,7 +2,7 @@
 // lib/pin_depends.ml `sort_uniq`), with the reference's conflict errors. Pure.
 import { UserError } from "../core/errors.js";
 import { findField, type OpamFile, type Value } from "../opam/ast.js";
-import { expectString, unexpectedValue } from "./opam-values.js";
+import { expectString, unexpectedValue } from "../opam/values.js";
 import { splitPackageId } from "./package-name.js";
 
 export interface PinDependEntry {

@@ -80,7 +80,7 @@ describe("directory repository", () => {
     }
   });
 
-  it("stores texts after a cold load and keeps them: reading a package does not rewrite the cache", async () => {
+  it("reads a name's files on first use only, stores their texts and keeps them: reading a package does not rewrite the cache", async () => {
     const { open, cacheDir, repoDir } = await setup();
     const file = indexFilePath(cacheDir, `directory:${repoDir}`);
     const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
@@ -91,6 +91,11 @@ describe("directory repository", () => {
       return loaded.read(stored)!;
     };
     const { repo: cold } = await open();
+    // A cold open of a directory reads nothing up front; the cache grows from what was asked.
+    expect(loadIndex(file, key).ok).toBe(true);
+    expect((loadIndex(file, key) as { entries(name: string): unknown }).entries("a")).toBeUndefined();
+    expect(cold.versions("a").length).toBeGreaterThan(0);
+    await cold.flush();
     expect(textOfEntry(entryOf("1.0"))?.text).toContain("a-1.0.tgz");
     const written = (await stat(file)).mtimeMs;
     const { repo: warm } = await open();

@@ -1,6 +1,8 @@
-// A repository on disk: `packages/<name>/<name>.<version>/opam`. Cold: every file is read and
-// checked (cold-parse.ts) and the index cache written; warm: answers come from the cache, each
-// name revalidated against its files on first use (or trusted when a git commit pins them).
+// A repository on disk: `packages/<name>/<name>.<version>/opam`. A plain directory is read
+// lazily, per name, on first use (`packages/<name>/`, as opam-monorepo 0.4.3 reads it): a cold
+// open reads nothing, and the index cache grows from what was read; warm answers come from the
+// cache, each name revalidated against its files on first use. A git checkout (trusted: its commit
+// pins the files) is read whole on a cold open (cold-parse.ts) and the index cache written.
 import { statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
@@ -69,7 +71,8 @@ export async function openTree(options: TreeOptions, deps: OpenDeps): Promise<Re
   checkRepositoryRoot(options.root, options.url);
   const packagesDir = path.join(options.root, "packages");
   const useWorker = (deps.threads ?? defaultThreads()) > 1;
-  const cold = async () => groupByName(parseTree(packagesDir, useWorker).texts);
+  // Revalidation reads a name's files when the index does not know them: nothing to read up front.
+  const cold = options.revalidate ? async () => new Map<string, TableEntry[]>() : async () => groupByName(parseTree(packagesDir, useWorker).texts);
   return openIndexed({ ...options, source: treeSource(packagesDir, options.revalidate), cold }, deps);
 }
 

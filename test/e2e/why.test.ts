@@ -108,4 +108,13 @@ describe("why", () => {
     expect(result.stdout).toBe("hello -> shout {>= 2.0} -> greet {>= 1.0}\n");
     expect(result.stderr).toMatch(/\[WARNING\] \S+hello\.opam\.locked does not match a fresh solve: greet \(locked 1\.0, now 1\.2\)\. /);
   });
+
+  it("reads only the locked versions' opam files: a broken newer version does not matter", async () => {
+    const { cli, fixtures } = await lockedExample();
+    const broken = path.join(fixtures, "repos", "example", "packages", "greet", "greet.9.9");
+    cpSync(path.join(fixtures, "repos", "example", "packages", "greet", "greet.1.0"), broken, { recursive: true });
+    writeFileSync(path.join(broken, "opam"), 'opam-version: "2.0"\ndepends: [ "shout" {>= \n');
+    const result = await cli(["why", "greet"]);
+    expect(result, show(result)).toMatchObject({ code: 0, stdout: "hello -> shout {>= 2.0} -> greet {>= 1.0}\n", stderr: "" });
+  });
 });

@@ -1,8 +1,8 @@
 // Typed reading of opam values (strings, lists, pairs) with the reference's error format
 // `Error in opam file <file>, [l:c]-[l:c]: Expected …, got: <value>`. Pure.
 import { UserError, type ErrorCode } from "../core/errors.js";
-import type { Pos, Value } from "../opam/ast.js";
-import { printValue } from "../opam/printer.js";
+import type { Pos, Value } from "./ast.js";
+import { printValue } from "./printer.js";
 
 /** OCaml's `%S`: a double-quoted string with OCaml escapes (used in the reference's messages). */
 export function ocamlQuoted(text: string): string {
