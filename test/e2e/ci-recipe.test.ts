@@ -239,6 +239,7 @@ describe.runIf("version" in host)("the CI recipe of docs/ci.md", () => {
     const installed = path.join(world.home, "run-1", "npm-global", "lib", "node_modules", "opam-monorepo", "package.json");
     expect(JSON.parse(readFileSync(installed, "utf8")).version).toBe(JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")).version);
     expect(release!.server.requestsFor(`/${release!.tarball}`)).toBeGreaterThanOrEqual(1);
+    expect(existsSync(path.join(world.home, "run-1", "npm-global", "share", "man", "man1", "opam-monorepo-lock.1"))).toBe(true);
     expect(result.state.outputs.key?.key).toMatch(/^opam-monorepo-[0-9a-f]{64}$/);
     // One request per locked archive: the download-only step fetched, the offline pull did not.
     const locked = [...new Set([...readFileSync(path.join(repository, "app.opam.locked"), "utf8").matchAll(/"http:\/\/127\.0\.0\.1:\d+(\/[^"]+)"/g)].map((m) => m[1]!))];
