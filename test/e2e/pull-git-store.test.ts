@@ -65,7 +65,7 @@ test("a new commit fetches only that commit; offline without it names the source
   expect(readFileSync(path.join(root, "duniverse/a/a.ml"), "utf8")).toBe("let a = 2\n");
   // Incremental: the next pull keeps it, without git.
   const again = await pull(root, cache, "--offline");
-  expect(again.stdout).toContain("(1 unchanged since the last pull");
+  expect(again.stdout).toContain(", 1 unchanged since the last pull");
 });
 
 test("submodules are checked out; the superproject comes from the store", async () => {
