@@ -2,11 +2,12 @@
 // (tar.gz, tbz, tar.xz, zip; exec bits, symlinks, a nested duniverse/, two packages of one
 // dev-repo), locked by both tools (the same lock file), then pulled by both: the duniverse/ trees
 // must be the same (paths, file contents, modes, symlink targets), apart from the text of
-// duniverse/README.md (both write one; ours says more).
+// duniverse/README.md (both write one; ours says more) and our pull manifest.
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MANIFEST_NAME } from "../../src/duniverse/manifest.js";
 import { serveDirectory, type StaticServer } from "../helpers/http.js";
 import { removeTestdir, testdir } from "../helpers/testdir.js";
 import { archiveOf, type ArchiveFormat, type TreeEntry } from "../helpers/archives.js";
@@ -61,6 +62,11 @@ function treeListing(root: string): string[] {
   };
   walk(root);
   return lines;
+}
+
+/** Our duniverse/ without the pull manifest, which only ours writes. */
+function ourTree(root: string): string[] {
+  return treeListing(root).filter((line) => !line.startsWith(`${MANIFEST_NAME} `));
 }
 
 /** A directory of links to every command of PATH except those starting with `prefix`; its path. */
@@ -126,8 +132,10 @@ suite("pull: the same duniverse/ as the reference", () => {
     expect(pulledOurs.code, pulledOurs.stderr).toBe(0);
     // Both write duniverse/README.md; its text is ours (DESIGN: our own README), the rest is the same.
     const readme = (line: string) => (line.startsWith("README.md ") ? line.slice(0, "README.md 644".length) : line);
+    // Ours also records the pull in duniverse/.opam-monorepo-manifest.json (for `verify` and incremental pulls).
     const reference = treeListing(path.join(refDir, "duniverse")).map(readme);
-    const ours = treeListing(path.join(ourDir, "duniverse")).map(readme);
+    const ours = ourTree(path.join(ourDir, "duniverse")).map(readme);
+    expect(treeListing(path.join(ourDir, "duniverse")).some((line) => line.startsWith(`${MANIFEST_NAME} 644 `))).toBe(true);
     expect(ours).toEqual(reference);
     expect(reference).toContain("alpha/link-to-main -> src/main.ml");
     expect(reference.some((line) => line.startsWith("delta/scripts/configure.sh 755 "))).toBe(true);
@@ -139,6 +147,6 @@ suite("pull: the same duniverse/ as the reference", () => {
     expect(refAgain.code, refAgain.stderr).not.toBe(0);
     expect(oursAgain.code, oursAgain.stderr).toBe(0);
     expect(oursAgain.stderr).toContain("[WARNING] unable to find an installed ocamlc");
-    expect(treeListing(path.join(ourDir, "duniverse")).map(readme)).toEqual(reference);
+    expect(ourTree(path.join(ourDir, "duniverse")).map(readme)).toEqual(reference);
   });
 });
