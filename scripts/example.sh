@@ -14,6 +14,7 @@ ocaml_version="$(ocamlc -version 2>/dev/null || echo 4.13.1)"
 set -x
 "$cli" lock --ocaml-version "$ocaml_version"
 "$cli" pull --archive-mirror ../mirror --offline
+"$cli" verify
 "$cli" list
 "$cli" why greet
 "$cli" workspace --target unix

@@ -8,6 +8,7 @@ import { readLockfile } from "../lockfile/file.js";
 import type { Lockfile } from "../lockfile/model.js";
 import { lockfilePathForRead, projectRoot } from "../project/project.js";
 import type { LockSolveResult } from "../solve/lock-solve.js";
+import { packageFromOpam, type OpamPackage } from "../opam/package.js";
 import { addCommonOptions, expandPrefixes } from "./args.js";
 import { invokedAs } from "./invocation.js";
 import { analyseFailure } from "./lock-failure.js";
@@ -86,6 +87,8 @@ export function warnIfStale(reporter: Reporter, lockfile: Lockfile, result: Solv
 }
 
 export interface LockedSolve {
+  /** The options the lock file was re-solved with (recorded ones merged with the command line's). */
+  options: LockOptions;
   root: string;
   file: string;
   lockfile: Lockfile;
@@ -119,7 +122,7 @@ export async function solveLockfile(
     const causes = { analysis: analyseFailure(run.result, run.targets), targets: run.targets.map((t) => t.name), buildOnly: request.options.buildOnly, command };
     throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase, causes });
   }
-  return { root, file, lockfile, run, result: run.result };
+  return { options: request.options, root, file, lockfile, run, result: run.result };
 }
 
 /** The lock file's packages (locked versions) and the local packages the solve reached, with their kind. */
@@ -130,4 +133,18 @@ export function lockedPackages(solved: LockedSolve): { name: string; version: st
   const locked = lockfile.depends.map((dependency) => ({ name: dependency.name, version: dependency.version, kind: dependency.vendored ? ("vendored" as const) : ("opam" as const) }));
   const lockedNames = new Set(locked.map((pkg) => pkg.name));
   return [...locals.filter((local) => !lockedNames.has(local.name)), ...locked];
+}
+
+/** The opam file of every selected package: local ones from the project, locked ones at their locked version. */
+export function lockedOpamFiles(solved: LockedSolve): Map<string, OpamPackage> {
+  const files = new Map<string, OpamPackage>();
+  for (const local of solved.run.project.locals) files.set(local.name, packageFromOpam(local.opam, local.name, local.version));
+  for (const { package: pkg } of solved.result.packages) files.set(pkg.name, pkg);
+  for (const dependency of solved.lockfile.depends) {
+    if (files.get(dependency.name)?.version === dependency.version) continue;
+    const pkg = solved.run.inputs.repository.readOpam(dependency.name, dependency.version);
+    if (pkg !== undefined) files.set(dependency.name, pkg);
+    else files.delete(dependency.name);
+  }
+  return files;
 }

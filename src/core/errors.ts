@@ -65,7 +65,14 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "PATH_UNUSABLE"
   | "WRITE_FAILED"
-  | "SOLVER_TIMEOUT";
+  | "SOLVER_TIMEOUT"
+  // incremental
+  | "GIT_REF_INVALID"
+  // terminal
+  /** install-plugin: $OPAMROOT/plugins/bin/opam-monorepo is another file (or a link elsewhere). */
+  | "PLUGIN_LINK_EXISTS"
+  /** install-plugin: no opam root (no `config` file) where the plugin should go. */
+  | "PLUGIN_NO_OPAM_ROOT";
 
 export interface UserErrorOptions {
   hint?: string;

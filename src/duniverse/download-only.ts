@@ -4,7 +4,8 @@ import { stat } from "node:fs/promises";
 import { mapConcurrent } from "../core/concurrency.js";
 import { openFetchSession, type FetchOptions } from "../fetch/session.js";
 import { obtainArchive } from "../fetch/obtain.js";
-import { sourceOf } from "../fetch/source.js";
+import { sourceOf, type Source } from "../fetch/source.js";
+import { ensureStoreCommit, FULL_COMMIT } from "../fetch/git-store.js";
 import { failureError, selectRepos } from "../fetch/pull-support.js";
 import type { DuniverseRepo } from "./plan.js";
 
@@ -14,22 +15,33 @@ export interface DownloadOnlySummary {
   fromCache: number;
   fromMirror: number;
   downloaded: number;
-  /** Sources the download cache cannot hold (git, local directories, no checksum). */
+  /** Git commits now in the git store (locked at a full commit). */
+  gitCommits: number;
+  /** Sources the caches cannot hold (git branches, local directories, no checksum). */
   skipped: { dir: string; reason: string }[];
   requests: number;
   bytes: number;
 }
 
-/** `pull --download-only`: fill the download cache for every archive; extract nothing. */
+/** A git source locked at a commit goes into the git store (fetched only if missing). */
+async function storeCommit(source: Extract<Source, { kind: "git" }>, options: FetchOptions, summary: DownloadOnlySummary): Promise<boolean> {
+  if (source.ref === undefined || !FULL_COMMIT.test(source.ref.toLowerCase())) return false;
+  await ensureStoreCommit(options.cache.dir, { remote: source.remote, ref: source.ref, label: source.url }, options.offline);
+  summary.gitCommits++;
+  return true;
+}
+
+/** `pull --download-only`: fill the download cache for every archive, the git store for every commit; extract nothing. */
 export async function downloadOnly(options: FetchOptions & { repos: readonly DuniverseRepo[]; only?: readonly string[] }): Promise<DownloadOnlySummary> {
   const selected = selectRepos(options.repos, options.only);
-  const summary: DownloadOnlySummary = { archives: 0, fromCache: 0, fromMirror: 0, downloaded: 0, skipped: [], requests: 0, bytes: 0 };
+  const summary: DownloadOnlySummary = { archives: 0, fromCache: 0, fromMirror: 0, downloaded: 0, gitCommits: 0, skipped: [], requests: 0, bytes: 0 };
   const session = await openFetchSession({ ...options, noChecksums: false });
   try {
     const results = await mapConcurrent(selected, options.jobs, async (repo) => {
       const source = sourceOf(repo.url, repo.hashes);
-      const hashes = source.kind === "git" ? [] : source.hashes;
-      if (source.kind === "git" || hashes.length === 0) return { dir: repo.dir, reason: source.kind === "git" ? "git source" : "no checksum" };
+      if (source.kind === "git") return (await storeCommit(source, options, summary)) ? undefined : { dir: repo.dir, reason: "git source not locked at a full commit" };
+      const hashes = source.hashes;
+      if (hashes.length === 0) return { dir: repo.dir, reason: "no checksum" };
       if (source.kind === "local" && (await stat(source.path).catch(() => undefined))?.isDirectory()) return { dir: repo.dir, reason: "local directory" };
       const obtained = await obtainArchive(source.url, hashes, session.context);
       summary.archives++;

@@ -61,7 +61,9 @@ export interface PullSummary {
   fromCache: number;
   fromMirror: number;
   downloaded: number;
+  /** Git commits fetched into the git store, and those it already had (no fetch). */
   git: number;
+  gitStore: number;
   local: number;
   /** HTTP requests sent (every attempt), bytes received. */
   requests: number;
@@ -107,7 +109,7 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   const duniverse = path.join(root, DUNIVERSE_DIR);
   const selected = selectRepos(options.repos, options.only);
   checkDirs(root, selected);
-  const summary: PullSummary = { pulled: 0, kept: 0, replaced: [], total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, local: 0, requests: 0, bytes: 0 };
+  const summary: PullSummary = { pulled: 0, kept: 0, replaced: [], total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, gitStore: 0, local: 0, requests: 0, bytes: 0 };
   if (options.repos.length === 0) return summary;
   duniverseState(duniverse);
   const run: PullRun = { root, duniverse, options, summary, committed: false, extracting: new Set(), aborted: false };
@@ -265,5 +267,6 @@ function count(summary: PullSummary, result: FetchResult): void {
   else if (result.from === "mirror") summary.fromMirror++;
   else if (result.from === "url") summary.downloaded++;
   else if (result.from === "git") summary.git++;
+  else if (result.from === "git-store") summary.gitStore++;
   else summary.local++;
 }

@@ -60,9 +60,13 @@ function verifyRepo(duniverse: string, repo: DuniverseRepo, manifest: Manifest |
   const locked = sourceRecord(repo, record.source.keepGitDir);
   if (!sameSource(record.source, locked)) return { ...verdict, status: "source-changed", reason: `pulled from ${describeSource(record.source)}` };
   if (!info.isDirectory()) return { ...verdict, status: "drift", modified: ["."] };
-  const scan = scanTree(dir, { rehash: true });
-  const diff = diffTrees(record.entries, scan.entries);
-  return { ...verdict, ...diff, status: isCleanDiff(diff) ? "ok" : "drift", files: scan.hashed };
+  try {
+    const scan = scanTree(dir, { rehash: true });
+    const diff = diffTrees(record.entries, scan.entries);
+    return { ...verdict, ...diff, status: isCleanDiff(diff) ? "ok" : "drift", files: scan.hashed };
+  } catch (error) {
+    return { ...verdict, status: "drift", reason: `could not be read: ${(error as Error).message}`, modified: ["."] };
+  }
 }
 
 function unrecordedReason(read: ManifestRead): string {

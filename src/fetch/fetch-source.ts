@@ -6,6 +6,7 @@ import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { removeInside } from "../core/fs.js";
 import { fetchGit } from "./git.js";
+import { checkoutFromStore, ensureStoreCommit, gitStorePath, hasSubmodules } from "./git-store.js";
 import { obtainArchive, type Obtained } from "./obtain.js";
 import type { FetchSession } from "./session.js";
 import { redactUrl, type Source } from "./source.js";
@@ -13,14 +14,15 @@ import { redactUrl, type Source } from "./source.js";
 export interface FetchResult {
   /** The directory holding the sources (inside `workDir`, or `workDir` itself). */
   content: string;
-  from: Obtained["from"] | "git" | "local";
+  /** `git`: fetched into the git store; `git-store`: the store already had the commit. */
+  from: Obtained["from"] | "git" | "git-store" | "local";
 }
 
 type Session = Pick<FetchSession, "context" | "extractor">;
 
 /** Fetch `source` into `workDir` (absent or empty). */
 export async function fetchSource(source: Source, workDir: string, session: Session, keepGitDir: boolean): Promise<FetchResult> {
-  const result = await materialise(source, workDir, session);
+  const result = await materialise(source, workDir, session, keepGitDir);
   if (!keepGitDir) {
     await removeInside(result.content, path.join(result.content, ".git"));
     await removeInside(result.content, path.join(result.content, "duniverse"));
@@ -28,17 +30,11 @@ export async function fetchSource(source: Source, workDir: string, session: Sess
   return result;
 }
 
-async function materialise(source: Source, workDir: string, session: Session): Promise<FetchResult> {
+async function materialise(source: Source, workDir: string, session: Session, keepGitDir: boolean): Promise<FetchResult> {
   const { context } = session;
   switch (source.kind) {
     case "git":
-      if (context.offline) {
-        throw new UserError("OFFLINE_MISS", `Offline: ${redactUrl(source.url)} is a git source, which the download cache cannot hold`, {
-          hint: "run a plain `opam-monorepo pull` (with network access) for lock files with git sources",
-        });
-      }
-      await fetchGit({ remote: source.remote, ref: source.ref, label: source.url }, workDir);
-      return { content: workDir, from: "git" };
+      return fromGitStore(source, workDir, context.cache.dir, context.offline, keepGitDir);
     case "local": {
       const info = await stat(source.path).catch(() => undefined);
       if (info === undefined) throw new UserError("DOWNLOAD_FAILED", `Failed to download ${redactUrl(source.url)}: no such file or directory`);
@@ -49,6 +45,19 @@ async function materialise(source: Source, workDir: string, session: Session): P
     case "archive":
       return fromArchive(source.url, source.hashes, workDir, session);
   }
+}
+
+/** The commit into the git store (fetched only if missing), then checked out from there. */
+async function fromGitStore(source: Extract<Source, { kind: "git" }>, workDir: string, cacheDir: string, offline: boolean, keepGitDir: boolean): Promise<FetchResult> {
+  const { commit, fetched } = await ensureStoreCommit(cacheDir, { remote: source.remote, ref: source.ref, label: source.url }, offline);
+  const from = fetched ? "git" : "git-store";
+  if (keepGitDir || (await hasSubmodules(cacheDir, source.remote, commit))) {
+    // A repository in the result: fetched from the store (local), submodules from their remotes.
+    await fetchGit({ remote: source.remote, ref: commit, label: source.url }, workDir, gitStorePath(cacheDir, source.remote));
+  } else {
+    await checkoutFromStore(cacheDir, source.remote, commit, workDir, source.url);
+  }
+  return { content: workDir, from };
 }
 
 async function fromArchive(url: string, hashes: Parameters<typeof obtainArchive>[1], workDir: string, session: Session): Promise<FetchResult> {

@@ -4,7 +4,7 @@
 import type { Reporter } from "../core/reporter.js";
 
 /** Where a repository's source came from (FetchResult["from"]). */
-export type SourceOrigin = "cache" | "mirror" | "url" | "git" | "local";
+export type SourceOrigin = "cache" | "mirror" | "url" | "git" | "git-store" | "local";
 
 export interface Progress {
   onBytes(count: number): void;
@@ -22,11 +22,12 @@ export function mib(bytes: number): string {
 }
 
 /** `93 from cache, 1 from mirrors, 1 from git`: the origins other than a download, as counted. */
-export function originText(counts: { fromCache: number; fromMirror: number; git: number; local: number }): string {
+export function originText(counts: { fromCache: number; fromMirror: number; git: number; gitStore?: number; local: number }): string {
   const parts: [number, string][] = [
     [counts.fromCache, "from cache"],
     [counts.fromMirror, "from mirrors"],
     [counts.git, "from git"],
+    [counts.gitStore ?? 0, "from the git store"],
     [counts.local, "local"],
   ];
   return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(", ");

@@ -30,6 +30,9 @@ export async function symlinkedDirs(duniverse: string, repos: readonly LockedSou
   return result;
 }
 
+/** Codes whose hint survives into the summary of a pull's failures. */
+const KEPT_HINTS = new Set<ErrorCode>(["ARCHIVE_TOO_LARGE", "EXTRACT_FAILED"]);
+
 /** One error for all failed repositories; offline misses become a single OFFLINE_MISS list. */
 export function failureError(failures: readonly { repo: LockedSource; error: unknown }[], total: number): UserError {
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -45,9 +48,12 @@ export function failureError(failures: readonly { repo: LockedSource; error: unk
   if (unreachable !== undefined) return unreachable;
   const codes = new Set(details.map((detail) => detail.code));
   const code = (codes.size === 1 && !codes.has("INTERNAL") ? details[0].code : "DOWNLOAD_FAILED") as ErrorCode;
-  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
+  // The hints that say what to do (raise the size cap, free space), each once.
+  const hints = [...new Set(failures.flatMap(({ error }) => (isUserError(error) && error.hint && KEPT_HINTS.has(error.code) ? [error.hint] : [])))];
+  const hint = hints.length > 0 ? hints.join("\n") : undefined;
+  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details, hint });
   const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
-  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
+  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details, hint });
 }
 
 /**

@@ -14,6 +14,7 @@ describe("npm run example", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/==> Wrote lockfile with 2 entries to .*hello\.opam\.locked\./);
     expect(result.stdout).toMatch(/==> Successfully pulled 2\/2 repositories/);
+    expect(result.stdout).toContain("==> duniverse/ matches the lock file: 2 repositories, 2 as pulled, 0 with drift, 0 unverified");
     expect(result.stdout).toMatch(/^greet +1\.0 +Says hello/m);
     expect(result.stdout).toContain("hello -> shout {>= 2.0} -> greet {>= 1.0}");
     if (hasDune) expect(result.stdout).toContain("HELLO, OPAM-MONOREPO!");

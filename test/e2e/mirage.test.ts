@@ -91,7 +91,7 @@ describe.runIf("version" in host)("mirage's generated Makefile (hello-hvt)", () 
     if (!(await pullAvailable(world))) ctx.skip();
     const pull = await make("pull");
     expect(pull.code, show(pull)).toBe(0);
-    expect(readdirSync(path.join(uni, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    expect(readdirSync(path.join(uni, "duniverse")).sort()).toEqual([".opam-monorepo-manifest.json", "README.md", "dune", "greet", "numbers", "shout"]);
     expect(readFileSync(path.join(uni, "duniverse", "numbers", "src", "numbers.ml"), "utf8")).toContain('let variant = "mirage"');
     const workspace = await run("opam-monorepo", ["workspace", "--target", "unix"], { cwd: uni, home: world.home, standins: world.standins });
     expect(workspace.code, show(workspace)).toBe(0);
@@ -159,7 +159,7 @@ describe.runIf("version" in host)("mirage-skeleton: one lock file and one dunive
     if (!existsSync(path.join(root, "mirage.opam.locked"))) ctx.skip();
     const pull = await shell(`${monorepo} pull`, opts());
     expect(pull.code, show(pull)).toBe(0);
-    expect(readdirSync(path.join(root, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    expect(readdirSync(path.join(root, "duniverse")).sort()).toEqual([".opam-monorepo-manifest.json", "README.md", "dune", "greet", "numbers", "shout"]);
     const workspace = await shell("opam-monorepo workspace --target unix", opts());
     expect(workspace.code, show(workspace)).toBe(0);
     if (!hasDune()) return;
@@ -204,7 +204,7 @@ describe.runIf("version" in host)("ocaml-ci: depext, then pull from a checkout h
     if (!(await pullAvailable(world))) ctx.skip();
     const pull = await shell("opam exec -- opam monorepo pull", opts(src));
     expect(pull.code, show(pull)).toBe(0);
-    expect(readdirSync(path.join(src, "duniverse")).sort()).toEqual(["README.md", "dune", "greet", "numbers", "shout"]);
+    expect(readdirSync(path.join(src, "duniverse")).sort()).toEqual([".opam-monorepo-manifest.json", "README.md", "dune", "greet", "numbers", "shout"]);
     checkout(app, src, ["app.opam", "bin"]);
     if (!hasDune()) return;
     const build = await shell("opam exec -- dune build @install 2>&1 && ./_build/install/default/bin/app", opts(src));

@@ -16,8 +16,8 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 const world = servedMixed("pull-proc-");
 const { scratch, fresh } = world;
 
-function startPull(root: string, cacheDir: string, jobs = 4) {
-  const child = spawn(path.join(projectRoot, "node_modules/.bin/vite-node"), [path.join(projectRoot, "test/e2e/pull-child.script.ts"), JSON.stringify({ root, repos: world.repos, cacheDir, jobs })], {
+function startPull(root: string, cacheDir: string, jobs = 4, force = false) {
+  const child = spawn(path.join(projectRoot, "node_modules/.bin/vite-node"), [path.join(projectRoot, "test/e2e/pull-child.script.ts"), JSON.stringify({ root, repos: world.repos, cacheDir, jobs, force })], {
     cwd: projectRoot,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -55,12 +55,13 @@ for (const signal of ["SIGKILL", "SIGINT"] as const) {
     await goodPull(root);
     const duniverse = path.join(root, "duniverse");
     writeFileSync(path.join(duniverse, "alpha/marker.ml"), "from the first pull\n");
-    const before = readdirSync(duniverse).sort();
+    const before = readdirSync(duniverse).filter((name) => !name.startsWith(".")).sort();
     world.server.latencyMs = 400;
     const startRequests = world.server.requests;
-    const { child, exited } = startPull(root, fresh("cache"), 2);
+    const { child, exited } = startPull(root, fresh("cache"), 2, true);
     try {
-      // Killed once some repositories are done and others are still downloading.
+      // Killed once some repositories are done and others are still downloading (forced: an
+    // incremental pull would keep the unchanged directories and download only alpha).
       await waitFor(() => world.server.requests >= startRequests + 4);
       process.kill(-child.pid!, signal);
       const result = await exited;
@@ -72,7 +73,7 @@ for (const signal of ["SIGKILL", "SIGINT"] as const) {
     expect(readFileSync(path.join(duniverse, "alpha/marker.ml"), "utf8")).toBe("from the first pull\n");
     expect(stagingDirs(duniverse).length).toBe(1);
     const summary = await goodPull(root);
-    expect(summary.pulled).toBe(MIXED.length);
+    expect(summary).toMatchObject({ pulled: 1, kept: MIXED.length - 1, replaced: [{ dir: "alpha", reason: "1 file added, replaced" }] });
     expect(stagingDirs(duniverse)).toEqual([]);
     expect(existsSync(path.join(duniverse, "alpha/marker.ml"))).toBe(false);
     expect(readdirSync(root)).toEqual(["duniverse"]);
