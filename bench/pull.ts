@@ -37,7 +37,7 @@ export function formatOf(index: number): ArchiveFormat {
  * source trees stay in `sources` until the end: on this VM's journal-less ext4, deleting ~2,600
  * files makes creating files 5-20x slower for minutes, which the pulls would pay.
  */
-export function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
+export function generate(dir: string, sources: string, baseUrl: string, formatFor: (index: number) => ArchiveFormat = formatOf): DuniverseRepo[] {
   const next = seeded(42);
   return Array.from({ length: COUNT }, (_, index) => {
     const name = `pkg${String(index).padStart(3, "0")}`;
@@ -46,7 +46,7 @@ export function generate(dir: string, sources: string, baseUrl: string): Duniver
     const files = Math.max(2, Math.round(target / 6_000));
     const tree: Record<string, TreeEntry> = { "dune-project": "(lang dune 3.0)\n", "bin/run.sh": { content: "#!/bin/sh\n", mode: 0o755 } };
     for (let file = 0; file < files; file++) tree[`src/m${file}.ml`] = moduleText(next, words, target / files);
-    const format = formatOf(index);
+    const format = formatFor(index);
     const fileName = index % 25 === 3 ? `${name}-tarball` : `${name}.${format}`;
     writeTree(path.join(sources, name, `${name}-1.0`), tree);
     const out = makeArchive(path.join(sources, name), [`${name}-1.0`], path.join(dir, fileName), format);
@@ -219,6 +219,9 @@ function report(pulls: Pulls, extraction: Extraction, jobs: number): void {
   console.log(JSON.stringify(results));
 }
 
+export const COUNT_ARCHIVES = COUNT;
+export const LATENCY = LATENCY_MS;
+
 async function main(): Promise<void> {
   if (process.argv[2] === "--serve") return serveForParent(process.argv[3], Number(process.argv[4]));
   if (process.argv[2] === "--profile-warm") return profileWarm(process.argv[3], Number(process.argv[4] ?? defaultJobs(process.env)));
@@ -262,5 +265,6 @@ async function profileWarm(scratch: string, jobs: number): Promise<void> {
   }
 }
 
-// Also imported by bench/pull-incremental.ts, which reuses the archive mix and the server.
+// Run as a script (`node dist/bench/pull.js`, or forked with --serve); bench/reference.ts and
+// bench/pull-incremental.ts import it (the archive mix and the server).
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -9,7 +9,7 @@ import { opamRoot } from "../core/paths.js";
 import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import type { FetchOptions } from "../fetch/session.js";
-import { checksumPolicy, defaultJobs, defaultRetries } from "../fetch/settings.js";
+import { checksumPolicy, defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { readRootConfigAt } from "../repository/opam-root.js";
 
 export interface FetchArgs {
@@ -17,6 +17,8 @@ export interface FetchArgs {
   cacheDir?: string;
   archiveMirror: string[];
   offline: boolean;
+  /** `--max-extracted-size` (pull only). */
+  maxExtractedSize?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -47,7 +49,7 @@ function opamConfig(env: NodeJS.ProcessEnv): { mirrors: string[]; jobs: number |
 
 function parseJobs(text: string): number {
   const jobs = Number(text);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_ARGUMENT", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_OPTION_VALUE", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
   return jobs;
 }
 
@@ -62,6 +64,7 @@ export function fetchOptions(args: FetchArgs, env: NodeJS.ProcessEnv, cwd: strin
     ...checksumPolicy(env),
     jobs,
     retries: defaultRetries(env),
+    maxExtractedSize: maxExtractedSize(args.maxExtractedSize, env),
     reporter,
   };
 }

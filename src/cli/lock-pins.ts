@@ -10,7 +10,7 @@ import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import { fetchSource } from "../fetch/fetch-source.js";
 import { openFetchSession } from "../fetch/session.js";
-import { defaultJobs, defaultRetries } from "../fetch/settings.js";
+import { defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { sourceOf } from "../fetch/source.js";
 import { NO_POS } from "../opam/ast.js";
 import { packageFromOpam, type OpamPackage } from "../opam/package.js";
@@ -52,6 +52,7 @@ export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.Proc
     requireChecksums: false,
     jobs,
     retries: defaultRetries(env),
+    maxExtractedSize: maxExtractedSize(undefined, env),
     reporter,
   });
   try {

@@ -44,8 +44,24 @@ export type ErrorCode =
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
   | "INTERRUPTED"
-  // incremental
-  | "GIT_REF_INVALID";
+  // security: archives
+  | "ARCHIVE_TOO_LARGE"
+  | "EXTRACT_FAILED"
+  // failures
+  /** A command-line option's value does not parse: exit 124, as cmdliner does. */
+  | "BAD_OPTION_VALUE"
+  // security: programs, network, files
+  | "GIT_REF_INVALID"
+  | "GIT_URL_INVALID"
+  | "DEPEXT_NAME_INVALID"
+  | "HTTP_REDIRECTS"
+  | "HTTP_TIMEOUT"
+  | "HTTP_TOO_LARGE"
+  | "NOT_A_REGULAR_FILE"
+  | "FILE_TOO_LARGE"
+  | "PATH_UNUSABLE"
+  | "WRITE_FAILED"
+  | "SOLVER_TIMEOUT";
 
 export interface UserErrorOptions {
   hint?: string;

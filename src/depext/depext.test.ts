@@ -70,14 +70,14 @@ describe("runDepext", () => {
     const r = request({ run: system.run });
     expect(await runDepext(r)).toMatchObject({ kind: "installed", packages: ["libgmp-dev"] });
     expect(r.questions).toEqual(["The following packages will be installed through sudo: libgmp-dev.\nDo you want to continue?"]);
-    expect(system.ran.at(-1)).toEqual({ line: "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y libgmp-dev", mode: "interactive" });
+    expect(system.ran.at(-1)).toEqual({ line: "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -- libgmp-dev", mode: "interactive" });
   });
   it("as root, installs without sudo and says which tool", async () => {
     const system = debianSystem();
     const r = request({ run: system.run, isRoot: true });
     await runDepext(r);
     expect(r.questions[0]).toContain("installed through apt-get: libgmp-dev");
-    expect(system.ran.at(-1)?.line).toBe("env DEBIAN_FRONTEND=noninteractive apt-get install -y libgmp-dev");
+    expect(system.ran.at(-1)?.line).toBe("env DEBIAN_FRONTEND=noninteractive apt-get install -y -- libgmp-dev");
   });
   it("does nothing when the user declines", async () => {
     const system = debianSystem();
@@ -90,7 +90,7 @@ describe("runDepext", () => {
     const error = await runDepext(request({ run: system.run })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe("DEPEXT_FAILED");
-    expect((error as UserError).message).toContain("apt-get install -y libgmp-dev` exited with code 100");
+    expect((error as UserError).message).toContain("apt-get install -y -- libgmp-dev` exited with code 100");
   });
   it("says to install sudo when it is missing", async () => {
     const run: CommandRunner = async (command, mode) => {

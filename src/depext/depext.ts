@@ -9,6 +9,7 @@ import { formatCommand, type CommandRunner, type SystemCommand } from "./command
 import { planDepextInstall, usesSudo } from "./install.js";
 import { detectPackageManager, type SupportedManager, type UnsupportedManager } from "./manager.js";
 import { selectDepexts, type DepextFilterEvaluator } from "./select.js";
+import { checkSystemPackageNames } from "./names.js";
 import { missingPackages, packageStatus } from "./status.js";
 
 export interface DepextRequest {
@@ -22,6 +23,8 @@ export interface DepextRequest {
   /** Asked before installing; the caller answers yes itself for -y (see prompt.ts `confirm`). */
   confirm: (question: string) => Promise<boolean>;
   reporter: Reporter;
+  /** The lock file, for the error about a name that is not a package name. */
+  lockfile?: string;
 }
 
 export type DepextOutcome =
@@ -80,6 +83,7 @@ async function missingOn(manager: SupportedManager, selected: readonly string[],
 export async function runDepext(request: DepextRequest): Promise<DepextOutcome> {
   const selected = selectDepexts(request.depexts, request.evaluate);
   if (selected.length === 0) return { kind: "nothing-to-do" };
+  checkSystemPackageNames(selected, request.lockfile ?? "the lock file");
   const manager = detectPackageManager(request.vars);
   if (manager.kind === "unsupported") return unsupportedHost(manager, selected, request);
   const packages = await missingOn(manager, selected, request);

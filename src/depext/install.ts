@@ -9,24 +9,24 @@ function installCommands(manager: SupportedManager, packages: readonly string[])
   const names = [...packages];
   switch (manager.kind) {
     case "apt":
-      return [{ program: "apt-get", args: ["install", "-y", ...names], env: { DEBIAN_FRONTEND: "noninteractive" } }];
+      return [{ program: "apt-get", args: ["install", "-y", "--", ...names], env: { DEBIAN_FRONTEND: "noninteractive" } }];
     case "apk":
-      return [{ program: "apk", args: ["add", ...names] }];
+      return [{ program: "apk", args: ["add", "--", ...names] }];
     case "dnf":
     case "yum": {
       // epel-release enables the repository other packages come from: install it first (as opam does).
       const rest = names.filter((name) => name !== EPEL);
       const first: SystemCommand[] = rest.length < names.length ? [{ program: manager.kind, args: ["install", "-y", EPEL] }] : [];
-      return rest.length === 0 ? first : [...first, { program: manager.kind, args: ["install", "-y", ...rest] }];
+      return rest.length === 0 ? first : [...first, { program: manager.kind, args: ["install", "-y", "--", ...rest] }];
     }
     case "zypper":
-      return [{ program: "zypper", args: ["--non-interactive", "install", ...names] }];
+      return [{ program: "zypper", args: ["--non-interactive", "install", "--", ...names] }];
     case "pacman":
-      return [{ program: "pacman", args: ["-S", "--noconfirm", ...names] }];
+      return [{ program: "pacman", args: ["-S", "--noconfirm", "--", ...names] }];
     case "brew":
-      return [{ program: "brew", args: ["install", ...names], env: { HOMEBREW_NO_AUTO_UPDATE: "1" } }];
+      return [{ program: "brew", args: ["install", "--", ...names], env: { HOMEBREW_NO_AUTO_UPDATE: "1" } }];
     case "pkg":
-      return [{ program: "pkg", args: ["install", "-y", ...names] }];
+      return [{ program: "pkg", args: ["install", "-y", "--", ...names] }];
   }
 }
 

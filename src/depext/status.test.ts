@@ -34,8 +34,8 @@ describe("apt (dpkg-query + apt-cache)", () => {
     const packages = ["bash", "libc6:amd64", "libgmp-dev", "libstdc++-dev", "pkg-config"];
     const status = await packageStatus(APT, packages, run);
     expect(calls).toEqual([
-      { program: "dpkg-query", args: ["-W", "-f", "${Package} ${Status}\\n", ...packages] },
-      { program: "apt-cache", args: ["search", "--names-only", "--full", "^(libgmp-dev|libstdc\\+\\+-dev|pkg-config)$"] },
+      { program: "dpkg-query", args: ["-W", "-f", "${Package} ${Status}\\n", "--", ...packages] },
+      { program: "apt-cache", args: ["search", "--names-only", "--full", "--", "^(libgmp-dev|libstdc\\+\\+-dev|pkg-config)$"] },
     ]);
     expect([...status.installed].sort()).toEqual(["bash", "libc6:amd64"]);
     expect([...status.available!].sort()).toEqual(["libgmp-dev", "pkg-config"]);
@@ -62,7 +62,7 @@ describe("apt (dpkg-query + apt-cache)", () => {
     const error = await packageStatus(APT, ["x"], run).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).code).toBe("DEPEXT_FAILED");
-    expect((error as UserError).message).toContain("apt-cache search --names-only --full '^(x)$'");
+    expect((error as UserError).message).toContain("apt-cache search --names-only --full -- '^(x)$'");
     expect((error as UserError).message).toContain("corrupted");
   });
   it("asks nothing for an empty list", async () => {
@@ -82,8 +82,8 @@ describe("other package managers", () => {
     const { run, calls } = fakeRunner({ apk: { stdout: policy } });
     const status = await packageStatus({ kind: "apk", family: "alpine" }, ["gmp-dev", "pkgconf", "nothere"], run);
     expect(calls).toEqual([
-      { program: "apk", args: ["policy", "gmp-dev", "pkgconf", "nothere"] },
-      { program: "apk", args: ["policy", "pkgconf", "nothere"] },
+      { program: "apk", args: ["policy", "--", "gmp-dev", "pkgconf", "nothere"] },
+      { program: "apk", args: ["policy", "--", "pkgconf", "nothere"] },
     ]);
     expect(missingPackages(["gmp-dev", "pkgconf", "nothere"], status)).toEqual({ toInstall: ["pkgconf"], alreadyInstalled: ["gmp-dev"], notFound: ["nothere"] });
     expect([...parseApkPolicy(policy, ["pkgconf@edge"], "available")]).toEqual(["pkgconf@edge"]);
@@ -104,7 +104,7 @@ describe("other package managers", () => {
   it("pacman: `pacman -T` lists what is missing (exit 127)", async () => {
     const { run, calls } = fakeRunner({ pacman: { code: 127, stdout: "gmp\n" } });
     const status = await packageStatus({ kind: "pacman", family: "arch" }, ["gmp", "pkgconf"], run);
-    expect(calls[0]).toEqual({ program: "pacman", args: ["-T", "gmp", "pkgconf"] });
+    expect(calls[0]).toEqual({ program: "pacman", args: ["-T", "--", "gmp", "pkgconf"] });
     expect([...status.installed]).toEqual(["pkgconf"]);
   });
   it("brew: formulae by full name, short name or without @version", async () => {

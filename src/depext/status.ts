@@ -80,7 +80,7 @@ function exactNames(packages: readonly string[]): string {
 }
 
 function apkPolicy(packages: readonly string[], want: "installed" | "available"): StatusQuery {
-  const command = { program: "apk", args: ["policy", ...new Set(packages.map(untagged))] };
+  const command = { program: "apk", args: ["policy", "--", ...new Set(packages.map(untagged))] };
   return { command, okCodes: [0, 1], parse: (out, pkgs) => parseApkPolicy(out, pkgs, want) };
 }
 
@@ -106,7 +106,7 @@ function pacmanInstalled(stdout: string, packages: readonly string[]): Set<strin
 export function installedQuery(manager: SupportedManager, packages: readonly string[]): StatusQuery {
   switch (manager.kind) {
     case "apt":
-      return { command: { program: "dpkg-query", args: ["-W", "-f", "${Package} ${Status}\\n", ...packages] }, okCodes: [0, 1], parse: parseDpkgStatus };
+      return { command: { program: "dpkg-query", args: ["-W", "-f", "${Package} ${Status}\\n", "--", ...packages] }, okCodes: [0, 1], parse: parseDpkgStatus };
     case "apk":
       return apkPolicy(packages, "installed");
     case "dnf":
@@ -114,7 +114,7 @@ export function installedQuery(manager: SupportedManager, packages: readonly str
     case "zypper":
       return { command: { program: "rpm", args: ["-qa", "--qf", "%{NAME}\\n[%{PROVIDES}\\n]"] }, okCodes: [0], parse: nameLines };
     case "pacman":
-      return { command: { program: "pacman", args: ["-T", ...packages] }, okCodes: [0, 127], parse: pacmanInstalled };
+      return { command: { program: "pacman", args: ["-T", "--", ...packages] }, okCodes: [0, 127], parse: pacmanInstalled };
     case "brew":
       return { command: { program: "brew", args: ["list", "--formula", "--full-name"] }, okCodes: [0], parse: nameLines };
     case "pkg":
@@ -125,7 +125,7 @@ export function installedQuery(manager: SupportedManager, packages: readonly str
 /** The query that tells which of `packages` can be installed; undefined when the manager cannot tell. */
 export function availableQuery(manager: SupportedManager, packages: readonly string[]): StatusQuery | undefined {
   if (manager.kind === "apt") {
-    const command = { program: "apt-cache", args: ["search", "--names-only", "--full", exactNames(packages)] };
+    const command = { program: "apt-cache", args: ["search", "--names-only", "--full", "--", exactNames(packages)] };
     return { command, okCodes: [0], parse: parseAptSearch };
   }
   return manager.kind === "apk" ? apkPolicy(packages, "available") : undefined;

@@ -23,7 +23,8 @@ import { nextManifest, planIncremental, type IncrementalPlan } from "./increment
 import { encodeManifest, MANIFEST_NAME, readManifest, sourceRecord, type ManifestRead, type RepoRecord } from "./manifest.js";
 import type { DuniverseRepo } from "./plan.js";
 import { scanTree } from "./tree-scan.js";
-import { failureError, newProgress, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { failureError, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { newProgress } from "../fetch/pull-progress.js";
 
 export { downloadOnly, type DownloadOnlySummary } from "./download-only.js";
 
@@ -191,8 +192,8 @@ async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records:
       const entries = scanTree(path.join(run.staging!.newDir, repo.dir)).entries;
       records.set(repo.dir, { source: sourceRecord(repo, options.keepGitDir), entries });
       count(summary, result);
-      progress.done(repo.dir);
-    });
+      progress.done(repo.dir, result.from);
+    }, (repo) => progress.start(repo.dir));
   } finally {
     progress.finish();
     summary.requests = session.stats.requests;
@@ -237,7 +238,7 @@ async function interruptRun(run: PullRun): Promise<string> {
 
 type FetchDone = (repo: DuniverseRepo, result: FetchResult) => void;
 
-async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone): Promise<void> {
+async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone, onStart?: (repo: DuniverseRepo) => void): Promise<void> {
   const { options } = run;
   const staging = run.staging!;
   // A work directory left empty (its top-level directory moved out) serves the next repository:
@@ -245,6 +246,7 @@ async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: 
   const spare: string[] = [];
   const results = await mapConcurrent(repos, options.jobs, async (repo, index) => {
     const workDir = spare.pop() ?? staging.workDir(index);
+    onStart?.(repo);
     const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session, options.keepGitDir);
     stopIfInterrupted(run);
     // Synchronous: quick system calls, cheaper than thread-pool round trips (×100 archives).

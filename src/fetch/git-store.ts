@@ -2,19 +2,18 @@
 // `<cache>/opam-monorepo-git/<sha256 of the remote, 32 hex>.git`, holding the locked commits
 // (each kept by a ref `refs/opam-monorepo/<commit>`). A pull fetches only a commit the store lacks
 // and checks it out into its staging directory without a clone; offline, the store is all there is.
-// Every git call: refs validated (never an option), `--` before operands, no prompts.
+// Every git call: URL and refs checked (core/git-safety.ts), `--` before operands, no prompts.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { runCommand } from "../core/exec.js";
+import { checkGitRef, checkGitUrl, GIT_SAFE_CONFIG } from "../core/git-safety.js";
 import { redactUrl } from "./source.js";
 
 export const GIT_STORE_DIR = "opam-monorepo-git";
 export const FULL_COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-/** A branch or tag as a hand-written lock file may name one: never an option, never a range. */
-const SAFE_REF = /^[A-Za-z0-9_][A-Za-z0-9._+/-]*$/;
 
 export interface StoreFetch {
   /** Transport URL (`https://…`, `file://…`, `ssh://…`). */
@@ -29,14 +28,11 @@ export function gitStorePath(cacheDir: string, remote: string): string {
   return path.join(cacheDir, GIT_STORE_DIR, `${createHash("sha256").update(remote).digest("hex").slice(0, 32)}.git`);
 }
 
-/** The ref, lower-cased when it is a commit; refuses anything git could read as an option. */
+/** The ref, lower-cased when it is a commit; GIT_REF_INVALID for anything git would not take as a ref name. */
 export function checkRef(ref: string | undefined, label: string): string | undefined {
   if (ref === undefined) return undefined;
   if (FULL_COMMIT.test(ref.toLowerCase())) return ref.toLowerCase();
-  if (SAFE_REF.test(ref) && !ref.includes("..") && !ref.includes("//") && !ref.endsWith("/") && !ref.endsWith(".lock")) return ref;
-  throw new UserError("GIT_REF_INVALID", `Refusing the git ref ${JSON.stringify(ref)} of ${redactUrl(label)}: not a full commit or a plain branch or tag name`, {
-    hint: "lock files name a full 40-hex commit after '#' (re-run `opam-monorepo lock`)",
-  });
+  return checkGitRef(ref, redactUrl(label));
 }
 
 function gitEnv(): NodeJS.ProcessEnv {
@@ -47,7 +43,7 @@ function gitEnv(): NodeJS.ProcessEnv {
 
 async function git(args: string[], label: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    return (await runCommand("git", args, { env: { ...gitEnv(), ...extraEnv }, errorCode: "GIT_FAILED" })).stdout;
+    return (await runCommand("git", [...GIT_SAFE_CONFIG, ...args], { env: { ...gitEnv(), ...extraEnv }, errorCode: "GIT_FAILED" })).stdout;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UserError("GIT_FAILED", `Failed to fetch ${redactUrl(label)}: ${message}`, { cause: error });
@@ -88,8 +84,8 @@ export interface StoreResult {
 /** The locked commit in the store of `source.remote`, fetched only when missing. */
 export function ensureStoreCommit(cacheDir: string, source: StoreFetch, offline: boolean): Promise<StoreResult> {
   const store = gitStorePath(cacheDir, source.remote);
+  checkGitUrl(source.remote, redactUrl(source.label));
   const ref = checkRef(source.ref, source.label);
-  if (source.remote.startsWith("-")) throw new UserError("GIT_REF_INVALID", `Refusing the git remote of ${redactUrl(source.label)}: it starts with '-'`);
   return serialised(store, async () => {
     if (ref !== undefined && FULL_COMMIT.test(ref) && (await hasCommit(store, ref))) return { commit: ref, fetched: false };
     if (offline) {

@@ -1,13 +1,14 @@
 // Git sources (`git+https://…#<commit>`, `git+file://…#<commit>`) that need a repository in the
-// pulled directory (--keep-git-dir, submodules): fetch exactly that commit with the system git
-// (from the git store, see git-store.ts) into a fresh directory, check it out, and update
-// submodules recursively. Never prompts; refs validated and `--` before operands; never writes
-// outside the directory it is given.
+// pulled directory (--keep-git-dir, submodules; the others are checked out from the git store,
+// git-store.ts): fetch exactly that commit with the system git (from the git store when given)
+// into a fresh directory, check it out, and update submodules recursively.
+// Never prompts (GIT_TERMINAL_PROMPT=0); never writes outside the directory it is given; the URL
+// and ref are checked (core/git-safety.ts) and always come after `--`.
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { runCommand } from "../core/exec.js";
-import { checkRef } from "./git-store.js";
+import { checkGitRef, checkGitUrl, GIT_SAFE_CONFIG } from "../core/git-safety.js";
 import { redactUrl } from "./source.js";
 
 export interface GitFetch {
@@ -28,7 +29,7 @@ function gitEnv(): NodeJS.ProcessEnv {
 async function git(dir: string, args: string[], label: string, config: string[] = []): Promise<string> {
   const configArgs = config.flatMap((entry) => ["-c", entry]);
   try {
-    return (await runCommand("git", [...configArgs, "-C", dir, ...args], { env: gitEnv(), errorCode: "GIT_FAILED" })).stdout;
+    return (await runCommand("git", [...GIT_SAFE_CONFIG, ...configArgs, "-C", dir, ...args], { env: gitEnv(), errorCode: "GIT_FAILED" })).stdout;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new UserError("GIT_FAILED", `Failed to fetch ${redactUrl(label)}: ${message}`, { cause: error });
@@ -37,12 +38,14 @@ async function git(dir: string, args: string[], label: string, config: string[] 
 
 /**
  * Check out `source` into `dir` (absent or empty), fetching from `from` (a local git store
- * holding the commit) when given. `.git` is left for the caller to trim.
+ * holding the commit: a path this tool made) when given. `.git` is left for the caller to trim.
  */
 export async function fetchGit(source: GitFetch, dir: string, from = source.remote): Promise<void> {
+  checkGitUrl(source.remote, redactUrl(source.label));
+  if (source.ref !== undefined) checkGitRef(source.ref, redactUrl(source.label));
   await mkdir(dir, { recursive: true });
   await git(dir, ["init", "-q"], source.label);
-  const want = checkRef(source.ref, source.label) ?? "HEAD";
+  const want = source.ref ?? "HEAD";
   try {
     await git(dir, ["fetch", "-q", "--no-tags", "--depth=1", "--", from, want], source.label);
   } catch (error) {
@@ -51,7 +54,7 @@ export async function fetchGit(source: GitFetch, dir: string, from = source.remo
     await git(dir, ["fetch", "-q", "--tags", "--", from, "+refs/heads/*:refs/remotes/origin/*"], source.label);
   }
   const target = source.ref && FULL_COMMIT.test(source.ref) ? source.ref : "FETCH_HEAD";
-  await git(dir, ["checkout", "-q", "--detach", target], source.label, ["advice.detachedHead=false"]);
+  await git(dir, ["checkout", "-q", "--detach", target, "--"], source.label, ["advice.detachedHead=false"]);
   if (source.ref && FULL_COMMIT.test(source.ref)) {
     const head = (await git(dir, ["rev-parse", "HEAD"], source.label)).trim();
     if (head.toLowerCase() !== source.ref.toLowerCase()) throw new UserError("GIT_FAILED", `Failed to fetch ${redactUrl(source.label)}: got commit ${head}, expected ${source.ref}`);

@@ -1,9 +1,8 @@
 // Small pieces of a pull: choosing the repositories (partial pull), finding symlinked
-// directories to preserve, progress display, and one error that lists every failed repository.
+// directories to preserve, and one error that lists every failed repository (progress: pull-progress.ts).
 import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
-import type { Reporter } from "../core/reporter.js";
 import type { LockedSource } from "./cache-key.js";
 
 /** The repositories named by a partial pull (all when `only` is undefined). */
@@ -46,43 +45,4 @@ export function failureError(failures: readonly { repo: LockedSource; error: unk
   if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
   const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
   return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
-}
-
-export interface Progress {
-  onBytes(count: number): void;
-  done(dir: string): void;
-  finish(): void;
-}
-
-/** A progress bar on a TTY; otherwise an `==>` line at most every `intervalMs` while it runs. */
-export function newProgress(reporter: Reporter, total: number, tty: boolean, intervalMs = 5000): Progress {
-  let done = 0;
-  let bytes = 0;
-  let lastLine = Date.now();
-  let lastDraw = 0;
-  const line = () => `[${done}/${total}] repositories, ${(bytes / 1048576).toFixed(1)} MiB downloaded`;
-  const update = () => {
-    if (tty) reporter.progress(line());
-    else if (Date.now() - lastLine >= intervalMs) {
-      lastLine = Date.now();
-      reporter.step(`Pulling: ${line()}`);
-    }
-  };
-  return {
-    onBytes(count) {
-      bytes += count;
-      if (tty && Date.now() - lastDraw >= 100) {
-        lastDraw = Date.now();
-        update();
-      }
-    },
-    done(dir) {
-      done++;
-      reporter.info(`Pulled duniverse/${dir}`);
-      update();
-    },
-    finish() {
-      if (tty) reporter.progress(undefined);
-    },
-  };
 }

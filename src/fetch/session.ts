@@ -6,6 +6,7 @@ import type { DownloadCache } from "./cache.js";
 import { createDownloader } from "./download.js";
 import { createExtractor, type Extractor } from "./extract-pool.js";
 import { newInFlight, type ObtainContext } from "./obtain.js";
+import { DEFAULT_MAX_EXTRACTED_SIZE } from "./tree-writer.js";
 
 export interface FetchOptions {
   cache: DownloadCache;
@@ -21,6 +22,8 @@ export interface FetchOptions {
   backoffMs?: number;
   /** Idle timeout for a download in ms; default 60 s. */
   timeoutMs?: number;
+  /** The most file data one archive may extract (bytes); default 4 GiB. */
+  maxExtractedSize?: number;
 }
 
 export interface FetchSession {
@@ -46,7 +49,7 @@ export async function openFetchSession(options: FetchOptions, onBytes?: (count: 
     onBytes,
     inFlight: newInFlight(),
   };
-  const extractor = createExtractor();
+  const extractor = createExtractor(undefined, undefined, { maxBytes: options.maxExtractedSize ?? DEFAULT_MAX_EXTRACTED_SIZE });
   const close = async () => void (await Promise.all([downloader.close(), extractor.close()]));
   return { context, extractor, stats: downloader.stats, close };
 }

@@ -108,8 +108,8 @@ describe("makeRefResolver", () => {
 
   it("resolves the default branch when the URL has no ref, once per URL", async () => {
     const git = fakeGit({
-      "ls-remote --symref https://h/r.git HEAD": "ref: refs/heads/main\tHEAD\naaaa\tHEAD\n",
-      "ls-remote https://h/r.git main main^{}": "1111111111\trefs/heads/main\n",
+      "ls-remote --symref -- https://h/r.git HEAD": "ref: refs/heads/main\tHEAD\naaaa\tHEAD\n",
+      "ls-remote -- https://h/r.git main main^{}": "1111111111\trefs/heads/main\n",
     });
     const resolve = makeRefResolver(git.run);
     expect(await resolve("git+https://h/r.git")).toBe("1111111111");
@@ -118,7 +118,7 @@ describe("makeRefResolver", () => {
   });
 
   it("resolves a tag to its peeled commit", async () => {
-    const git = fakeGit({ "ls-remote https://h/r.git v1 v1^{}": "aaaa\trefs/tags/v1\nbbbb\trefs/tags/v1^{}\n" });
+    const git = fakeGit({ "ls-remote -- https://h/r.git v1 v1^{}": "aaaa\trefs/tags/v1\nbbbb\trefs/tags/v1^{}\n" });
     expect(await makeRefResolver(git.run)("git+https://h/r.git#v1")).toBe("bbbb");
   });
 
@@ -131,9 +131,9 @@ describe("makeRefResolver", () => {
 
   it("reports unknown refs, ambiguous refs and missing symrefs with the reference's messages", async () => {
     const git = fakeGit({
-      "ls-remote https://h/r.git nope nope^{}": "",
-      "ls-remote https://h/r.git abc abc^{}": "001\trefs/heads/abc\n002\trefs/tags/abc\n",
-      "ls-remote --symref https://h/s.git HEAD": "",
+      "ls-remote -- https://h/r.git nope nope^{}": "",
+      "ls-remote -- https://h/r.git abc abc^{}": "001\trefs/heads/abc\n002\trefs/tags/abc\n",
+      "ls-remote --symref -- https://h/s.git HEAD": "",
     });
     const resolve = makeRefResolver(git.run);
     await expect(resolve("git+https://h/r.git#nope")).rejects.toThrow("No nope ref for https://h/r.git");

@@ -1,6 +1,7 @@
 // Resolving git refs to commits from `git ls-remote` output (opam-monorepo lib/git.ml): pure
 // parsers, plus a resolver that takes the command runner as a parameter (never spawns git itself).
 import { UserError } from "../core/errors.js";
+import { checkGitRef, checkGitUrl } from "../core/git-safety.js";
 import { ocamlQuoted } from "./opam-values.js";
 
 export { ocamlQuoted };
@@ -99,7 +100,7 @@ function isFullCommit(ref: string): boolean {
 }
 
 async function defaultBranch(remote: string, run: GitRunner): Promise<string> {
-  const result = branchOfSymref("HEAD", outputLines(await run(["ls-remote", "--symref", remote, "HEAD"])));
+  const result = branchOfSymref("HEAD", outputLines(await run(["ls-remote", "--symref", "--", remote, "HEAD"])));
   switch (result.kind) {
     case "branch":
       return result.branch;
@@ -111,7 +112,7 @@ async function defaultBranch(remote: string, run: GitRunner): Promise<string> {
 }
 
 async function commitOf(remote: string, ref: string, run: GitRunner): Promise<string> {
-  const result = commitPointedBy(ref, outputLines(await run(["ls-remote", remote, ref, `${ref}^{}`])));
+  const result = commitPointedBy(ref, outputLines(await run(["ls-remote", "--", remote, ref, `${ref}^{}`])));
   switch (result.kind) {
     case "found":
       return result.commit;
@@ -145,6 +146,8 @@ async function resolveUrl(url: string, run: GitRunner): Promise<string> {
   const hash = url.indexOf("#");
   const remote = gitRemote(hash < 0 ? url : url.slice(0, hash));
   const ref = hash < 0 ? undefined : url.slice(hash + 1);
+  checkGitUrl(remote, url);
+  if (ref !== undefined) checkGitRef(ref, url);
   if (ref !== undefined && isFullCommit(ref)) return ref;
   return commitOf(remote, ref ?? (await defaultBranch(remote, run)), run);
 }

@@ -36,6 +36,11 @@ export interface ProjectRequest {
   /** `-l PATH`, verbatim. */
   lockfile: string | undefined;
   cli: CliConfig;
+  /**
+   * Told the scan's warnings and the number of targets once they are known, before the lock file
+   * name is inferred (the reference prints "Using N locally scanned packages" before that error).
+   */
+  onTargets?: (count: number, warnings: readonly string[]) => void;
 }
 
 export interface Project {
@@ -71,6 +76,7 @@ export async function loadProject(request: ProjectRequest): Promise<Project> {
     }),
   );
   const targetPackages = locals.filter((local) => local.isTarget);
+  request.onTargets?.(targetPackages.length, scan.warnings);
   const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name) });
   const config = makeSourceConfig(root, sourceConfigOfTargets(targetPackages.map((t) => t.opam)), request.cli);
   const pins = collectPinDepends(

@@ -66,8 +66,8 @@ const INSTALLED = { FAKE_INSTALLED: "pkg-config", FAKE_AVAILABLE: "libgmp-dev li
 const viaSudo = process.getuid?.() !== 0;
 const installLine = (packages: string) =>
   viaSudo
-    ? [`sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y ${packages}`, `apt-get install -y ${packages} (DEBIAN_FRONTEND=noninteractive)`]
-    : [`apt-get install -y ${packages} (DEBIAN_FRONTEND=noninteractive)`];
+    ? [`sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -- ${packages}`, `apt-get install -y -- ${packages} (DEBIAN_FRONTEND=noninteractive)`]
+    : [`apt-get install -y -- ${packages} (DEBIAN_FRONTEND=noninteractive)`];
 
 describe.runIf(onDebian)("depext on a Debian host", () => {
   let world: Awaited<ReturnType<typeof depextWorld>>;
@@ -84,8 +84,8 @@ describe.runIf(onDebian)("depext on a Debian host", () => {
     expect(result, show(result)).toMatchObject({ code: 0, stdout: "libgmp-dev libssl-dev m4\n" });
     expect(result.stderr).toBe("opam-monorepo: [WARNING] not available from apt, skipped: libnotthere\n");
     const calls = world.standins.calls();
-    expect(calls[0]).toBe("dpkg-query -W -f ${Package} ${Status}\\n libgmp-dev libnotthere libssl-dev m4 pkg-config");
-    expect(calls[1]).toMatch(/^apt-cache search --names-only --full \^\(libgmp-dev\|libnotthere\|libssl-dev\|m4\)\$$/);
+    expect(calls[0]).toBe("dpkg-query -W -f ${Package} ${Status}\\n -- libgmp-dev libnotthere libssl-dev m4 pkg-config");
+    expect(calls[1]).toMatch(/^apt-cache search --names-only --full -- \^\(libgmp-dev\|libnotthere\|libssl-dev\|m4\)\$$/);
     expect(calls).toHaveLength(2);
   });
 
@@ -117,7 +117,7 @@ describe.runIf(onDebian)("depext on a Debian host", () => {
   it("fails with exit code 1 and apt-get's message when the install fails", async () => {
     const result = await depext(["--yes"], { ...INSTALLED, FAKE_APT_FAIL: "m4" });
     expect(result.code, show(result)).toBe(1);
-    expect(result.stderr).toMatch(/\[ERROR\] installing system packages failed: `.*apt-get install -y libgmp-dev libssl-dev m4` exited with code 100/);
+    expect(result.stderr).toMatch(/\[ERROR\] installing system packages failed: `.*apt-get install -y -- libgmp-dev libssl-dev m4` exited with code 100/);
   });
 
   it("fails clearly when the package manager cannot be queried", async () => {

@@ -68,7 +68,7 @@ describe.runIf("version" in host)("mirage's generated Makefile (hello-hvt)", () 
     expect(result.code, show(result)).toBe(0);
     const calls = world.standins.calls();
     expect(calls[0]).toBe("opam install mirage/hello-hvt.opam --deps-only --yes");
-    expect(calls.filter((line) => line.startsWith("apt-get"))).toEqual(["apt-get install -y libgmp-dev (DEBIAN_FRONTEND=noninteractive)"]);
+    expect(calls.filter((line) => line.startsWith("apt-get"))).toEqual(["apt-get install -y -- libgmp-dev (DEBIAN_FRONTEND=noninteractive)"]);
   });
 
   it("keeps lock's exit code after removing the overlay", async () => {

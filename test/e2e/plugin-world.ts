@@ -41,6 +41,7 @@ exec "$plugin" "$@"
 const DPKG_QUERY = `#!/bin/sh
 printf "%s\\n" "dpkg-query $*" >> "$STANDIN_LOG"
 shift 3
+if [ "$1" = "--" ]; then shift; fi
 code=0
 for name in "$@"; do
   case " $FAKE_INSTALLED " in

@@ -22,6 +22,7 @@ async function runDepextCommand(context: CommandContext, options: DepextOptions)
     isRoot: runningAsRoot(),
     run: systemRunner,
     reporter: context.reporter,
+    lockfile: loaded.path,
     confirm: (question) =>
       confirm(question, { yes: options.yes, defaultAnswer: true, streams: { input: process.stdin, output: process.stdout } }),
   });

@@ -8,6 +8,7 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
+import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
 import type { CommandContext, CommandSpec } from "./index.js";
@@ -63,6 +64,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  const started = performance.now();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
     ...options,
@@ -75,9 +77,9 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     interrupts: context.interrupts,
     force: args.force,
   });
-  context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} fetched with git, ${summary.gitStore} from the git store`);
-  const kept = summary.kept > 0 ? ` (${summary.kept} unchanged since the last pull, kept as they were)` : "";
-  context.reporter.step(`Successfully pulled ${summary.pulled + summary.kept}/${summary.total - summary.preserved.length} repositories${kept}`);
+  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} fetched with git, ${summary.gitStore} from the git store`);
+  const origins = [originText(summary), ...(summary.kept > 0 ? [`${summary.kept} unchanged since the last pull`] : [])].filter((part) => part !== "").join(", ");
+  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
   await checkCompiler(context, lockfile);
   return 0;
 }
@@ -98,6 +100,7 @@ export const pullCommand: CommandSpec = {
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
       .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
       .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false);
   },
   run(context, options, operands) {
