@@ -68,25 +68,22 @@ function causeHints(analysis: CauseAnalysis, options: CauseTextOptions, failing:
 }
 
 /**
- * `>= 4.08 & >= 4.08.0 & >= 4.08 & < 5.6 & < 5.6.0`: lower bounds reduced to the highest, upper
- * bounds to the lowest, repeats dropped; parts that are not a plain `op version` kept as they are.
+ * `>= 4.08 & >= 4.08.0 & >= 4.08 & < 5.6 & < 5.6.0`: each bound operator kept once with its
+ * tightest version (the highest lower bound, the lowest upper bound), repeats dropped, order of
+ * first appearance kept; parts that are not a plain `op version` are kept as they are.
  */
 export function simplifyConstraint(text: string): string {
-  const parts = text.split(" & ").map((part) => part.trim());
-  const lower = new Map<string, string>();
-  const upper = new Map<string, string>();
-  const rest: string[] = [];
-  const keep = (bounds: Map<string, string>, op: string, version: string, better: (c: number) => boolean) => {
-    const current = bounds.get(op);
-    if (current === undefined || better(compareVersions(version, current))) bounds.set(op, version);
-  };
-  for (const part of parts) {
+  const kept = new Map<string, string>();
+  for (const part of text.split(" & ").map((p) => p.trim())) {
     const match = /^(>=|>|<=|<) (\S+)$/.exec(part);
     if (match === null) {
-      if (!rest.includes(part)) rest.push(part);
-    } else if (match[1]!.startsWith(">")) keep(lower, match[1]!, match[2]!, (c) => c > 0);
-    else keep(upper, match[1]!, match[2]!, (c) => c < 0);
+      if (!kept.has(part)) kept.set(part, part);
+      continue;
+    }
+    const [, op, version] = match as unknown as [string, string, string];
+    const current = kept.get(op);
+    const tighter = current === undefined || (op.startsWith(">") ? compareVersions(version, current) > 0 : compareVersions(version, current) < 0);
+    if (tighter) kept.set(op, version);
   }
-  const bounds = [...lower, ...upper].map(([op, version]) => `${op} ${version}`);
-  return [...rest, ...bounds].join(" & ");
+  return [...kept].map(([key, value]) => (key === value ? key : `${key} ${value}`)).join(" & ");
 }

@@ -151,7 +151,7 @@ export function solveFailure(diagnostics: Diagnostics, options: SolveFailureOpti
   const inline = logError === undefined ? eligible : [];
   if (causes !== undefined) {
     const full = options.verbose ? `\n${explanationText(explanation, false)}` : "";
-    const hints = [...causes.hints, ...(options.verbose ? constraintHints : [])];
+    const hints = [...causes.hints, ...constraintHints.filter((hint) => options.verbose || hint.startsWith("no version of")), ...explanation.hints];
     return new UserError("NO_SOLUTION", prefix + [causes.message, ...inline].join("\n") + full, { hint: hints.join("\n") || undefined, details });
   }
   const hints = [...constraintHints, ...explanation.hints];

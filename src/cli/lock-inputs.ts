@@ -41,7 +41,13 @@ const NO_REPOSITORIES_HINT =
   "list them in the opam file (x-opam-monorepo-opam-repositories: [\"git+https://github.com/ocaml/opam-repository.git\"]), " +
   "pass --opam-repositories '[URL,…]', or run `opam init` so that the current switch's repositories can be used";
 
-function isOverlay(url: string): boolean {
+/**
+ * The dune-universe overlays: their git URL, or a copy of them given as a directory or an archive
+ * (`file:///srv/opam-overlays`, `opam-overlays.tar.gz`; named so by convention).
+ */
+export function isOverlay(url: string): boolean {
+  const base = url.replace(/[#?].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "";
+  if (/opam-overlays/.test(base.replace(/\.(tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip|git)$/, ""))) return true;
   try {
     return normaliseDevRepo(url) === normaliseDevRepo(OVERLAY_REPOSITORY_URL);
   } catch {

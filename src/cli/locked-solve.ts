@@ -8,8 +8,12 @@ import { readLockfile } from "../lockfile/file.js";
 import type { Lockfile } from "../lockfile/model.js";
 import { lockfilePathForRead, projectRoot } from "../project/project.js";
 import type { LockSolveResult } from "../solve/lock-solve.js";
+import { packageFromOpam, type OpamPackage } from "../opam/package.js";
 import { addCommonOptions, expandPrefixes } from "./args.js";
+import { invokedAs } from "./invocation.js";
+import { analyseFailure } from "./lock-failure.js";
 import { solveFailure } from "./lock-output.js";
+import { checkLockFresh } from "./stale-lock.js";
 import { configureLockOptions, solveProject, type LockOptions, type LockRun } from "./commands/lock.js";
 import type { CommandContext } from "./commands/index.js";
 
@@ -83,6 +87,8 @@ export function warnIfStale(reporter: Reporter, lockfile: Lockfile, result: Solv
 }
 
 export interface LockedSolve {
+  /** The options the lock file was re-solved with (recorded ones merged with the command line's). */
+  options: LockOptions;
   root: string;
   file: string;
   lockfile: Lockfile;
@@ -105,15 +111,18 @@ export async function solveLockfile(
   const root = projectRoot(options.root, context.cwd);
   const file = await lockfilePathForRead({ root, lockfile: options.lockfile });
   const lockfile = await readLockfile(file, root);
+  const command = invokedAs(undefined, context.env);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command });
   check(lockfile, file);
   const request = solveRequest(context, options, lockfile, file);
   const quiet = { ...context, reporter: stepsAsInfo(context.reporter) };
   let run = await solveProject(quiet, request.options, request.packages, true);
   if (!run.result.ok || !accept(run as LockRun & { result: Solved })) run = await solveProject(quiet, request.options, request.packages);
   if (!run.result.ok) {
-    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase });
+    const causes = { analysis: analyseFailure(run.result, run.targets), targets: run.targets.map((t) => t.name), buildOnly: request.options.buildOnly, command };
+    throw solveFailure(run.result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: run.inputs.overlayConfigured, phase: run.result.phase, causes });
   }
-  return { root, file, lockfile, run, result: run.result };
+  return { options: request.options, root, file, lockfile, run, result: run.result };
 }
 
 /** The lock file's packages (locked versions) and the local packages the solve reached, with their kind. */
@@ -124,4 +133,18 @@ export function lockedPackages(solved: LockedSolve): { name: string; version: st
   const locked = lockfile.depends.map((dependency) => ({ name: dependency.name, version: dependency.version, kind: dependency.vendored ? ("vendored" as const) : ("opam" as const) }));
   const lockedNames = new Set(locked.map((pkg) => pkg.name));
   return [...locals.filter((local) => !lockedNames.has(local.name)), ...locked];
+}
+
+/** The opam file of every selected package: local ones from the project, locked ones at their locked version. */
+export function lockedOpamFiles(solved: LockedSolve): Map<string, OpamPackage> {
+  const files = new Map<string, OpamPackage>();
+  for (const local of solved.run.project.locals) files.set(local.name, packageFromOpam(local.opam, local.name, local.version));
+  for (const { package: pkg } of solved.result.packages) files.set(pkg.name, pkg);
+  for (const dependency of solved.lockfile.depends) {
+    if (files.get(dependency.name)?.version === dependency.version) continue;
+    const pkg = solved.run.inputs.repository.readOpam(dependency.name, dependency.version);
+    if (pkg !== undefined) files.set(dependency.name, pkg);
+    else files.delete(dependency.name);
+  }
+  return files;
 }

@@ -10,6 +10,8 @@ import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, resolvePre
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
 import { quietOnClosedPipes } from "./pipes.js";
 import { toolVersion } from "./version.js";
+import { answerHelp } from "./help.js";
+import { helpFooter } from "./help-model.js";
 import { COMMANDS, type CommandContext, type CommandSpec } from "./commands/index.js";
 
 const EXIT_OK = 0;
@@ -62,13 +64,14 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
     if (spec.examples.length > 0) {
       command.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
     }
+    command.addHelpText("after", helpFooter());
     command.exitOverride().action(async (...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
       const operands = self.args.slice(0, spec.operandCount ?? self.args.length);
       await onRun(spec, self.opts() as CommonOptions, operands);
     });
   }
-  return program;
+  return program.addHelpText("after", helpFooter());
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -128,7 +131,10 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
       program.outputHelp();
       return EXIT_OK;
     }
-    await program.parseAsync(expandPrefixes(program, argv), { from: "user" });
+    const expanded = expandPrefixes(program, argv);
+    const helped = await answerHelp(program, expanded, toolVersion());
+    if (helped !== undefined) return helped;
+    await program.parseAsync(expanded, { from: "user" });
     return exit;
   } catch (error) {
     if (interrupts.interrupted) return EXIT_ERROR;

@@ -42,6 +42,11 @@ export function renderUserError(error: UserError, color: boolean): string {
   return text;
 }
 
+/** A command's `--json` result: `{ "ok": true, …fields }`, indented, one document. */
+export function renderJson(fields: Record<string, unknown>): string {
+  return `${JSON.stringify({ ok: true, ...fields }, null, 2)}\n`;
+}
+
 export function renderUserErrorJson(error: UserError): string {
   return JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null, details: error.details ?? null } }, null, 2) + "\n";
 }

@@ -3,25 +3,12 @@
 // and dev-repo; its source and checksums (the lock file's for vendored packages, the opam file's
 // url section otherwise); and the dependency edges of `tree`.
 import { formatUrl } from "../opam/url.js";
-import { packageFromOpam, type OpamPackage } from "../opam/package.js";
+import type { OpamPackage } from "../opam/package.js";
 import type { SbomInput, SbomPackage, SbomSource } from "../inspect/sbom-model.js";
-import { lockedPackages, type LockedSolve } from "./locked-solve.js";
+import { lockedOpamFiles, lockedPackages, type LockedSolve } from "./locked-solve.js";
 import { lockGraph } from "./commands/tree.js";
 import { PROGRAM } from "../core/paths.js";
 import { toolVersion } from "./version.js";
-
-function opamFiles(solved: LockedSolve): Map<string, OpamPackage> {
-  const files = new Map<string, OpamPackage>();
-  for (const local of solved.run.project.locals) files.set(local.name, packageFromOpam(local.opam, local.name, local.version));
-  for (const { package: pkg } of solved.result.packages) files.set(pkg.name, pkg);
-  for (const dependency of solved.lockfile.depends) {
-    if (files.get(dependency.name)?.version === dependency.version) continue;
-    const pkg = solved.run.inputs.repository.readOpam(dependency.name, dependency.version);
-    if (pkg !== undefined) files.set(dependency.name, pkg);
-    else files.delete(dependency.name);
-  }
-  return files;
-}
 
 function lockSources(solved: LockedSolve): Map<string, SbomSource> {
   const sources = new Map<string, SbomSource>();
@@ -37,7 +24,7 @@ function opamSource(pkg: OpamPackage | undefined): SbomSource | undefined {
 }
 
 export function sbomInput(solved: LockedSolve, timestamp: string): SbomInput {
-  const files = opamFiles(solved);
+  const files = lockedOpamFiles(solved);
   const sources = lockSources(solved);
   const graph = lockGraph(solved);
   const packages: SbomPackage[] = lockedPackages(solved)

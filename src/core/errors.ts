@@ -50,6 +50,10 @@ export type ErrorCode =
   // failures
   /** A command-line option's value does not parse: exit 124, as cmdliner does. */
   | "BAD_OPTION_VALUE"
+  /** A download host whose name does not resolve or that refuses connections. */
+  | "HOST_UNREACHABLE"
+  /** `pull --locked` and a lock file that no longer satisfies the local opam files. */
+  | "LOCKFILE_STALE"
   // security: programs, network, files
   | "GIT_REF_INVALID"
   | "GIT_URL_INVALID"
@@ -61,7 +65,14 @@ export type ErrorCode =
   | "FILE_TOO_LARGE"
   | "PATH_UNUSABLE"
   | "WRITE_FAILED"
-  | "SOLVER_TIMEOUT";
+  | "SOLVER_TIMEOUT"
+  // incremental
+  | "GIT_REF_INVALID"
+  // terminal
+  /** install-plugin: $OPAMROOT/plugins/bin/opam-monorepo is another file (or a link elsewhere). */
+  | "PLUGIN_LINK_EXISTS"
+  /** install-plugin: no opam root (no `config` file) where the plugin should go. */
+  | "PLUGIN_NO_OPAM_ROOT";
 
 export interface UserErrorOptions {
   hint?: string;

@@ -40,12 +40,17 @@ export function formatCommand(command: SystemCommand): string {
 }
 
 /** Runs on the real system. Never throws: a program that cannot start gives code -1 and startError. */
-export const systemRunner: CommandRunner = (command, mode) =>
-  new Promise((resolve) => {
+export const systemRunner: CommandRunner = (command, mode) => runOnSystem(command, mode, false);
+
+/** systemRunner, but an install writes its output to our stderr (for `--json`, whose stdout is the result). */
+export const systemRunnerToStderr: CommandRunner = (command, mode) => runOnSystem(command, mode, true);
+
+function runOnSystem(command: SystemCommand, mode: RunMode, toStderr: boolean): Promise<CommandOutput> {
+  return new Promise((resolve) => {
     const env = { ...process.env, ...(mode === "capture" ? { LC_ALL: "C" } : {}), ...command.env };
     const child = spawn(command.program, command.args, {
       env,
-      stdio: mode === "capture" ? ["ignore", "pipe", "pipe"] : "inherit",
+      stdio: mode === "capture" ? ["ignore", "pipe", "pipe"] : toStderr ? ["inherit", 2, "inherit"] : "inherit",
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -63,6 +68,7 @@ export const systemRunner: CommandRunner = (command, mode) =>
       });
     });
   });
+}
 
 /** uid 0: install without sudo. Always false where there are no uids (Windows). */
 export function runningAsRoot(): boolean {

@@ -6,6 +6,6 @@ export { detectPackageManager, needsRoot } from "./manager.js";
 export type { PackageManager, PackageManagerKind, SupportedManager, UnsupportedManager } from "./manager.js";
 export { packageStatus, missingPackages, installedQuery, availableQuery, type MissingPackages, type StatusQuery, type PackageStatus } from "./status.js";
 export { planDepextInstall, usesSudo, type InstallOptions } from "./install.js";
-export { formatCommand, runningAsRoot, systemRunner } from "./command.js";
+export { formatCommand, runningAsRoot, systemRunner, systemRunnerToStderr } from "./command.js";
 export type { CommandOutput, CommandRunner, RunMode, SystemCommand } from "./command.js";
 export { confirm, type ConfirmOptions, type PromptStreams } from "./prompt.js";

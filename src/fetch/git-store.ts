@@ -2,7 +2,7 @@
 // `<cache>/opam-monorepo-git/<sha256 of the remote, 32 hex>.git`, holding the locked commits
 // (each kept by a ref `refs/opam-monorepo/<commit>`). A pull fetches only a commit the store lacks
 // and checks it out into its staging directory without a clone; offline, the store is all there is.
-// Every git call: URL and refs checked (core/git-safety.ts), `--` before operands, no prompts.
+// Every git call: refs validated (never an option), `--` before operands, no prompts.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
@@ -28,7 +28,7 @@ export function gitStorePath(cacheDir: string, remote: string): string {
   return path.join(cacheDir, GIT_STORE_DIR, `${createHash("sha256").update(remote).digest("hex").slice(0, 32)}.git`);
 }
 
-/** The ref, lower-cased when it is a commit; GIT_REF_INVALID for anything git would not take as a ref name. */
+/** The ref, lower-cased when it is a commit; refuses anything git could read as an option. */
 export function checkRef(ref: string | undefined, label: string): string | undefined {
   if (ref === undefined) return undefined;
   if (FULL_COMMIT.test(ref.toLowerCase())) return ref.toLowerCase();
@@ -84,8 +84,8 @@ export interface StoreResult {
 /** The locked commit in the store of `source.remote`, fetched only when missing. */
 export function ensureStoreCommit(cacheDir: string, source: StoreFetch, offline: boolean): Promise<StoreResult> {
   const store = gitStorePath(cacheDir, source.remote);
-  checkGitUrl(source.remote, redactUrl(source.label));
   const ref = checkRef(source.ref, source.label);
+  checkGitUrl(source.remote, redactUrl(source.label));
   return serialised(store, async () => {
     if (ref !== undefined && FULL_COMMIT.test(ref) && (await hasCommit(store, ref))) return { commit: ref, fetched: false };
     if (offline) {

@@ -1,14 +1,14 @@
 // Git sources (`git+https://…#<commit>`, `git+file://…#<commit>`) that need a repository in the
-// pulled directory (--keep-git-dir, submodules; the others are checked out from the git store,
-// git-store.ts): fetch exactly that commit with the system git (from the git store when given)
-// into a fresh directory, check it out, and update submodules recursively.
-// Never prompts (GIT_TERMINAL_PROMPT=0); never writes outside the directory it is given; the URL
-// and ref are checked (core/git-safety.ts) and always come after `--`.
+// pulled directory (--keep-git-dir, submodules): fetch exactly that commit with the system git
+// (from the git store, see git-store.ts) into a fresh directory, check it out, and update
+// submodules recursively. Never prompts; refs validated and `--` before operands; never writes
+// outside the directory it is given.
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { runCommand } from "../core/exec.js";
-import { checkGitRef, checkGitUrl, GIT_SAFE_CONFIG } from "../core/git-safety.js";
+import { checkGitUrl, GIT_SAFE_CONFIG } from "../core/git-safety.js";
+import { checkRef } from "./git-store.js";
 import { redactUrl } from "./source.js";
 
 export interface GitFetch {
@@ -38,14 +38,13 @@ async function git(dir: string, args: string[], label: string, config: string[] 
 
 /**
  * Check out `source` into `dir` (absent or empty), fetching from `from` (a local git store
- * holding the commit: a path this tool made) when given. `.git` is left for the caller to trim.
+ * holding the commit) when given. `.git` is left for the caller to trim.
  */
 export async function fetchGit(source: GitFetch, dir: string, from = source.remote): Promise<void> {
   checkGitUrl(source.remote, redactUrl(source.label));
-  if (source.ref !== undefined) checkGitRef(source.ref, redactUrl(source.label));
   await mkdir(dir, { recursive: true });
   await git(dir, ["init", "-q"], source.label);
-  const want = source.ref ?? "HEAD";
+  const want = checkRef(source.ref, source.label) ?? "HEAD";
   try {
     await git(dir, ["fetch", "-q", "--no-tags", "--depth=1", "--", from, want], source.label);
   } catch (error) {

@@ -2,6 +2,7 @@
 // directories to preserve, and one error that lists every failed repository (progress: pull-progress.ts).
 import { lstat } from "node:fs/promises";
 import path from "node:path";
+import { groupHostFailures, isHostError, OFFLINE_HINT } from "./unreachable.js";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
 import type { LockedSource } from "./cache-key.js";
 
@@ -29,6 +30,9 @@ export async function symlinkedDirs(duniverse: string, repos: readonly LockedSou
   return result;
 }
 
+/** Codes whose hint survives into the summary of a pull's failures. */
+const KEPT_HINTS = new Set<ErrorCode>(["ARCHIVE_TOO_LARGE", "EXTRACT_FAILED"]);
+
 /** One error for all failed repositories; offline misses become a single OFFLINE_MISS list. */
 export function failureError(failures: readonly { repo: LockedSource; error: unknown }[], total: number): UserError {
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -40,9 +44,26 @@ export function failureError(failures: readonly { repo: LockedSource; error: unk
       details,
     });
   }
+  const unreachable = unreachableError(failures.map(({ error }) => error), details, total);
+  if (unreachable !== undefined) return unreachable;
   const codes = new Set(details.map((detail) => detail.code));
   const code = (codes.size === 1 && !codes.has("INTERNAL") ? details[0].code : "DOWNLOAD_FAILED") as ErrorCode;
-  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
+  // The hints that say what to do (raise the size cap, free space), each once.
+  const hints = [...new Set(failures.flatMap(({ error }) => (isUserError(error) && error.hint && KEPT_HINTS.has(error.code) ? [error.hint] : [])))];
+  const hint = hints.length > 0 ? hints.join("\n") : undefined;
+  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details, hint });
   const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
-  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
+  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details, hint });
+}
+
+/**
+ * Failures from hosts that cannot be reached, grouped by host (`could not resolve github.com
+ * (ENOTFOUND): 95 archives`), the other failures listed after them, and the offline hint.
+ */
+export function unreachableError(errors: readonly unknown[], details: readonly { dir: string; message: string }[], total: number, verb = "pull"): UserError | undefined {
+  const grouped = groupHostFailures(errors);
+  if (grouped.length === 0) return undefined;
+  const others = details.filter((_detail, index) => !isHostError(errors[index])).map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
+  const message = `Failed to ${verb} ${errors.length} of ${total} ${verb === "pull" ? "repositories" : "archives"}:\n${[...grouped.map((line) => `  ${line}`), ...others].join("\n")}`;
+  return new UserError("HOST_UNREACHABLE", message, { hint: OFFLINE_HINT, details });
 }

@@ -50,12 +50,14 @@ export function parseSize(text: string): number | undefined {
 
 /**
  * The cap on the data one archive may extract: `--max-extracted-size` (`option`), else
- * OPAM_MONOREPO_MAX_EXTRACTED_SIZE, else 4 GiB. A malformed value is a BAD_ARGUMENT.
+ * OPAM_MONOREPO_MAX_EXTRACTED_SIZE, else 4 GiB. A malformed value is a clear error.
  */
 export function maxExtractedSize(option: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const [text, source] = option !== undefined ? [option, "option --max-extracted-size"] : [env.OPAM_MONOREPO_MAX_EXTRACTED_SIZE, "OPAM_MONOREPO_MAX_EXTRACTED_SIZE"];
-  if (text === undefined || text === "") return DEFAULT_MAX_EXTRACTED_SIZE;
+  if (text === undefined || (option === undefined && text === "")) return DEFAULT_MAX_EXTRACTED_SIZE;
   const bytes = parseSize(text);
-  if (bytes === undefined) throw new UserError("BAD_ARGUMENT", `${source}: expected a size such as 4G, 512M or a number of bytes, got ${JSON.stringify(text)}`);
+  // A bad option value exits 124 as cmdliner does; a bad environment variable is an error (1).
+  const code = option !== undefined ? "BAD_OPTION_VALUE" : "BAD_ARGUMENT";
+  if (bytes === undefined) throw new UserError(code, `${source}: expected a size such as 4G, 512M or a number of bytes, got ${JSON.stringify(text)}`);
   return bytes;
 }

@@ -28,6 +28,8 @@ export interface LocalOpamPackage extends LocalPackage {
 }
 
 export interface ProjectRequest {
+  /** The command the user typed (`opam-monorepo` or `opam monorepo`), for hints. */
+  command?: string;
   /** `--root` (may be relative); undefined = the current directory. */
   root: string | undefined;
   /** Positional `LOCAL_PACKAGE` arguments (`name` or `name.version`). */
@@ -66,7 +68,7 @@ async function readOpamFile(file: string): Promise<OpamFile> {
 export async function loadProject(request: ProjectRequest): Promise<Project> {
   const root = projectRoot(request.root);
   const scan = await scanLocalPackages(root);
-  const targets = chooseTargets(scan.packages, { packages: request.packages, recurse: request.recurse });
+  const targets = chooseTargets(scan.packages, { packages: request.packages, recurse: request.recurse, command: request.command });
   const explicit = new Map(targets.map((target) => [target.name, target.explicitVersion]));
   const locals = await Promise.all(
     scan.packages.map(async (local): Promise<LocalOpamPackage> => {
@@ -77,7 +79,7 @@ export async function loadProject(request: ProjectRequest): Promise<Project> {
   );
   const targetPackages = locals.filter((local) => local.isTarget);
   request.onTargets?.(targetPackages.length, scan.warnings);
-  const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name) });
+  const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name), command: request.command });
   const config = makeSourceConfig(root, sourceConfigOfTargets(targetPackages.map((t) => t.opam)), request.cli);
   const pins = collectPinDepends(
     locals.map((local) => local.opam),

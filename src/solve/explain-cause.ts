@@ -152,7 +152,7 @@ function chainOf(analysis: Viability, need: PackageNeed): { steps: CauseStep[]; 
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const found = matching(analysis, current);
     if (analysis.candidates(current.name).length === 0) return { steps, end: `no package named ${current.name} is known`, byUser: false };
-    if (found.length === 0) return { steps, end: `no version of ${current.name} matches ${current.constraint}`, byUser: false };
+    if (found.length === 0) return { steps, end: noMatch(analysis.candidates(current.name), current), byUser: false };
     const usable = found.filter((c): c is Extract<Candidate, { ok: true }> => c.ok);
     if (usable.length === 0) return { ...rejectedEnd(current.name, found), steps };
     const groups = new Map<string, { need: PackageNeed; versions: string[] }>();
@@ -170,6 +170,13 @@ function chainOf(analysis: Viability, need: PackageNeed): { steps: CauseStep[]; 
     current = top!.need;
   }
   return { steps, end: "", byUser: false };
+}
+
+/** `no version of b matches >= 2 (b has 1, 0.9)`: the newest few versions there are. */
+function noMatch(candidates: readonly Candidate[], need: PackageNeed): string {
+  const versions = candidates.map((c) => (c.ok ? c.impl.version : c.version));
+  const shown = versions.slice(0, 3).join(", ") + (versions.length > 3 ? ", …" : "");
+  return `no version of ${need.name} matches ${need.constraint} (${need.name} has ${shown})`;
 }
 
 /** Every matching version was kept away by the context: the reasons, most common first. */

@@ -1,8 +1,10 @@
-// Hostile archives through the real CLI (issue 13, item 2): the hard-link-to-symlink attack in
-// GNU tar's ustar, gnu and pax formats, served on 127.0.0.1, through `pull` (fresh, and over an
-// existing duniverse/) and through `lock` (a pin-depends tarball): one [ERROR] naming the URL and
-// the entry, exit 1, and nothing written anywhere outside (a sentinel directory around the project).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+// Hostile archives through the real CLI (issue 13, items 2 and 7): the hard-link-to-symlink
+// attack in GNU tar's ustar, gnu and pax formats, served on 127.0.0.1, through `pull` (fresh, and
+// over an existing duniverse/) and through `lock` (a pin-depends tarball): one [ERROR] naming the
+// URL and the entry, exit 1, nothing written anywhere outside (a sentinel directory around the
+// project). A small archive inflating past --max-extracted-size (or the environment's cap).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -100,4 +102,46 @@ describe("lock: a pin-depends tarball with a hard link to a symlink writes nothi
       expect(w.exists("app.opam.locked")).toBe(false);
     });
   }
+});
+
+describe("pull: the extracted-size cap", () => {
+  /** A 10 KB .tar.gz whose one entry inflates to 8 MiB, in a project of its own. */
+  function bombProject(): { root: string; url: string } {
+    const src = fresh("bomb-src");
+    mkdirSync(path.join(src, "bomb-1.0"), { recursive: true });
+    writeFileSync(path.join(src, "bomb-1.0", "zeros"), Buffer.alloc(8 << 20));
+    const file = `bomb-${counter}.tar.gz`;
+    execFileSync("tar", ["-czf", path.join(served, file), "-C", src, "bomb-1.0"]);
+    const url = `${server.url}/${file}`;
+    const root = writePullProject(fresh("bomb-root"), [{ dir: "bomb", url, hashes: hashesOf(path.join(served, file)), provides: [{ name: "bomb", version: "1.0" }] }]);
+    return { root, url };
+  }
+
+  test("--max-extracted-size 1M: ARCHIVE_TOO_LARGE naming the URL and the limit, with the way to raise it; duniverse/ not created", async () => {
+    const { root, url } = bombProject();
+    const result = await runCli(["pull", "--max-extracted-size", "1M"], { cwd: root, home: fresh("home") });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(/unexpected error|    at /);
+    expect(result.stderr).toContain(`${url}: the archive extracts to more than 1M, the limit per archive`);
+    expect(result.stderr).toMatch(/--max-extracted-size <size>/);
+    expect(readdirSync(root).sort()).toEqual(["dune-project", "p.opam.locked"]);
+  });
+
+  test("OPAM_MONOREPO_MAX_EXTRACTED_SIZE sets the cap; the option wins over it; a malformed value is a clear error", async () => {
+    const { root, url } = bombProject();
+    const home = fresh("home");
+    const capped = await runCli(["pull"], { cwd: root, home, env: { OPAM_MONOREPO_MAX_EXTRACTED_SIZE: "2M" } });
+    expect(capped.code).toBe(1);
+    expect(capped.stderr).toContain(`${url}: the archive extracts to more than 2M`);
+    const raised = await runCli(["pull", "--max-extracted-size", "16M"], { cwd: root, home, env: { OPAM_MONOREPO_MAX_EXTRACTED_SIZE: "2M" } });
+    expect(raised.stderr).not.toMatch(/\[ERROR\]/);
+    expect(raised.code).toBe(0);
+    expect(readdirSync(path.join(root, "duniverse", "bomb"))).toEqual(["zeros"]);
+    const bad = await runCli(["pull", "--max-extracted-size=-5"], { cwd: root, home });
+    expect(bad.code).toBe(124);
+    expect(bad.stderr).toContain('option --max-extracted-size: expected a size such as 4G, 512M or a number of bytes, got "-5"');
+    const badEnv = await runCli(["pull"], { cwd: root, home, env: { OPAM_MONOREPO_MAX_EXTRACTED_SIZE: "lots" } });
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toContain('OPAM_MONOREPO_MAX_EXTRACTED_SIZE: expected a size such as 4G, 512M or a number of bytes, got "lots"');
+  });
 });

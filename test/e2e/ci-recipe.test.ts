@@ -8,6 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pinnedEnv, projectRoot } from "../helpers/cli.js";
+import { serveDirectory, type StaticServer } from "../helpers/http.js";
 import { hasDune, run, shell, show } from "./plugin-world.js";
 import { APP_PROJECT, closeWorld, hostCompiler, unikernelWorld, writeProject, type UnikernelWorld } from "./mirage-world.js";
 
@@ -18,6 +19,7 @@ interface Step {
   uses?: string;
   run?: string;
   with: Record<string, string>;
+  env: Record<string, string>;
 }
 
 /** The steps of the ```yaml block of docs/ci.md (the layout the doc uses: 6-space steps, 8-space keys). */
@@ -26,9 +28,12 @@ function workflowSteps(markdown: string): Step[] {
   if (yaml === undefined) throw new Error("docs/ci.md has no ```yaml block");
   const steps: Step[] = [];
   const lines = yaml.split("\n");
+  let block: "with" | "env" = "with";
   for (let i = 0; i < lines.length; i++) {
     const start = /^ {6}- name: (.*)$/.exec(lines[i]!);
-    if (start) steps.push({ name: start[1]!, with: {} });
+    if (start) steps.push({ name: start[1]!, with: {}, env: {} });
+    const opened = /^ {8}(with|env):$/.exec(lines[i]!);
+    if (opened) block = opened[1] as "with" | "env";
     const key = /^ {8}(id|if|uses|run): ?(.*)$/.exec(lines[i]!);
     const step = steps[steps.length - 1];
     if (key && step) {
@@ -41,7 +46,7 @@ function workflowSteps(markdown: string): Step[] {
       step[key[1] as "id" | "if" | "uses" | "run"] = value;
     }
     const setting = /^ {10}([\w-]+): (.*)$/.exec(lines[i]!);
-    if (setting && step && step.run === undefined) step.with[setting[1]!] = setting[2]!;
+    if (setting && step && step.run === undefined) step[block][setting[1]!] = setting[2]!;
   }
   return steps;
 }
@@ -85,6 +90,10 @@ interface Job {
   cacheStore: string;
   /** Steps the emulator does not run, with the reason. */
   skip: Record<string, string>;
+  /** Values of steps' `env:` the test replaces (the release URL of the install step). */
+  envOverrides: Record<string, string>;
+  /** Extra environment of every run step (npm's prefix, cache and offline mode; PATH). */
+  runnerEnv: (runner: string) => Record<string, string>;
   world: UnikernelWorld;
 }
 
@@ -115,7 +124,8 @@ async function runStep(step: Step, job: Job, state: RunnerState, workspace: stri
   }
   if (step.run === undefined) throw new Error(`the emulator cannot run step ${step.name} (${step.uses})`);
   const files = { GITHUB_ENV: path.join(state.temp, `env-${step.id ?? "x"}`), GITHUB_OUTPUT: path.join(state.temp, `output-${step.id ?? "x"}`) };
-  const env = { ...job.world.env, ...state.env, ...files, RUNNER_TEMP: state.temp, CI: "true" };
+  const stepEnv = Object.fromEntries(Object.entries(step.env).map(([name, value]) => [name, job.envOverrides[name] ?? expand(value, state)]));
+  const env = { ...job.world.env, ...job.runnerEnv(job.runner), ...state.env, ...stepEnv, ...files, RUNNER_TEMP: state.temp, CI: "true" };
   const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step.run, state)], {
     cwd: workspace, home: path.join(job.runner, "home"), standins: job.world.standins, env, timeoutMs: 300_000,
   });
@@ -154,8 +164,8 @@ async function connectionTrap(port: number): Promise<{ attempts: () => number; c
 
 const host = hostCompiler();
 if ("skip" in host) console.warn(`skipping the CI recipe test: ${host.skip}`);
+/** apt-get and sudo are stand-ins (they log); npm installs into the runner's own prefix. */
 const SKIP = {
-  "Install OCaml, dune and opam-monorepo": "the test machine has them; opam-monorepo is this checkout's bin (never installed globally by a test)",
   ...(hasDune() ? {} : { Build: "`dune` is not on PATH" }),
 };
 
@@ -165,7 +175,17 @@ describe.runIf("version" in host)("the CI recipe of docs/ci.md", () => {
   let world: UnikernelWorld;
   let repository: string;
   let available = false;
-  const job = (name: string): Job => ({ repository, runner: path.join(world.home, name), cacheStore: path.join(world.home, "actions-cache"), skip: SKIP, world });
+  let release: { server: StaticServer; tarball: string } | undefined;
+  let npmCache = "";
+  const job = (name: string): Job => ({
+    repository, runner: path.join(world.home, name), cacheStore: path.join(world.home, "actions-cache"), skip: SKIP, world,
+    envOverrides: { OPAM_MONOREPO_TARBALL: `${release!.server.url}/${release!.tarball}` },
+    runnerEnv: (runner) => ({
+      npm_config_prefix: path.join(runner, "npm-global"), npm_config_cache: npmCache, npm_config_offline: "true",
+      npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false",
+      PATH: [path.join(runner, "npm-global", "bin"), world.standins.path()].join(path.delimiter),
+    }),
+  });
 
   beforeAll(async () => {
     world = await unikernelWorld("version" in host ? host.version : "", "om-ci-");
@@ -176,13 +196,26 @@ describe.runIf("version" in host)("the CI recipe of docs/ci.md", () => {
     available = probes.every((probe) => probe.code === 0 && /Examples:/.test(probe.stdout));
     if (!available) console.warn("CI recipe: `pull` and `cache-key` are not available yet; only the workflow's shape is checked");
   }, 60_000);
-  afterAll(async () => closeWorld(world));
+  beforeAll(async () => {
+    // The release tarball: `npm pack` of this checkout (already built), served as a release URL would be.
+    const served = path.join(world.home, "release");
+    mkdirSync(served, { recursive: true });
+    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--pack-destination", served], { cwd: projectRoot, encoding: "utf8" });
+    expect(pack.status, pack.stderr).toBe(0);
+    npmCache = spawnSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).stdout.trim();
+    release = { server: await serveDirectory(served), tarball: pack.stdout.trim().split("\n").pop()! };
+  }, 120_000);
+  afterAll(async () => {
+    await release?.server.close();
+    await closeWorld(world);
+  });
 
   it("has the steps the emulator knows, in this order", () => {
     expect(steps.map((step) => step.name)).toEqual([
       "Check out",
       "Install Node.js",
-      "Install OCaml, dune and opam-monorepo",
+      "Install OCaml and dune",
+      "Install opam-monorepo",
       "Compute the cache key",
       "Restore the download cache",
       "Pull from the restored cache",
@@ -202,6 +235,10 @@ describe.runIf("version" in host)("the CI recipe of docs/ci.md", () => {
     expect(result.ran).not.toContain("Pull from the restored cache");
     expect(result.ran).toContain("Download, then pull from the cache");
     expect(result.ran).toContain("Save the download cache");
+    expect(result.ran).toContain("Install opam-monorepo");
+    const installed = path.join(world.home, "run-1", "npm-global", "lib", "node_modules", "opam-monorepo", "package.json");
+    expect(JSON.parse(readFileSync(installed, "utf8")).version).toBe(JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")).version);
+    expect(release!.server.requestsFor(`/${release!.tarball}`)).toBeGreaterThanOrEqual(1);
     expect(result.state.outputs.key?.key).toMatch(/^opam-monorepo-[0-9a-f]{64}$/);
     // One request per locked archive: the download-only step fetched, the offline pull did not.
     const locked = [...new Set([...readFileSync(path.join(repository, "app.opam.locked"), "utf8").matchAll(/"http:\/\/127\.0\.0\.1:\d+(\/[^"]+)"/g)].map((m) => m[1]!))];

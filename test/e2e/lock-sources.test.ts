@@ -184,7 +184,8 @@ describe("lock: missing-dune-project", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `opam-monorepo: [ERROR] Could not infer the target lockfile name: Missing dune-project file at the root: ${w.dir}/dune-project\n` +
-        "Try setting it explicitly using --lockfile or add a project name in a root dune-project file.\n",
+        "Try setting it explicitly using --lockfile or add a project name in a root dune-project file.\n" +
+        `Hint: \`opam-monorepo lock -l ${path.basename(w.dir)}.opam.locked\`, or add \`(name ${path.basename(w.dir)})\` to dune-project\n`,
     );
     await w.write("dune-project", "(lang dune 3.0)\n(name both)\n");
     const named = expectOk(await w.lock());

@@ -11,6 +11,7 @@ import { cyclonedxValidator, schemaErrors, spdxProblems } from "../helpers/sbom-
 import { realSnapshotDirs } from "../helpers/real-dirs.js";
 import { removeTestdir, testdir } from "../helpers/testdir.js";
 import { TEST_CLI } from "./lock-world.js";
+import { compareVersions } from "../../src/opam/version.js";
 
 const dirs = realSnapshotDirs();
 if (dirs === undefined) console.log("real-inspect: skipped, ../shared/data (the opam repository snapshots) is absent");
@@ -18,7 +19,7 @@ const suite = dirs === undefined ? describe.skip : describe;
 
 const GLOBALS = { arch: "x86_64", os: "linux", "os-family": "debian", "os-distribution": "debian", "os-version": "12", "opam-version": "2.3.0" };
 
-function projectOpam(): string {
+function projectOpam(pins: string[] = []): string {
   const repositories = [dirs!.overlays, dirs!.repository].map((dir) => `"file://${dir}"`).join(" ");
   return [
     'opam-version: "2.0"',
@@ -28,7 +29,7 @@ function projectOpam(): string {
     '  "ocaml" {>= "4.14"}',
     '  "dune" {>= "3.0"}',
     '  "cmdliner" {>= "1.1"}',
-    '  "fmt"',
+    `  "fmt" ${pins.includes("fmt") ? '{< "0.9.0"}' : ""}`,
     '  "logs"',
     '  "yojson"',
     "]",
@@ -119,4 +120,43 @@ suite("tree, sbom and outdated on a real lock", () => {
     expect(spdxProblems(doc)).toEqual([]);
     expect(doc.packages.length).toBe(readLock(lockText).depends.length + 1);
   }, 120_000);
+
+  it("outdated: nothing newer fits a fresh lock; every row is locked <= compatible <= latest", async () => {
+    const result = await cli(["outdated", "--all", "--json"]);
+    expect(result.code, show(result)).toBe(0);
+    const json = JSON.parse(result.stdout) as { packages: { name: string; locked: string; compatible: string; latest: string }[] };
+    expect(json.packages.map((row) => row.name)).toEqual(readLock(lockText).depends.map((d) => d.name));
+    for (const row of json.packages) {
+      expect(compareVersions(row.locked, row.compatible), row.name).toBeLessThanOrEqual(0);
+      expect(compareVersions(row.compatible, row.latest), row.name).toBeLessThanOrEqual(0);
+    }
+    // The lock just chose the newest versions that fit: none can move on its own.
+    expect(json.packages.filter((row) => row.compatible !== row.locked)).toEqual([]);
+  }, 120_000);
+
+  it("lock --update fmt moves fmt (and only what it needs) once the project no longer holds it back", async () => {
+    const held = path.join(home, "held");
+    await mkdir(held, { recursive: true });
+    await writeFile(path.join(held, "tool.opam"), projectOpam(["fmt"]));
+    const run = (args: string[]) => runCli(args, { cwd: held, home, executable: TEST_CLI });
+    const lock = await run(["lock"]);
+    expect(lock.code, show(lock)).toBe(0);
+    const lockfile = path.join(held, "tool.opam.locked");
+    const versions = async () => new Map(readLock(await readFile(lockfile, "utf8")).depends.map((d) => [d.name, d.version]));
+    const before = await versions();
+    expect(compareVersions(before.get("fmt")!, "0.9.0")).toBeLessThan(0);
+    await writeFile(path.join(held, "tool.opam"), projectOpam());
+    const outdated = JSON.parse((await run(["outdated", "--json"])).stdout) as { packages: { name: string; locked: string; compatible: string }[] };
+    const fmt = outdated.packages.find((row) => row.name === "fmt")!;
+    expect(compareVersions(fmt.compatible, fmt.locked)).toBeGreaterThan(0);
+    const update = await run(["lock", "--update", "fmt", "--json"]);
+    expect(update.code, show(update)).toBe(0);
+    const json = JSON.parse(update.stdout) as { changes: Record<"upgraded" | "downgraded" | "added" | "removed", { name: string }[]> };
+    const changes = [...json.changes.upgraded, ...json.changes.downgraded, ...json.changes.added, ...json.changes.removed];
+    expect(json.changes.upgraded.map((change) => change.name)).toContain("fmt");
+    const after = await versions();
+    for (const name of ["cmdliner", "yojson", "dune", "ocaml"]) expect(after.get(name), name).toBe(before.get(name));
+    expect(compareVersions(after.get("fmt")!, before.get("fmt")!)).toBeGreaterThan(0);
+    for (const [name, version] of before) if (name !== "fmt" && after.get(name) !== version) expect(changes.map((c) => c.name)).toContain(name);
+  }, 300_000);
 });

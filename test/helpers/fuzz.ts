@@ -159,11 +159,32 @@ function spliceEntry(r: Rng, tar: Buffer, names: string[], escape: string): Buff
   return Buffer.concat([tar.subarray(0, at), header, padded, tar.subarray(at)]);
 }
 
+/**
+ * The link-chain shapes in one go, before a random header: a symlink some levels up (inside or
+ * just outside), a hard link or a second symlink to it, then a file written through the second.
+ */
+function spliceChain(r: Rng, tar: Buffer, names: string[]): Buffer {
+  const dirs = names.filter((name) => name.endsWith("/")).map((name) => name.slice(0, -1));
+  const dir = dirs.length > 0 ? r.pick(dirs) : "pkg";
+  const depth = dir.split("/").length;
+  const link = `${dir}/s${r.int(10)}`;
+  const second = `${r.pick(dirs.length > 0 ? dirs : ["pkg"])}/h${r.int(10)}`;
+  const blocks = [
+    tarHeader(link, "2", 0, "../".repeat(depth + r.int(2))),
+    tarHeader(second, r.pick(["1", "2"]), 0, r.int(2) === 0 ? link : path.posix.relative(path.posix.dirname(second), link)),
+    tarHeader(`${second}/${r.pick(["x", "../x", "d/x"])}`, "0", 0),
+  ];
+  const offsets = [...tarHeaderOffsets(tar), Math.max(0, tar.length - 1024)];
+  const at = r.pick(offsets);
+  return Buffer.concat([tar.subarray(0, at), ...blocks, tar.subarray(at)]);
+}
+
 /** One tar-aware mutation (or a byte-level one) of a plain tar whose entries are `names`. */
 export function mutateTar(r: Rng, tar: Buffer, names: string[], escape: string): Buffer {
-  const choice = r.int(4);
+  const choice = r.int(5);
   if (choice === 0) return mutateBytes(r, tar);
   if (choice === 1) return mutateHeader(r, tar, names, escape);
+  if (choice === 2) return spliceChain(r, tar, names);
   return spliceEntry(r, tar, names, escape);
 }
 

@@ -78,4 +78,23 @@ export const COMMANDS: CommandEntry[] = [
     operands: "",
     load: async () => (await import("./sbom.js")).sbomCommand,
   },
+  {
+    name: "outdated",
+    summary: "list locked packages with newer versions: the newest the rest of the lock allows, and the newest there is",
+    operands: "",
+    load: async () => (await import("./outdated.js")).outdatedCommand,
+  },
+  // terminal
+  {
+    name: "completion",
+    summary: "print the shell completion script for bash, zsh or fish",
+    operands: "<shell>",
+    load: async () => (await import("./completion.js")).completionCommand,
+  },
+  {
+    name: "install-plugin",
+    summary: "make `opam monorepo` run this opam-monorepo (links $OPAMROOT/plugins/bin/opam-monorepo to it)",
+    operands: "",
+    load: async () => (await import("./install-plugin.js")).installPluginCommand,
+  },
 ];

@@ -18,6 +18,7 @@ import { lockProgress, type LockProgress } from "../lock-progress.js";
 import { changesMessage, lockChanges } from "../lock-changes.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
+import { updateRequest } from "../lock-update.js";
 import { invokedAs } from "../invocation.js";
 import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
 import { skippingBrokenFiles } from "../lock-broken.js";
@@ -78,7 +79,8 @@ async function preferredVersions(project: Project, options: LockOptions): Promis
     }
     throw error;
   }
-  return new Map(previous.depends.map((dependency) => [dependency.name, dependency.version]));
+  const relaxed = new Set(options.update ?? []);
+  return new Map(previous.depends.filter((dependency) => !relaxed.has(dependency.name)).map((dependency) => [dependency.name, dependency.version]));
 }
 
 export interface LockRun {
@@ -97,7 +99,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
     for (const warning of warnings) context.reporter.warn(warning);
     context.reporter.step(targetsMessage(count));
   };
-  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets });
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets, command: invokedAs(undefined, context.env) });
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
   const progress = lockProgress(context.reporter);
@@ -157,8 +159,13 @@ async function withPhase<T>(context: CommandContext, text: string, shown: boolea
   }
 }
 
-async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
-  const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+async function runLock(commandContext: CommandContext, lockOptions: LockOptions, lockPackages: string[]): Promise<number> {
+  let context = lockOptions.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+  // --update: the lock file's own options and packages, its command line recorded unchanged.
+  const update = lockOptions.update !== undefined ? await updateRequest(context, lockOptions, lockPackages) : undefined;
+  if (update !== undefined) context = { ...context, rawArgs: update.cliArgs };
+  const options = update?.options ?? lockOptions;
+  const packages = update?.packages ?? lockPackages;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {
@@ -237,9 +244,11 @@ export const lockCommand: CommandSpec = {
     "opam-monorepo lock --require-cross-compile --build-only hello-hvt -l mirage/hello-hvt.opam.locked --ocaml-version 4.14.2",
     "opam-monorepo lock --opam-repositories '[git+https://github.com/dune-universe/opam-overlays.git,https://opam.ocaml.org]'",
     "opam-monorepo lock --recurse-opam app1 app2 -l ./mirage.opam.locked",
+    "opam-monorepo lock --update fmt logs      # only fmt and logs move (and what they need)",
   ],
   configure(command) {
     configureLockOptions(command.argument("[packages...]", "local packages to lock (name or name.version); naming implies --recurse-opam"));
+    command.option("-u, --update <package...>", "re-lock with the lock file's recorded options, keeping every other package at its locked version where possible");
   },
   run(context, options, operands) {
     return runLock(context, options as unknown as LockOptions, operands);

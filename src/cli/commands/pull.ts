@@ -1,6 +1,8 @@
 // `pull`: lock file → every locked source fetched in parallel, verified and swapped into
 // duniverse/ in one step; also `--download-only` (fill the cache) and `--offline`.
 import type { Command } from "commander";
+import path from "node:path";
+import { stepsAsInfo } from "../../core/reporter.js";
 import { UserError } from "../../core/errors.js";
 import { runCommand } from "../../core/exec.js";
 import { confirm } from "../../depext/index.js";
@@ -10,7 +12,10 @@ import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
 import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
+import { invokedAs } from "../invocation.js";
+import { renderJson } from "../render.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 interface PullArgs extends LockfileArgs, FetchArgs {
@@ -18,7 +23,9 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   keepSymlinkedDir: boolean;
   yes: boolean;
   downloadOnly: boolean;
+  locked: boolean;
   force: boolean;
+  json: boolean;
 }
 
 async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -38,21 +45,30 @@ async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promi
     return;
   }
   if (locked !== undefined && compareVersions(installed, locked) < 0) {
+    // Without an opam switch (Debian's OCaml, say) the compiler cannot be changed by opam: lock for it.
+    const inSwitch = (context.env.OPAM_SWITCH_PREFIX ?? "") !== "";
+    const advice = inSwitch
+      ? `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`
+      : `No opam switch is active, so this ocamlc is the system's: lock for it instead:\n${invokedAs(undefined, context.env)} lock --ocaml-version "$(ocamlc -version)"`;
     context.reporter.warn(
-      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in switch.\n` +
-        `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`,
+      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in ${inSwitch ? "switch" : "PATH"}.\n${advice}`,
     );
   }
 }
 
-function askUser(context: CommandContext, yes: boolean): (question: string) => Promise<boolean> {
-  return (question) => confirm(question, { yes, defaultAnswer: true, streams: { input: process.stdin, output: context.stdout } });
+function askUser(context: CommandContext, args: PullArgs): (question: string) => Promise<boolean> {
+  const output = args.json ? process.stderr : context.stdout;
+  return (question) => confirm(question, { yes: args.yes, defaultAnswer: true, streams: { input: process.stdin, output } });
 }
 
-async function runPull(context: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
-  const { root, lockfile } = await loadLockfileArg(context, args);
+async function runPull(commandContext: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
+  const context = args.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+  const { root, lockfile, path: lockfilePath } = await loadLockfileArg(context, args);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
+  const json = (fields: Record<string, unknown>) => args.json && context.stdout.write(renderJson({ lockfile: lockfilePath, ...fields }));
   if (lockfile.repos.length === 0) {
     context.reporter.step("No dependencies to pull, there's nothing to be done here!");
+    json({ duniverse: path.join(root, "duniverse"), pulled: 0, total: 0 });
     return 0;
   }
   const options = fetchOptions(args, context.env, context.cwd, context.reporter);
@@ -61,9 +77,10 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     const summary = await downloadOnly({ ...options, repos: lockfile.repos, only });
     for (const { dir, reason } of summary.skipped) context.reporter.warn(`duniverse/${dir} is not cached (${reason}); a later pull fetches it again`);
     context.reporter.step(`Downloaded ${summary.downloaded}, ${summary.fromCache} already cached, ${summary.fromMirror} from mirrors: ${summary.archives} archives in ${options.cache.dir}${summary.gitCommits > 0 ? `, ${summary.gitCommits} git commits in its git store` : ""}`);
+    json({ downloadOnly: true, cache: options.cache.dir, ...summary });
     return 0;
   }
-  await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  await checkDuneProject(root, context.reporter, askUser(context, args));
   const started = performance.now();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
@@ -78,8 +95,11 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     force: args.force,
   });
   context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} fetched with git, ${summary.gitStore} from the git store`);
-  const origins = [originText(summary), ...(summary.kept > 0 ? [`${summary.kept} unchanged since the last pull`] : [])].filter((part) => part !== "").join(", ");
+  const kept = summary.kept > 0 ? `${summary.kept} unchanged since the last pull, kept as they were` : "";
+  const origins = [originText(summary), kept].filter((part) => part !== "").join(", ");
   context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
+  const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+  json({ duniverse: path.join(root, "duniverse"), ...summary, seconds });
   await checkCompiler(context, lockfile);
   return 0;
 }
@@ -101,7 +121,9 @@ export const pullCommand: CommandSpec = {
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
       .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
       .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
-      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false);
+      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false)
+      .option("--locked", "refuse a lock file that no longer satisfies the local opam files (as cargo --locked, npm ci)", false)
+      .option("--json", "print the result as JSON on stdout (see the README for its fields); steps only with -v", false);
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);

@@ -26,13 +26,13 @@ export function lockGraph(solved: LockedSolve): DependencyGraph {
   return buildGraph({ rootPackages: solved.lockfile.rootPackages, packages: lockedPackages(solved), requiredBy: solved.result.requiredBy });
 }
 
-function output(graph: DependencyGraph, options: TreeOptions, depth: number, title: string): string {
+function output(graph: DependencyGraph, options: TreeOptions, depth: number, title: string, lockfile: string): string {
   if (options.format === "dot") return graphDot(limitDepth(graph, depth), title);
   if (options.format === "mermaid") return graphMermaid(limitDepth(graph, depth));
   const tree = walkTree(graph, depth);
   if (!options.json) return treeText(tree, { constraints: options.constraints });
   const packages = [...graph.packages.values()].map((pkg) => ({ ...pkg, dependencies: (graph.edges.get(pkg.name) ?? []).map(({ to, constraint }) => ({ name: to, constraint })) }));
-  return `${JSON.stringify({ ok: true, roots: graph.roots, tree, packages }, null, 2)}\n`;
+  return `${JSON.stringify({ ok: true, lockfile, roots: graph.roots, tree, packages }, null, 2)}\n`;
 }
 
 async function runTree(context: CommandContext, options: TreeOptions): Promise<number> {
@@ -45,9 +45,7 @@ async function runTree(context: CommandContext, options: TreeOptions): Promise<n
   const full = lockGraph(solved);
   const graph = invert === undefined ? full : invertGraph(full, invert);
   const title = invert === undefined ? solved.lockfile.rootPackages.join(" ") : `${invert} (inverted)`;
-  let text = output(graph, options, depth, title);
-  if (options.json && options.format === "text") text = text.replace('"ok": true,', `"ok": true,\n  "lockfile": ${JSON.stringify(solved.file)},`);
-  context.stdout.write(text);
+  context.stdout.write(output(graph, options, depth, title, solved.file));
   return 0;
 }
 
