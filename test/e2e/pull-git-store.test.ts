@@ -65,7 +65,7 @@ test("a new commit fetches only that commit; offline without it names the source
   expect(readFileSync(path.join(root, "duniverse/a/a.ml"), "utf8")).toBe("let a = 2\n");
   // Incremental: the next pull keeps it, without git.
   const again = await pull(root, cache, "--offline");
-  expect(again.stdout).toContain(", 1 unchanged since the last pull");
+  expect(again.stdout).toContain("1 unchanged since the last pull");
 });
 
 test("submodules are checked out; the superproject comes from the store", async () => {
@@ -86,7 +86,7 @@ test("a ref that git could read as an option is refused before git runs", async 
   const root = writePullProject(fresh("root"), [{ ...gitRepo("a", origin.url, origin.commit), url: `git+${origin.url}#--upload-pack=touch${path.join(scratch, "pwned")}` }]);
   const result = await pull(root, fresh("cache"));
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/Refusing the git ref|Invalid|invalid/);
+  expect(result.stderr).toContain("is not a valid ref name: it starts with '-'");
   expect(existsSync(path.join(scratch, "pwned"))).toBe(false);
 });
 

@@ -81,7 +81,7 @@ test("local edits are replaced and named; a touched but unchanged file is kept",
   // The new manifest records repo1's new stat: the next pull need not hash it again.
   const again = await pull(root);
   expect(again.stderr).not.toContain("replaced");
-  expect(again.stdout).toMatch(/\(0 B fetched, 8 unchanged since the last pull/);
+  expect(again.stdout).toContain("8 unchanged since the last pull");
 });
 
 test("--force, a missing manifest and a changed --keep-git-dir pull everything again", async () => {
