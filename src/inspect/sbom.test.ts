@@ -2,7 +2,7 @@
 // CycloneDX licence forms and SPDX's VCS download location; a small document valid against the
 // official CycloneDX 1.6 schema.
 import { describe, expect, it } from "vitest";
-import { cyclonedxValidator, schemaErrors, spdxProblems } from "../../test/helpers/sbom-schemas.js";
+import { cyclonedxValidator, schemaErrors, spdxProblems, spdxValidator } from "../../test/helpers/sbom-schemas.js";
 import { cdxLicenses, cyclonedxDocument } from "./cyclonedx.js";
 import { contentUuid, parseChecksums, purl, sbomTimestamp, type SbomInput } from "./sbom-model.js";
 import { downloadLocation, spdxDocument } from "./spdx.js";
@@ -58,6 +58,7 @@ describe("SBOM pieces", () => {
   it("makes documents the schema and the SPDX rules accept", () => {
     expect(schemaErrors(cyclonedxValidator(), cyclonedxDocument(input))).toEqual([]);
     const spdx = spdxDocument(input);
+    expect(schemaErrors(spdxValidator(), spdx)).toEqual([]);
     expect(spdxProblems(spdx)).toEqual([]);
     expect((spdx.packages as { SPDXID: string; licenseDeclared: string }[]).map((p) => [p.SPDXID, p.licenseDeclared])).toEqual([
       ["SPDXRef-Package-app", "ISC"],

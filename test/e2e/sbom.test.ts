@@ -1,11 +1,12 @@
 // `sbom` on the bundled example: CycloneDX 1.6 valid against the official schema (and an invalid
-// one rejected), licences, hashes, references and the graph; SPDX 2.3; the same bytes for the same
-// lock with SOURCE_DATE_EPOCH; -o writes the file; a bad SOURCE_DATE_EPOCH is refused.
+// one rejected), licences, hashes, references and the graph; SPDX 2.3 likewise against the
+// official SPDX schema; the same bytes for the same lock with SOURCE_DATE_EPOCH; -o writes the
+// file; a bad SOURCE_DATE_EPOCH is refused.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
-import { cyclonedxValidator, schemaErrors, spdxProblems } from "../helpers/sbom-schemas.js";
+import { cyclonedxValidator, schemaErrors, spdxProblems, spdxValidator } from "../helpers/sbom-schemas.js";
 import { copyFixtures, removeTempDirs, show } from "./plugin-world.js";
 
 let cli: (args: string[], env?: NodeJS.ProcessEnv) => Promise<CliResult>;
@@ -71,6 +72,7 @@ describe("sbom", () => {
     const result = await cli(["sbom", "--format", "spdx"], EPOCH);
     expect(result.code, show(result)).toBe(0);
     const doc = JSON.parse(result.stdout) as Doc;
+    expect(schemaErrors(spdxValidator(), doc)).toEqual([]);
     expect(spdxProblems(doc)).toEqual([]);
     expect(doc.creationInfo).toEqual({ created: "2023-11-14T22:13:20Z", creators: [expect.stringMatching(/^Tool: opam-monorepo-\d/)] });
     const greet = (doc.packages as Doc[]).find((p) => p.name === "greet")!;
@@ -90,6 +92,18 @@ describe("sbom", () => {
     expect(doc.relationships).toContainEqual({ spdxElementId: "SPDXRef-Package-shout", relationshipType: "DEPENDS_ON", relatedSpdxElement: "SPDXRef-Package-greet" });
     const broken = { ...doc, relationships: [...doc.relationships, { spdxElementId: "SPDXRef-Package-nope", relationshipType: "DEPENDS_ON", relatedSpdxElement: "SPDXRef-DOCUMENT" }] };
     expect(spdxProblems(broken)).toHaveLength(1);
+  });
+
+  it("is rejected by the official SPDX schema when broken (the validator can fail)", async () => {
+    const doc = JSON.parse((await cli(["sbom", "--format", "spdx"], EPOCH)).stdout) as Doc;
+    delete doc.packages[0].SPDXID;
+    doc.packages[1].checksums = [{ algorithm: "SHA-256", checksumValue: "not-hex" }];
+    doc.relationships[0].relationshipType = "USES";
+    const errors = schemaErrors(spdxValidator(), doc).join("\n");
+    expect(errors).toMatch(/\/packages\/0 must have required property 'SPDXID'/);
+    expect(errors).toMatch(/\/packages\/1\/checksums\/0\/algorithm must be equal to one of the allowed values/);
+    expect(errors).toMatch(/\/packages\/1\/checksums\/0\/checksumValue must match pattern/);
+    expect(errors).toMatch(/\/relationships\/0\/relationshipType must be equal to one of the allowed values/);
   });
 
   it("gives the same bytes for the same lock file and SOURCE_DATE_EPOCH, and writes -o atomically", async () => {

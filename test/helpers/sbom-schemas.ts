@@ -1,10 +1,11 @@
 // Test helper: validators for SBOMs built from the official schema files kept in
-// fixtures/schemas/ (see its README), with ajv 8 and ajv-formats. ajv-formats has no
-// `iri-reference` or `idn-email` (CycloneDX uses both): they are checked here by RFC 3987's
-// excluded characters and by a plain address shape.
+// fixtures/schemas/ (see its README), with ajv 8 (its 2019-09 build for SPDX 2.3) and
+// ajv-formats. ajv-formats has no `iri-reference` or `idn-email` (CycloneDX uses both): they are
+// checked here by RFC 3987's excluded characters and by a plain address shape.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
 import addFormatsModule from "ajv-formats";
 import { projectRoot } from "./cli.js";
 
@@ -40,44 +41,42 @@ export function schemaErrors(validate: ValidateFunction, document: unknown): str
   return (validate.errors ?? []).map((error: ErrorObject) => `${error.instancePath || "/"} ${error.message ?? ""} ${JSON.stringify(error.params)}`);
 }
 
-const SPDX_ID = /^SPDXRef-[a-zA-Z0-9.-]+$/;
-const SPDX_DATE = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$/;
-const SPDX_ALGORITHMS = ["SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA3-256", "SHA3-384", "SHA3-512", "BLAKE2b-256", "BLAKE2b-384", "BLAKE2b-512", "BLAKE3", "MD2", "MD4", "MD5", "MD6", "ADLER32"];
-const RELATIONSHIPS = ["DESCRIBES", "DEPENDS_ON", "CONTAINS", "DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "GENERATED_FROM"];
+let spdx: ValidateFunction | undefined;
+
+/** SPDX 2.3 (the specification's spdx-schema.json, JSON Schema 2019-09). */
+export function spdxValidator(): ValidateFunction {
+  if (spdx !== undefined) return spdx;
+  const ajv = new Ajv2019({ allErrors: true });
+  spdx = ajv.compile(schema("spdx-schema.json"));
+  return spdx;
+}
 
 type Doc = Record<string, unknown>;
 
 /**
- * SPDX 2.3 JSON checked against the specification's rules for the fields we write (required
- * document and package fields, identifier and date patterns, checksum algorithms and hex, purl
- * references, relationships between known elements, LicenseRefs defined). No npm package in
- * reach ships the official spdx-schema.json (see fixtures/schemas/README.md).
+ * The SPDX 2.3 rules the official schema cannot express (it types each field on its own): the
+ * fixed header values, the creator prefixes, a namespace URI without `#`, SPDXIDs unique,
+ * relationships between elements of the document, every LicenseRef defined in
+ * hasExtractedLicensingInfos, and a purl reference in the PACKAGE-MANAGER category (Annex F).
  */
 export function spdxProblems(document: Doc): string[] {
   const problems: string[] = [];
   const need = (ok: boolean, message: string) => ok || problems.push(message);
-  for (const field of ["spdxVersion", "dataLicense", "SPDXID", "name", "documentNamespace", "creationInfo"]) need(document[field] !== undefined, `missing ${field}`);
   need(document.spdxVersion === "SPDX-2.3" && document.dataLicense === "CC0-1.0" && document.SPDXID === "SPDXRef-DOCUMENT", "bad document header");
   need(/^[a-z][a-z0-9+.-]*:[^\s#]+$/.test(String(document.documentNamespace)), "documentNamespace is not an absolute URI without #");
-  const creation = document.creationInfo as Doc | undefined;
-  need(SPDX_DATE.test(String(creation?.created)), "creationInfo.created is not YYYY-MM-DDThh:mm:ssZ");
-  need(Array.isArray(creation?.creators) && (creation!.creators as string[]).length > 0 && (creation!.creators as string[]).every((c) => /^(Tool|Person|Organization): \S/.test(c)), "bad creators");
+  const creators = ((document.creationInfo as Doc | undefined)?.creators as string[] | undefined) ?? [];
+  need(creators.every((c) => /^(Tool|Person|Organization): \S/.test(c)), "bad creators");
   const ids = new Set(["SPDXRef-DOCUMENT"]);
   const refs = new Set(((document.hasExtractedLicensingInfos as Doc[] | undefined) ?? []).map((info) => String(info.licenseId)));
   for (const pkg of (document.packages as Doc[]) ?? []) {
     const where = `package ${String(pkg.name)}`;
-    need(SPDX_ID.test(String(pkg.SPDXID)) && !ids.has(String(pkg.SPDXID)), `${where}: bad or repeated SPDXID`);
+    need(!ids.has(String(pkg.SPDXID)), `${where}: repeated SPDXID`);
     ids.add(String(pkg.SPDXID));
-    for (const field of ["name", "downloadLocation", "versionInfo", "licenseConcluded", "licenseDeclared", "copyrightText"]) need(typeof pkg[field] === "string", `${where}: missing ${field}`);
-    for (const checksum of (pkg.checksums as Doc[] | undefined) ?? []) {
-      need(SPDX_ALGORITHMS.includes(String(checksum.algorithm)) && /^[0-9a-f]+$/.test(String(checksum.checksumValue)), `${where}: bad checksum`);
-    }
     const purls = ((pkg.externalRefs as Doc[] | undefined) ?? []).filter((ref) => ref.referenceType === "purl");
-    need(purls.length === 1 && purls[0]!.referenceCategory === "PACKAGE-MANAGER" && /^pkg:opam\/[^@/]+@\S+$/.test(String(purls[0]!.referenceLocator)), `${where}: bad purl`);
+    need(purls.every((ref) => ref.referenceCategory === "PACKAGE-MANAGER" && /^pkg:[a-z]+\/\S+$/.test(String(ref.referenceLocator))), `${where}: bad purl`);
     for (const ref of String(pkg.licenseDeclared).match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) need(refs.has(ref), `${where}: ${ref} is not in hasExtractedLicensingInfos`);
   }
   for (const relation of (document.relationships as Doc[]) ?? []) {
-    need(RELATIONSHIPS.includes(String(relation.relationshipType)), `bad relationship type ${String(relation.relationshipType)}`);
     need(ids.has(String(relation.spdxElementId)) && ids.has(String(relation.relatedSpdxElement)), `relationship between unknown elements ${JSON.stringify(relation)}`);
   }
   return problems;
