@@ -23,10 +23,10 @@ import { makeArchive, writeTree, type ArchiveFormat, type TreeEntry } from "../t
 import { hashesOf } from "../test/helpers/pull-world.js";
 import { moduleText, seeded, vocabulary } from "./ocaml-like.js";
 
-const COUNT = 100;
-const LATENCY_MS = 50;
+export const COUNT = 100;
+export const LATENCY_MS = 50;
 
-function formatOf(index: number): ArchiveFormat {
+export function formatOf(index: number): ArchiveFormat {
   const slot = index % 10;
   return slot < 4 ? "tbz" : slot < 7 ? "tar.gz" : slot === 7 ? "tar.xz" : slot === 8 ? "zip" : index % 20 === 9 ? "tar" : "tgz";
 }
@@ -37,7 +37,7 @@ function formatOf(index: number): ArchiveFormat {
  * source trees stay in `sources` until the end: on this VM's journal-less ext4, deleting ~2,600
  * files makes creating files 5-20x slower for minutes, which the pulls would pay.
  */
-function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[] {
+export function generate(dir: string, sources: string, baseUrl: string, formatFor: (index: number) => ArchiveFormat = formatOf): DuniverseRepo[] {
   const next = seeded(42);
   return Array.from({ length: COUNT }, (_, index) => {
     const name = `pkg${String(index).padStart(3, "0")}`;
@@ -46,7 +46,7 @@ function generate(dir: string, sources: string, baseUrl: string): DuniverseRepo[
     const files = Math.max(2, Math.round(target / 6_000));
     const tree: Record<string, TreeEntry> = { "dune-project": "(lang dune 3.0)\n", "bin/run.sh": { content: "#!/bin/sh\n", mode: 0o755 } };
     for (let file = 0; file < files; file++) tree[`src/m${file}.ml`] = moduleText(next, words, target / files);
-    const format = formatOf(index);
+    const format = formatFor(index);
     const fileName = index % 25 === 3 ? `${name}-tarball` : `${name}.${format}`;
     writeTree(path.join(sources, name, `${name}-1.0`), tree);
     const out = makeArchive(path.join(sources, name), [`${name}-1.0`], path.join(dir, fileName), format);
@@ -60,7 +60,7 @@ function timingReporter(): Reporter & { done: number[] } {
   return { ...silentReporter, done, info: (message: string) => void (message.startsWith("Pulled ") && done.push(performance.now())) };
 }
 
-async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
+export async function timedPull(root: string, repos: DuniverseRepo[], cache: DownloadCache, jobs: number, reporter: Reporter = silentReporter): Promise<{ ms: number; summary: PullSummary }> {
   const start = performance.now();
   const summary = await pullDuniverse({ root, repos, cache, jobs, keepGitDir: false, keepSymlinkedDir: false, retries: 3, mirrors: [], offline: false, noChecksums: false, requireChecksums: false, reporter });
   return { ms: performance.now() - start, summary };
@@ -98,14 +98,14 @@ async function extractionComparison(archives: string[], scratch: string): Promis
 }
 
 /** The loopback server runs in its own process (as a real server would), driven over IPC. */
-interface RemoteServer {
+export interface RemoteServer {
   url: string;
   /** Requests answered and CPU time the server process has used, so far. */
   stats(): Promise<{ requests: number; cpuMs: number }>;
   close(): void;
 }
 
-async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
+export async function startRemoteServer(dir: string, latencyMs: number): Promise<RemoteServer> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ["--serve", dir, String(latencyMs)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const url = await new Promise<string>((resolve) => child.once("message", (reply) => resolve((reply as { url: string }).url)));
   const stats = () =>
@@ -219,6 +219,9 @@ function report(pulls: Pulls, extraction: Extraction, jobs: number): void {
   console.log(JSON.stringify(results));
 }
 
+export const COUNT_ARCHIVES = COUNT;
+export const LATENCY = LATENCY_MS;
+
 async function main(): Promise<void> {
   if (process.argv[2] === "--serve") return serveForParent(process.argv[3], Number(process.argv[4]));
   if (process.argv[2] === "--profile-warm") return profileWarm(process.argv[3], Number(process.argv[4] ?? defaultJobs(process.env)));
@@ -262,4 +265,6 @@ async function profileWarm(scratch: string, jobs: number): Promise<void> {
   }
 }
 
-await main();
+// Run as a script (`node dist/bench/pull.js`, or forked with --serve); bench/reference.ts and
+// bench/pull-incremental.ts import it (the archive mix and the server).
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

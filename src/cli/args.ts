@@ -30,6 +30,12 @@ export function logLevel(options: CommonOptions): LogLevel {
 
 export class AmbiguousPrefix extends Error {}
 
+/**
+ * Prefixes that keep meaning what they meant in opam-monorepo 0.4.3 after an option sharing them
+ * was added: `--lock` is `--lockfile` (ocaml-ci runs `depext --yes --lock F`), not `pull --locked`.
+ */
+const KEPT_PREFIXES: Record<string, string> = { "--lock": "--lockfile" };
+
 /** Resolve `word` to the single name in `names` it equals or starts; undefined if none. */
 export function resolvePrefix(word: string, names: readonly string[], what: string): string | undefined {
   if (names.includes(word)) return word;
@@ -61,7 +67,9 @@ export function expandPrefixes(program: Command, argv: readonly string[]): strin
     } else if (word.startsWith("--") && command) {
       const eq = word.indexOf("=");
       const name = eq < 0 ? word : word.slice(0, eq);
-      const full = resolvePrefix(name, longNames(command), "option");
+      const names = longNames(command);
+      const kept = KEPT_PREFIXES[name];
+      const full = kept !== undefined && names.includes(kept) ? kept : resolvePrefix(name, names, "option");
       out.push(full === undefined ? word : full + (eq < 0 ? "" : word.slice(eq)));
     } else if (!command && !word.startsWith("-")) {
       const names = program.commands.map((c) => c.name());

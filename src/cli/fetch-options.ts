@@ -10,7 +10,7 @@ import type { Reporter } from "../core/reporter.js";
 import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import { httpLimits } from "../fetch/http-get.js";
 import type { FetchOptions } from "../fetch/session.js";
-import { checksumPolicy, defaultJobs, defaultRetries } from "../fetch/settings.js";
+import { checksumPolicy, defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { readRootConfigAt } from "../repository/opam-root.js";
 
 export interface FetchArgs {
@@ -18,6 +18,8 @@ export interface FetchArgs {
   cacheDir?: string;
   archiveMirror: string[];
   offline: boolean;
+  /** `--max-extracted-size` (pull only). */
+  maxExtractedSize?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -48,7 +50,7 @@ function opamConfig(env: NodeJS.ProcessEnv): { mirrors: string[]; jobs: number |
 
 function parseJobs(text: string): number {
   const jobs = Number(text);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_ARGUMENT", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError("BAD_OPTION_VALUE", `option --jobs: expected a positive integer, got ${JSON.stringify(text)}`);
   return jobs;
 }
 
@@ -64,6 +66,7 @@ export function fetchOptions(args: FetchArgs, env: NodeJS.ProcessEnv, cwd: strin
     jobs,
     retries: defaultRetries(env),
     limits: httpLimits(env),
+    maxExtractedSize: maxExtractedSize(args.maxExtractedSize, env),
     reporter,
   };
 }

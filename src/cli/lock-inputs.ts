@@ -4,6 +4,7 @@
 import { UserError } from "../core/errors.js";
 import { OVERLAY_REPOSITORY_URL, toolCacheDir } from "../core/paths.js";
 import type { Reporter } from "../core/reporter.js";
+import type { LockProgress } from "./lock-progress.js";
 import { globalEnv, hostGlobalEnv, mergeEnvs, opamVarOverrides, type Env, type EnvValue } from "../opam/env.js";
 import { normaliseDevRepo } from "../opam/url.js";
 import type { OpamPackage } from "../opam/package.js";
@@ -11,7 +12,7 @@ import { rewriteRepositoryOut } from "../project/config.js";
 import type { Project } from "../project/project.js";
 import { openRepositories, repositorySpecFromUrl } from "../repository/open.js";
 import { readOpamRoot, type SwitchPin } from "../repository/opam-root.js";
-import type { StackedRepository } from "../repository/repository.js";
+import type { OpenDeps, StackedRepository } from "../repository/repository.js";
 
 /** opam-version as a recent opam answers it, for `available: opam-version >= …` filters. */
 const DEFAULT_OPAM_VERSION = "2.3.0";
@@ -33,18 +34,29 @@ export interface LockInputOptions {
   cwd: string;
   reporter: Reporter;
   indexCache: boolean;
+  progress?: LockProgress;
 }
 
 const NO_REPOSITORIES_HINT =
   "list them in the opam file (x-opam-monorepo-opam-repositories: [\"git+https://github.com/ocaml/opam-repository.git\"]), " +
   "pass --opam-repositories '[URL,…]', or run `opam init` so that the current switch's repositories can be used";
 
-function isOverlay(url: string): boolean {
+/**
+ * The dune-universe overlays: their git URL, or a copy of them given as a directory or an archive
+ * (`file:///srv/opam-overlays`, `opam-overlays.tar.gz`; named so by convention).
+ */
+export function isOverlay(url: string): boolean {
+  const base = url.replace(/[#?].*$/, "").replace(/\/+$/, "").split("/").pop() ?? "";
+  if (/opam-overlays/.test(base.replace(/\.(tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip|git)$/, ""))) return true;
   try {
     return normaliseDevRepo(url) === normaliseDevRepo(OVERLAY_REPOSITORY_URL);
   } catch {
     return false;
   }
+}
+
+function openDeps(options: LockInputOptions): OpenDeps {
+  return { cacheDir: toolCacheDir(options.env), reporter: options.reporter, indexCache: options.indexCache, env: options.env, onProgress: options.progress?.onOpen };
 }
 
 function globalVariablesEnv(variables: ReadonlyMap<string, EnvValue>): Env {
@@ -53,7 +65,8 @@ function globalVariablesEnv(variables: ReadonlyMap<string, EnvValue>): Env {
 
 async function explicitInputs(project: Project, urls: string[], options: LockInputOptions): Promise<LockInputs> {
   const specs = urls.map((url) => repositorySpecFromUrl(url, project.root));
-  const repository = await openRepositories(specs, { cacheDir: toolCacheDir(options.env), reporter: options.reporter, indexCache: options.indexCache, env: options.env });
+  options.progress?.repositories(specs.length);
+  const repository = await openRepositories(specs, openDeps(options));
   const overrides = opamVarOverrides(options.env);
   const vars = project.config.globalVars;
   const env =
@@ -93,9 +106,10 @@ async function switchInputs(options: LockInputOptions): Promise<LockInputs> {
     }
     throw error;
   }
+  options.progress?.repositories(info.repositories.length);
   const repository = await openRepositories(
     info.repositories.map((repo) => repo.spec),
-    { cacheDir: toolCacheDir(options.env), reporter: options.reporter, indexCache: options.indexCache, env: options.env },
+    openDeps(options),
   );
   const env = mergeEnvs(
     opamVarOverrides(options.env),

@@ -12,7 +12,7 @@ import { DownloadCache, defaultCacheDir } from "../fetch/cache.js";
 import { fetchSource } from "../fetch/fetch-source.js";
 import { httpLimits } from "../fetch/http-get.js";
 import { openFetchSession } from "../fetch/session.js";
-import { defaultJobs, defaultRetries } from "../fetch/settings.js";
+import { defaultJobs, defaultRetries, maxExtractedSize } from "../fetch/settings.js";
 import { sourceOf } from "../fetch/source.js";
 import { NO_POS } from "../opam/ast.js";
 import { packageFromOpam, type OpamPackage } from "../opam/package.js";
@@ -55,6 +55,7 @@ export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.Proc
     jobs,
     retries: defaultRetries(env),
     limits: httpLimits(env),
+    maxExtractedSize: maxExtractedSize(undefined, env),
     reporter,
   });
   try {

@@ -1,15 +1,16 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
-// 0 ok, 1 handled error, 124 bad command line, 130/143 interrupted by SIGINT/SIGTERM (after the
+// 0 ok, 1 handled error, 124 bad command line (an unknown option or a bad option value), 130/143 interrupted by SIGINT/SIGTERM (after the
 // command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
 import { createInterrupts, type InterruptController } from "../core/interrupt.js";
 import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
-import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, type CommonOptions } from "./args.js";
+import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, resolvePrefix, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
+import { quietOnClosedPipes } from "./pipes.js";
 import { toolVersion } from "./version.js";
-import { COMMANDS, type CommandContext } from "./commands/index.js";
+import { COMMANDS, type CommandContext, type CommandSpec } from "./commands/index.js";
 
 const EXIT_OK = 0;
 const EXIT_ERROR = 1;
@@ -23,15 +24,40 @@ function commandLineError(text: string): string {
   return `${PROGRAM}: ${text.slice("error: ".length).trimEnd()}\nUsage: ${PROGRAM} COMMAND …; try \`${PROGRAM} --help\` or \`${PROGRAM} COMMAND --help\`.\n`;
 }
 
-function buildProgram(onRun: (name: string, options: CommonOptions, operands: string[], raw: string[]) => Promise<void>): Command {
+/**
+ * The command argv runs (`help X` runs X's help), prefixes resolved; undefined for none, for an
+ * unknown or ambiguous word (commander and expandPrefixes report those).
+ */
+export function selectedCommand(argv: readonly string[]): string | undefined {
+  const names = [...COMMANDS.map((c) => c.name), "help"];
+  const words = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).filter((word) => !word.startsWith("-"));
+  try {
+    const first = words[0] === undefined ? undefined : resolvePrefix(words[0], names, "command");
+    if (first !== "help") return first;
+    return words[1] === undefined ? undefined : resolvePrefix(words[1], names, "command");
+  } catch {
+    return undefined;
+  }
+}
+
+type OnRun = (spec: CommandSpec, options: CommonOptions, operands: string[]) => Promise<void>;
+
+/** Every command for the top-level help; only `selected` is loaded and configured in full. */
+async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Command> {
   const program = new Command(PROGRAM)
     .description("Assemble a self-contained dune workspace from a project's opam dependencies (lock, pull, workspace).")
     .version(toolVersion(), "--version", "print the version")
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (text) => process.stderr.write(commandLineError(text)), writeOut: (text) => process.stdout.write(text) });
-  for (const spec of COMMANDS) {
-    const command = addCommonOptions(program.command(spec.name).description(spec.summary));
+  const selected = selectedCommand(argv);
+  for (const entry of COMMANDS) {
+    const command = addCommonOptions(program.command(entry.name).description(entry.summary));
+    if (entry.name !== selected) {
+      if (entry.operands !== "") command.arguments(entry.operands);
+      continue;
+    }
+    const spec = await entry.load();
     spec.configure(command);
     if (spec.examples.length > 0) {
       command.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join("\n")}\n`);
@@ -39,13 +65,14 @@ function buildProgram(onRun: (name: string, options: CommonOptions, operands: st
     command.exitOverride().action(async (...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
       const operands = self.args.slice(0, spec.operandCount ?? self.args.length);
-      await onRun(spec.name, self.opts() as CommonOptions, operands, []);
+      await onRun(spec, self.opts() as CommonOptions, operands);
     });
   }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipes();
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
   try {
@@ -87,16 +114,16 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
   let exit = EXIT_OK;
   let jsonErrors = false;
   let color = colorEnabled(process.stderr);
-  const program = buildProgram(async (name, options, operands) => {
-    const spec = COMMANDS.find((c) => c.name === name)!;
+  const onRun: OnRun = async (spec, options, operands) => {
     color = colorEnabled(process.stderr, options.color);
     jsonErrors = options.json === true;
     const reporter = new TerminalReporter({ program: PROGRAM, level: logLevel(options), color, stdout: process.stdout, stderr: process.stderr });
     const subcommandIndex = argv.findIndex((word) => !word.startsWith("-"));
     const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout: process.stdout, color, interrupts };
     exit = await spec.run(context, options as never, operands);
-  });
+  };
   try {
+    const program = await buildProgram(argv, onRun);
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT_OK;
@@ -115,7 +142,7 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
     if (isUserError(error)) {
       if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
       process.stderr.write(renderUserError(error, color));
-      return EXIT_ERROR;
+      return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }
     process.stderr.write(renderBug(error));
     return EXIT_ERROR;

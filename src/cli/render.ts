@@ -1,7 +1,19 @@
 // Turns results and errors into terminal text. The only module (with the Reporter) that
-// decides how things look: colour only on a TTY and never with NO_COLOR.
+// decides how things look: colour only on a TTY, never with NO_COLOR, always with FORCE_COLOR.
 import { InternalError, UserError } from "../core/errors.js";
 import { PROGRAM } from "../core/paths.js";
+
+/**
+ * FORCE_COLOR (as Node and chalk read it: `0`/`false` off, anything else on) and CLICOLOR_FORCE
+ * (set and not `0`: on) decide before NO_COLOR and the terminal test; `--color` decides before them.
+ */
+export function forcedColor(env: NodeJS.ProcessEnv): boolean | undefined {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !["0", "false"].includes(force.trim().toLowerCase());
+  const clicolor = env.CLICOLOR_FORCE;
+  if (clicolor !== undefined && clicolor !== "" && clicolor !== "0") return true;
+  return undefined;
+}
 
 /**
  * `--color=auto`: colour only when `stream` and every stream in `outputs` are terminals. stdout and
@@ -16,6 +28,8 @@ export function colorEnabled(
 ): boolean {
   if (mode === "always") return true;
   if (mode === "never") return false;
+  const forced = forcedColor(env);
+  if (forced !== undefined) return forced;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return stream.isTTY === true && outputs.every((output) => output.isTTY === true) && env.TERM !== "dumb";
 }

@@ -44,6 +44,16 @@ export type ErrorCode =
   | "DUNIVERSE_NOT_A_DIRECTORY"
   | "PULL_LOCKED"
   | "INTERRUPTED"
+  // security: archives
+  | "ARCHIVE_TOO_LARGE"
+  | "EXTRACT_FAILED"
+  // failures
+  /** A command-line option's value does not parse: exit 124, as cmdliner does. */
+  | "BAD_OPTION_VALUE"
+  /** A download host whose name does not resolve or that refuses connections. */
+  | "HOST_UNREACHABLE"
+  /** `pull --locked` and a lock file that no longer satisfies the local opam files. */
+  | "LOCKFILE_STALE"
   // security: programs, network, files
   | "GIT_REF_INVALID"
   | "GIT_URL_INVALID"

@@ -1,7 +1,7 @@
 // Reading input files that someone else may have put there (lock files, opam files, dune-project):
 // opened without blocking, only regular files accepted (a FIFO, device or directory is refused,
 // never waited on or read forever) and at most MAX_INPUT_BYTES. Missing files keep their errno.
-import { constants, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
 import { UserError } from "./errors.js";
 
@@ -42,5 +42,20 @@ export async function readInputText(file: string, what: string, maxBytes = MAX_I
     return await handle.readFile("utf8");
   } finally {
     await handle.close();
+  }
+}
+
+/** readInputText, synchronously. */
+export function readInputTextSync(file: string, what: string, maxBytes = MAX_INPUT_BYTES): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw notRegular(file, fileKind(stats), what);
+    if (stats.size > maxBytes) {
+      throw new UserError("FILE_TOO_LARGE", `${file} is ${stats.size} bytes, more than the ${maxBytes} bytes allowed for ${what}`);
+    }
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
   }
 }

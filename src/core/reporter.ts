@@ -51,7 +51,7 @@ export class TerminalReporter implements Reporter {
   progress(line: string | undefined): void {
     if (!this.options.stderr.isTTY || LEVELS[this.options.level] < LEVELS.warning) return;
     if (line === undefined) return this.clearProgress();
-    const width = Math.max(20, (this.options.stderr.columns ?? 80) - 1);
+    const width = Math.max(20, (this.options.stderr.columns || 80) - 1);
     this.options.stderr.write(`\r\x1b[2K${line.slice(0, width)}`);
     this.progressShown = true;
   }

@@ -44,6 +44,10 @@ describe("dirNameOfDevRepo (Dev_repo.repo_name)", () => {
     ["https://github.com/ocaml/dune.git", "dune_"],
     ["git+https://github.com/mirage/ocaml-uri.git", "ocaml-uri"],
     ["git+https://example.com/x/.hidden.git", "hidden"],
+    // A dev-repo without a scheme is a local path (`dev-repo: "fmt"`, the reference's cram test).
+    ["file://fmt", "fmt"],
+    ["file://../src/fmt.git", "fmt"],
+    ["file:///home/me/src/fmt", "fmt"],
   ];
   for (const [devRepo, dir] of names) it(`${devRepo} → ${dir}`, () => expect(dirNameOfDevRepo(devRepo)).toBe(dir));
   for (const devRepo of ["", ".", "/", "./.", "...", "///", "https://github.com", "https://github.com/"]) {

@@ -75,8 +75,13 @@ const idOf = (ref: PackageRef): string => `${ref.name}.${ref.version}`;
 
 const REPO_NAME = /\/?\.*([^./]+)(?:\.[^/]*)?\/*$/;
 
-/** The path of a URI (RFC 3986 appendix B): scheme, authority, query and fragment dropped. */
+/**
+ * The path of a URI (RFC 3986 appendix B): scheme, authority, query and fragment dropped. opam's
+ * `file://` URLs have no authority: a dev-repo without a scheme (`"fmt"`, `"../src/fmt"`) is a
+ * local path, `file://fmt`, whose last component names the directory as in the reference.
+ */
 function uriPath(uri: string): string {
+  if (uri.startsWith("file://")) return uri.slice("file://".length).replace(/[?#].*$/s, "");
   const match = /^(?:[^:/?#]+:)?(?:\/\/[^/?#]*)?([^?#]*)/.exec(uri);
   return match?.[1] ?? "";
 }

@@ -1,8 +1,8 @@
 // EFFECTS: `pull` below the command line. Fetches every selected duniverse repository in
 // parallel into a staging directory inside duniverse/, and swaps the result in only when all of
 // them succeeded; reports every failure at once. Never deletes outside <root>/duniverse.
-import { readdirSync, renameSync } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { readdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { mapConcurrent } from "../core/concurrency.js";
 import { UserError } from "../core/errors.js";
@@ -12,16 +12,21 @@ import type { Interrupts } from "../core/interrupt.js";
 import { DUNIVERSE_DIR } from "../core/paths.js";
 import { fetchSource, type FetchResult } from "../fetch/fetch-source.js";
 import { openFetchSession, type FetchOptions, type FetchSession } from "../fetch/session.js";
-import { obtainArchive } from "../fetch/obtain.js";
 import { prepareDecoders } from "../fetch/extract.js";
 import { sourceOf } from "../fetch/source.js";
 import { lockProject, type ProjectLock } from "../fetch/project-lock.js";
 import { recoverLeftovers } from "../fetch/recovery.js";
-import { commitStaging, createStaging, duniverseState, fullPullOps, type Staging } from "../fetch/staging.js";
+import { commitStaging, createStaging, duniverseState, fullPullOps, isStagingName, type Staging } from "../fetch/staging.js";
 import { dirListProblems } from "./dir-names.js";
 import { duniverseFiles } from "./files.js";
+import { nextManifest, planIncremental, type IncrementalPlan } from "./incremental.js";
+import { encodeManifest, MANIFEST_NAME, readManifest, sourceRecord, type ManifestRead, type RepoRecord } from "./manifest.js";
 import type { DuniverseRepo } from "./plan.js";
-import { failureError, newProgress, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { scanTree } from "./tree-scan.js";
+import { failureError, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
+import { newProgress } from "../fetch/pull-progress.js";
+
+export { downloadOnly, type DownloadOnlySummary } from "./download-only.js";
 
 export interface PullOptions extends FetchOptions {
   /** Project root; repositories go to `<root>/duniverse/<dir>`. */
@@ -37,11 +42,17 @@ export interface PullOptions extends FetchOptions {
   interrupts?: Interrupts;
   /** How long to wait for another pull of the project (default 10 minutes). */
   lockTimeoutMs?: number;
+  /** Fetch every repository again, even those the manifest shows unchanged. */
+  force?: boolean;
 }
 
 export interface PullSummary {
   /** Repositories fetched and put in place. */
   pulled: number;
+  /** Repositories left in place: same source as recorded, files unchanged (incremental.ts). */
+  kept: number;
+  /** Directories replaced although their source had not changed (local edits), and why. */
+  replaced: { dir: string; reason: string }[];
   /** Repositories selected (pulled + preserved symlinks). */
   total: number;
   /** Symlinked directories left alone (--keep-symlinked-dir). */
@@ -96,7 +107,7 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
   const duniverse = path.join(root, DUNIVERSE_DIR);
   const selected = selectRepos(options.repos, options.only);
   checkDirs(root, selected);
-  const summary: PullSummary = { pulled: 0, total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, local: 0, requests: 0, bytes: 0 };
+  const summary: PullSummary = { pulled: 0, kept: 0, replaced: [], total: selected.length, preserved: [], fromCache: 0, fromMirror: 0, downloaded: 0, git: 0, local: 0, requests: 0, bytes: 0 };
   if (options.repos.length === 0) return summary;
   duniverseState(duniverse);
   const run: PullRun = { root, duniverse, options, summary, committed: false, extracting: new Set(), aborted: false };
@@ -117,29 +128,70 @@ export async function pullDuniverse(options: PullOptions): Promise<PullSummary> 
 
 async function pullLocked(run: PullRun, selected: DuniverseRepo[]): Promise<void> {
   const { duniverse, options, summary } = run;
-  const full = options.only === undefined && !options.keepSymlinkedDir;
+  const partial = options.only !== undefined || options.keepSymlinkedDir;
   summary.preserved = options.keepSymlinkedDir ? await symlinkedDirs(duniverse, selected) : [];
-  const toPull = selected.filter((repo) => !summary.preserved.includes(repo.dir));
+  const previous = previousManifest(duniverse, options);
+  const plan = planIncremental(duniverse, selected.filter((repo) => !summary.preserved.includes(repo.dir)), previous, options);
+  for (const { dir, reason } of plan.replaced) options.reporter.warn(`duniverse/${dir}: ${reason}`);
+  [summary.kept, summary.replaced] = [plan.keep.size, plan.replaced];
+  const records = new Map(plan.keep);
+  const manifestText = () => encodeManifest(nextManifest(previous, new Set(selected.map((repo) => repo.dir)), records, partial, summary.preserved));
   stopIfInterrupted(run);
+  if (plan.pull.length === 0 && treeUpToDate(duniverse, partial ? undefined : plan, manifestText())) return;
   const staging = (run.staging = await createStaging(run.root, duniverse));
-  const progress = newProgress(options.reporter, toPull.length, options.tty ?? false);
-  const session = await openFetchSession(options, progress.onBytes);
-  prepareDecoders(toPull.map((repo) => repo.url));
-  session.extractor.prepare();
   try {
-    await fetchAll(run, toPull, trackExtractions(session, run), (repo, result) => {
-      count(summary, result);
-      progress.done(repo.dir);
-    });
-    for (const file of duniverseFiles()) await writeFile(path.join(staging.newDir, file.name), file.content);
+    if (plan.pull.length > 0) await fetchInto(run, plan.pull, records);
+    for (const file of [...duniverseFiles(), { name: MANIFEST_NAME, content: manifestText() }]) await writeFile(path.join(staging.newDir, file.name), file.content);
     crashPoint("staged");
     stopIfInterrupted(run);
-    const ops = full ? await fullPullOps(duniverse, staging) : [...toPull.map((repo) => repo.dir), ...duniverseFiles().map((file) => file.name)].map((name) => ({ action: "replace" as const, name }));
+    const names = [...plan.pull.map((repo) => repo.dir), ...duniverseFiles().map((file) => file.name), MANIFEST_NAME];
+    const ops = partial ? names.map((name) => ({ action: "replace" as const, name })) : await fullPullOps(duniverse, staging, new Set(plan.keep.keys()));
     await (run.critical = commitStaging(duniverse, staging, ops).then(() => void (run.committed = true)));
-    summary.pulled = toPull.length;
+    summary.pulled = plan.pull.length;
   } catch (error) {
     if (!run.aborted) await removeInside(staging.parent, staging.dir).catch(() => undefined);
     throw error;
+  }
+}
+
+/** The manifest of the previous pull; an unreadable one is reported and ignored. */
+function previousManifest(duniverse: string, options: PullOptions): ManifestRead {
+  const read = duniverseState(duniverse) === "absent" ? ({ kind: "absent" } as const) : readManifest(duniverse);
+  if (read.kind === "invalid") options.reporter.warn(`duniverse/${MANIFEST_NAME} is not a manifest this tool wrote (${read.reason}): every directory is pulled again`);
+  return read;
+}
+
+/**
+ * Nothing to write: the manifest and the generated files are as they would be, and (full pull)
+ * duniverse/ holds nothing but the kept directories and those files.
+ */
+function treeUpToDate(duniverse: string, plan: IncrementalPlan | undefined, manifest: string): boolean {
+  const read = (name: string) => readFileSync(path.join(duniverse, name), "utf8");
+  try {
+    if (read(MANIFEST_NAME) !== manifest || duniverseFiles().some((file) => read(file.name) !== file.content)) return false;
+    if (plan === undefined) return true;
+    const expected = new Set([...plan.keep.keys(), ...duniverseFiles().map((file) => file.name), MANIFEST_NAME]);
+    const present = readdirSync(duniverse).filter((name) => !isStagingName(name));
+    return present.length === expected.size && present.every((name) => expected.has(name));
+  } catch {
+    return false;
+  }
+}
+
+/** Fetch `repos` into the staging directory, recording what each one extracted. */
+async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records: Map<string, RepoRecord>): Promise<void> {
+  const { options, summary } = run;
+  const progress = newProgress(options.reporter, repos.length, options.tty ?? false);
+  const session = await openFetchSession(options, progress.onBytes);
+  prepareDecoders(repos.map((repo) => repo.url));
+  session.extractor.prepare();
+  try {
+    await fetchAll(run, repos, trackExtractions(session, run), (repo, result) => {
+      const entries = scanTree(path.join(run.staging!.newDir, repo.dir)).entries;
+      records.set(repo.dir, { source: sourceRecord(repo, options.keepGitDir), entries });
+      count(summary, result);
+      progress.done(repo.dir, result.from);
+    }, (repo) => progress.start(repo.dir));
   } finally {
     progress.finish();
     summary.requests = session.stats.requests;
@@ -184,7 +236,7 @@ async function interruptRun(run: PullRun): Promise<string> {
 
 type FetchDone = (repo: DuniverseRepo, result: FetchResult) => void;
 
-async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone): Promise<void> {
+async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: FetchSession, onDone: FetchDone, onStart?: (repo: DuniverseRepo) => void): Promise<void> {
   const { options } = run;
   const staging = run.staging!;
   // A work directory left empty (its top-level directory moved out) serves the next repository:
@@ -192,6 +244,7 @@ async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: 
   const spare: string[] = [];
   const results = await mapConcurrent(repos, options.jobs, async (repo, index) => {
     const workDir = spare.pop() ?? staging.workDir(index);
+    onStart?.(repo);
     const result = await fetchSource(sourceOf(repo.url, repo.hashes), workDir, session, options.keepGitDir);
     stopIfInterrupted(run);
     // Synchronous: quick system calls, cheaper than thread-pool round trips (×100 archives).
@@ -204,7 +257,7 @@ async function fetchAll(run: PullRun, repos: readonly DuniverseRepo[], session: 
     onDone(repo, result);
   });
   const failures = results.flatMap((result, index) => (result.ok ? [] : [{ repo: repos[index], error: result.error }]));
-  if (failures.length > 0) throw failureError(failures, repos.length);
+  if (failures.length > 0) throw failureError(failures, run.summary.total - run.summary.preserved.length);
 }
 
 function count(summary: PullSummary, result: FetchResult): void {
@@ -213,45 +266,4 @@ function count(summary: PullSummary, result: FetchResult): void {
   else if (result.from === "url") summary.downloaded++;
   else if (result.from === "git") summary.git++;
   else summary.local++;
-}
-
-export interface DownloadOnlySummary {
-  /** Archives now in the download cache. */
-  archives: number;
-  fromCache: number;
-  fromMirror: number;
-  downloaded: number;
-  /** Sources the download cache cannot hold (git, local directories, no checksum). */
-  skipped: { dir: string; reason: string }[];
-  requests: number;
-  bytes: number;
-}
-
-/** `pull --download-only`: fill the download cache for every archive; extract nothing. */
-export async function downloadOnly(options: FetchOptions & { repos: readonly DuniverseRepo[]; only?: readonly string[] }): Promise<DownloadOnlySummary> {
-  const selected = selectRepos(options.repos, options.only);
-  const summary: DownloadOnlySummary = { archives: 0, fromCache: 0, fromMirror: 0, downloaded: 0, skipped: [], requests: 0, bytes: 0 };
-  const session = await openFetchSession({ ...options, noChecksums: false });
-  try {
-    const results = await mapConcurrent(selected, options.jobs, async (repo) => {
-      const source = sourceOf(repo.url, repo.hashes);
-      const hashes = source.kind === "git" ? [] : source.hashes;
-      if (source.kind === "git" || hashes.length === 0) return { dir: repo.dir, reason: source.kind === "git" ? "git source" : "no checksum" };
-      if (source.kind === "local" && (await stat(source.path).catch(() => undefined))?.isDirectory()) return { dir: repo.dir, reason: "local directory" };
-      const obtained = await obtainArchive(source.url, hashes, session.context);
-      summary.archives++;
-      if (obtained.from === "cache") summary.fromCache++;
-      else if (obtained.from === "mirror") summary.fromMirror++;
-      else summary.downloaded++;
-      return undefined;
-    });
-    const failures = results.flatMap((result, index) => (result.ok ? [] : [{ repo: selected[index], error: result.error }]));
-    if (failures.length > 0) throw failureError(failures, selected.length);
-    summary.skipped = results.flatMap((result) => (result.ok && result.value ? [result.value] : []));
-    return summary;
-  } finally {
-    summary.requests = session.stats.requests;
-    summary.bytes = session.stats.bytes;
-    await session.close();
-  }
 }

@@ -10,6 +10,7 @@ import { errnoCode, isUserError, UserError } from "../core/errors.js";
 import { MultiHasher, type HashAlgo } from "./checksum.js";
 import { DEFAULT_LIMITS, httpGet, type HttpLimits } from "./http-get.js";
 import { localPathOf, redactUrl } from "./source.js";
+import { hostError, hostFailureOf, hostOf, type HostFailure } from "./unreachable.js";
 
 export interface DownloaderOptions {
   /** Connections per origin (the pull's job count). */
@@ -32,6 +33,8 @@ export interface Downloader {
   readonly limits: HttpLimits;
   /** HTTP requests sent (every attempt counts), and body bytes received. */
   readonly stats: { requests: number; bytes: number };
+  /** Hosts found unreachable (name resolution failed, or connection refused): not tried again. */
+  readonly unreachable: Map<string, HostFailure>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export function createDownloader(options: DownloaderOptions): Downloader {
     backoffMs: options.backoffMs ?? 500,
     limits,
     stats: { requests: 0, bytes: 0 },
+    unreachable: new Map(),
     close: async () => {
       if (pool !== undefined) await (await pool).agent.close();
     },
@@ -66,10 +70,18 @@ export function createDownloader(options: DownloaderOptions): Downloader {
 /** Download `url` to `file` (overwritten), returning the digests of what was written. */
 export async function downloadTo(downloader: Downloader, url: string, file: string, algos: readonly HashAlgo[], onBytes?: (count: number) => void): Promise<Map<HashAlgo, string>> {
   if (/^file:/i.test(url)) return copyLocal(url, file, algos, onBytes);
+  const known = downloader.unreachable.get(hostOf(url) ?? "");
+  if (known !== undefined) throw hostError(url, known, true);
   for (let attempt = 0; ; attempt++) {
     try {
       return await attemptDownload(downloader, url, file, algos, onBytes);
     } catch (error) {
+      const unreachable = hostFailureOf(url, error);
+      if (unreachable !== undefined) {
+        const repeat = downloader.unreachable.has(unreachable.host);
+        downloader.unreachable.set(unreachable.host, unreachable);
+        throw hostError(url, unreachable, repeat);
+      }
       if (!isTransient(error) || attempt >= downloader.retries) throw downloadError(url, error, attempt + 1);
       const delay = downloader.backoffMs * 2 ** attempt * (0.75 + Math.random() / 2);
       await sleep(delay);

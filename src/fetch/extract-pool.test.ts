@@ -18,7 +18,8 @@ const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.js", import.m
 if (!existsSync(fileURLToPath(WORKER))) throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first (npm test does)`);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-pool-test-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Deleting the extracted snapshots (~100k files) takes minutes on a loaded, journal-less ext4.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 600_000);
 const fresh = freshPaths(scratch);
 
 const TREE = SAMPLE_TREE;

@@ -7,12 +7,12 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
 import { sharedDecoderPool } from "./decoder-pool.js";
-import { archiveError, decoderCommand, detectArchiveKind, extractArchive, poolCanDecode } from "./extract.js";
+import { archiveError, decoderCommand, DEFAULT_LIMITS, detectArchiveKind, extractArchive, pickFailure, poolCanDecode, type ExtractLimits } from "./extract.js";
 
 /** An archive file, or the output of a bzip2/xz decoder (`fd`, opened by the main thread). */
 export type ExtractRequest =
-  | { kind: "file"; id: number; archive: string; workDir: string; label: string }
-  | { kind: "decoded"; id: number; fd: number; decoder: "bzip2" | "xz"; workDir: string; label: string };
+  | { kind: "file"; id: number; archive: string; workDir: string; label: string; limits: ExtractLimits }
+  | { kind: "decoded"; id: number; fd: number; decoder: "bzip2" | "xz"; workDir: string; label: string; limits: ExtractLimits };
 
 /** A worker's answer: the content directory, or the error (UserError fields cross the thread). */
 export type ExtractReply =
@@ -56,23 +56,27 @@ export function defaultExtractThreads(): number {
   return Math.max(1, Math.min(availableParallelism() - 1, 4));
 }
 
-/** `threads` worker threads, started on first use; everything in-thread when `script` is undefined. */
-export function createExtractor(threads = defaultExtractThreads(), script: URL | undefined = extractWorkerScript()): Extractor {
-  if (script === undefined || threads < 1) return { extract: extractArchive, prepare: () => undefined, close: async () => undefined };
+/**
+ * `threads` worker threads, started on first use; everything in-thread when `script` is undefined.
+ * Every extraction is bounded by `limits`.
+ */
+export function createExtractor(threads = defaultExtractThreads(), script: URL | undefined = extractWorkerScript(), limits: ExtractLimits = DEFAULT_LIMITS): Extractor {
+  const inThread = (archive: string, workDir: string, label: string) => extractArchive(archive, workDir, label, limits);
+  if (script === undefined || threads < 1) return { extract: inThread, prepare: () => undefined, close: async () => undefined };
   const pool: Thread[] = [];
   let nextId = 0;
-  const send = (request: DistributiveOmit<ExtractRequest, "id">): Promise<string> => {
+  const send = (request: DistributiveOmit<ExtractRequest, "id" | "limits">): Promise<string> => {
     const thread = leastBusy(pool) ?? startThread(script, pool);
     const id = nextId++;
     return new Promise<string>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ ...request, id });
+      thread.worker.postMessage({ ...request, id, limits });
     });
   };
   return {
     async extract(archive, workDir, label) {
       const kind = await detectArchiveKind(archive, label);
-      if (kind === undefined || ((kind === "bzip2" || kind === "xz") && !poolCanDecode(archive))) return extractArchive(archive, workDir, label);
+      if (kind === undefined || ((kind === "bzip2" || kind === "xz") && !poolCanDecode(archive))) return inThread(archive, workDir, label);
       if (kind !== "bzip2" && kind !== "xz") return send({ kind: "file", archive, workDir, label });
       return extractThroughDecoder(kind, archive, workDir, label, send);
     },
@@ -115,18 +119,17 @@ type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : n
 
 /**
  * Start the decoder here and let a thread read its output. Both sides settle before this does
- * (the thread never writes after a failure is reported); the first failure is the one reported.
+ * (the thread never writes after a failure is reported); pickFailure() says which one to report.
  */
-async function extractThroughDecoder(decoder: "bzip2" | "xz", archive: string, workDir: string, label: string, send: (request: DistributiveOmit<ExtractRequest, "id">) => Promise<string>): Promise<string> {
+async function extractThroughDecoder(decoder: "bzip2" | "xz", archive: string, workDir: string, label: string, send: (request: DistributiveOmit<ExtractRequest, "id" | "limits">) => Promise<string>): Promise<string> {
   const opened = await sharedDecoderPool().open(decoderCommand(decoder), archive);
   // The thread answers only after closing the descriptor; a thread that died leaves it unknown.
   const reply = send({ kind: "decoded", fd: opened.fd, decoder, workDir, label });
   const done = opened.finish(reply.then(() => undefined, (error: unknown) => (isUserError(error) ? undefined : Promise.reject(error))));
-  let failure: unknown;
-  const note = (error: unknown) => void (failure ??= error);
-  const [content] = await Promise.all([reply.catch(note), done.catch(note)]);
-  if (failure !== undefined) throw archiveError(failure, decoder, label);
-  return content as string;
+  const [replied, decoded] = await Promise.allSettled([reply, done]);
+  const failure = pickFailure(replied, decoded);
+  if (failure !== undefined || replied.status === "rejected") throw archiveError(failure, decoder, label);
+  return replied.value;
 }
 
 function settle(pending: Map<number, Waiter>, reply: ExtractReply): void {

@@ -19,7 +19,7 @@ async function extractFromDescriptor(request: Extract<ExtractRequest, { kind: "d
   const stream = new Socket({ fd: request.fd, readable: true, writable: false });
   const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
   try {
-    return await extractDecoded(stream, request.decoder, request.workDir, request.label);
+    return await extractDecoded(stream, request.decoder, request.workDir, request.label, request.limits);
   } finally {
     stream.destroy();
     await closed;
@@ -28,7 +28,7 @@ async function extractFromDescriptor(request: Extract<ExtractRequest, { kind: "d
 
 async function answer(request: ExtractRequest): Promise<ExtractReply> {
   try {
-    const content = request.kind === "decoded" ? await extractFromDescriptor(request) : await extractArchive(request.archive, request.workDir, request.label);
+    const content = request.kind === "decoded" ? await extractFromDescriptor(request) : await extractArchive(request.archive, request.workDir, request.label, request.limits);
     return { id: request.id, kind: "done", content };
   } catch (error) {
     if (isUserError(error)) return { id: request.id, kind: "user-error", code: error.code, message: error.message, hint: error.hint };

@@ -6,7 +6,7 @@
 // (or lbzip2) and `xz -dc` decode in their own process, in parallel with us; gzip is decoded
 // in-process by node:zlib, and so are zip archives (zip-extract.ts). The tar stream is read by
 // our TarScanner (which enforces the path rules on every header) and written by TreeWriter,
-// in-process: spawning `tar` or `unzip` forks this large process and blocks the event loop while
+// in-process and in chunks (memory stays bounded whatever an entry inflates to): spawning `tar` or `unzip` forks this large process and blocks the event loop while
 // it does, which measured as the bottleneck of parallel pulls; and writing into a fresh directory
 // needs no lstat/utimes per file, unlike node-tar. So an archive costs at most one spawn (GNU
 // tar needs two for a .tbz).
@@ -15,12 +15,12 @@ import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { UserError } from "../core/errors.js";
+import { isUserError, UserError } from "../core/errors.js";
 import { newEntryChecker } from "./entry-check.js";
 import { sharedDecoderPool, type Decoding } from "./decoder-pool.js";
 import { bzip2Command, waitForExit } from "./tools.js";
 import { TarScanner } from "./tar-scan.js";
-import { TreeWriter } from "./tree-writer.js";
+import { DEFAULT_MAX_EXTRACTED_SIZE, TreeWriter } from "./tree-writer.js";
 import { assertTreeContained } from "./tree-check.js";
 import { extractZipInto } from "./zip-extract.js";
 
@@ -55,15 +55,23 @@ function kindFromName(name: string): ArchiveKind | undefined {
   return undefined;
 }
 
+/** What bounds one extraction: the file data it may write (--max-extracted-size). */
+export interface ExtractLimits {
+  maxBytes: number;
+}
+
+export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: DEFAULT_MAX_EXTRACTED_SIZE };
+
 /**
  * Extract `archive` into `workDir` (absent or empty) and return the directory holding
  * the sources: the single top-level directory when there is one and no top-level file, else
  * `workDir` itself. `label` (the URL) names the archive in errors.
  */
-export async function extractArchive(archive: string, workDir: string, label: string): Promise<string> {
+export async function extractArchive(archive: string, workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<string> {
   const kind = await detectArchiveKind(archive, label);
   if (kind === undefined) throw new UserError("ARCHIVE_INVALID", `${label}: Unknown archive type (not gzip, bzip2, xz, zip or tar)`);
-  return extractInto(workDir, label, () => (kind === "zip" ? extractZip(archive, workDir, label) : extractTar(archive, kind, workDir, label)));
+  const writer = new TreeWriter(workDir, label, limits.maxBytes);
+  return extractInto(workDir, () => (kind === "zip" ? extractZip(archive, writer, label) : extractTar(archive, kind, writer, label)), label);
 }
 
 /** Start the bzip2/xz decoders `sources` will need (named by their URLs) ahead of time. */
@@ -79,8 +87,9 @@ export function prepareDecoders(urls: readonly string[]): void {
  * extractArchive for a tar stream decoded elsewhere (a bzip2 or xz decoder started by another
  * thread): `kind` names the compression in errors. The stream is destroyed on failure.
  */
-export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string): Promise<string> {
-  return extractInto(workDir, label, () => unpackTar(decoded, undefined, kind, workDir, label));
+export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<string> {
+  const writer = new TreeWriter(workDir, label, limits.maxBytes);
+  return extractInto(workDir, () => unpackTar(decoded, undefined, kind, writer, label), label);
 }
 
 /**
@@ -88,7 +97,7 @@ export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", wo
  * sources' directory and check the tree stays inside it. Metadata calls here and below are
  * synchronous: one quick system call each, cheaper than a thread-pool round trip.
  */
-async function extractInto(workDir: string, label: string, unpack: () => Promise<boolean>): Promise<string> {
+async function extractInto(workDir: string, unpack: () => Promise<boolean>, label: string): Promise<string> {
   mkdirSync(workDir, { recursive: true });
   const mayHaveSymlinks = await unpack();
   const content = await stripTopLevel(workDir);
@@ -97,24 +106,41 @@ async function extractInto(workDir: string, label: string, unpack: () => Promise
 }
 
 /** Returns whether the archive contained symlinks. */
-async function extractTar(archive: string, kind: Exclude<ArchiveKind, "zip">, dest: string, label: string): Promise<boolean> {
+async function extractTar(archive: string, kind: Exclude<ArchiveKind, "zip">, writer: TreeWriter, label: string): Promise<boolean> {
   const decoder = kind === "bzip2" || kind === "xz" ? await startDecoder(kind, archive) : undefined;
   const decoded: Readable = decoder ? decoder.stream : kind === "gzip" ? gunzipFile(archive) : createReadStream(archive, { highWaterMark: 1 << 20 });
-  return unpackTar(decoded, decoder?.done, kind, dest, label);
+  return unpackTar(decoded, decoder?.done, kind, writer, label);
 }
 
-/** Scan and write every entry of the tar stream `decoded`; `decoderDone` is its decoder's status. */
-async function unpackTar(decoded: Readable, decoderDone: Promise<void> | undefined, kind: string, dest: string, label: string): Promise<boolean> {
-  const writer = new TreeWriter(dest, label);
-  const scanner = new TarScanner(label, newEntryChecker(label), (entry) => writer.add(entry));
-  try {
-    await Promise.all([unpack(decoded, scanner, writer), decoderDone]);
-    return scanner.symlinks > 0;
-  } catch (error) {
-    decoded.destroy();
-    await writer.finish().catch(() => undefined);
-    throw archiveError(error, kind, label);
-  }
+/**
+ * Scan and write every entry of the tar stream `decoded`; `decoderDone` is its decoder's status.
+ * When both fail, decoderFailure() picks the cause.
+ */
+async function unpackTar(decoded: Readable, decoderDone: Promise<void> | undefined, kind: string, writer: TreeWriter, label: string): Promise<boolean> {
+  const scanner = new TarScanner(label, newEntryChecker(label), writer);
+  const ours = unpack(decoded, scanner).finally(() => writer.finish());
+  // On our failure stop reading, so that the decoder ends (on a broken pipe) instead of blocking.
+  ours.catch(() => decoded.destroy());
+  const [unpacked, decoder] = await Promise.allSettled([ours, decoderDone]);
+  const failure = pickFailure(unpacked, decoder);
+  if (failure !== undefined) throw archiveError(failure, kind, label);
+  return scanner.symlinks > 0;
+}
+
+/**
+ * The failure to report when extracting from a decoder: ours (a write error, a refused entry, the
+ * size cap), of which the decoder's broken pipe is only a consequence; but the decoder's own
+ * error when it failed first and our side saw only the truncated or corrupt stream it left.
+ */
+export function pickFailure(ours: PromiseSettledResult<unknown>, decoder: PromiseSettledResult<unknown>): unknown {
+  if (ours.status === "fulfilled") return decoder.status === "rejected" ? decoder.reason : undefined;
+  if (decoder.status === "rejected" && !brokenPipe(decoder.reason) && isUserError(ours.reason) && ours.reason.code === "ARCHIVE_INVALID") return decoder.reason;
+  return ours.reason;
+}
+
+/** A decoder that died writing to a pipe nobody reads any more (SIGPIPE: exit code 141). */
+function brokenPipe(error: unknown): boolean {
+  return /exit code 141|SIGPIPE|broken pipe/i.test((error as Error)?.message ?? "");
 }
 
 /** A failure while extracting, as the UserError that names the archive. */
@@ -123,14 +149,10 @@ export function archiveError(error: unknown, kind: string, label: string): UserE
   return new UserError("ARCHIVE_INVALID", `${label}: corrupt ${kind} archive: ${(error as Error).message}`, { cause: error });
 }
 
-/** Every decoded byte goes through the scanner; checked entries go to the writer. */
-async function unpack(decoded: Readable, scanner: TarScanner, writer: TreeWriter): Promise<void> {
-  for await (const chunk of decoded) {
-    scanner.feed(chunk as Buffer);
-    await writer.drain();
-  }
+/** Every decoded byte goes through the scanner, which hands checked entries to the writer. */
+async function unpack(decoded: Readable, scanner: TarScanner): Promise<void> {
+  for await (const chunk of decoded) scanner.feed(chunk as Buffer);
   scanner.finish();
-  await writer.finish();
 }
 
 function gunzipFile(archive: string): Readable {
@@ -159,13 +181,13 @@ async function startDecoder(kind: "bzip2" | "xz", archive: string): Promise<Deco
 }
 
 /** Returns whether the archive contained symlinks. */
-async function extractZip(archive: string, dest: string, label: string): Promise<boolean> {
-  const writer = new TreeWriter(dest, label);
+async function extractZip(archive: string, writer: TreeWriter, label: string): Promise<boolean> {
   try {
     return await extractZipInto(archive, writer, label);
   } catch (error) {
-    await writer.finish().catch(() => undefined);
     throw archiveError(error, "zip", label);
+  } finally {
+    writer.finish();
   }
 }
 

@@ -9,6 +9,7 @@ import type { DownloadCache } from "./cache.js";
 import { findMismatch, formatHash, mismatchMessage, type Hash, type HashAlgo } from "./checksum.js";
 import { downloadTo, isNotFound, type Downloader } from "./download.js";
 import { isLocalUrl, redactUrl } from "./source.js";
+import { isHostError } from "./unreachable.js";
 
 export interface ObtainContext {
   cache: DownloadCache;
@@ -76,7 +77,9 @@ async function tryMirror(mirror: string, hashes: readonly Hash[], context: Obtai
       const file = await downloadVerified(url, hashes, { ...context, noChecksums: false });
       return await context.cache.store(file, hashes);
     } catch (error) {
-      if (!isNotFound(error)) context.reporter.warn(`Archive mirror ${redactUrl(mirror)} failed: ${(error as Error).message}`);
+      // An unreachable mirror host is reported once, not once per archive.
+      if (isHostError(error) && error.details.repeat) context.reporter.debug(`${redactUrl(url)}: ${error.message}`);
+      else if (!isNotFound(error)) context.reporter.warn(`Archive mirror ${redactUrl(mirror)} failed: ${(error as Error).message}`);
       else context.reporter.debug(`${redactUrl(url)}: not on the mirror`);
     }
   }

@@ -1,8 +1,7 @@
-// Partial-pull selection, the single error that lists every failure, and progress output.
+// Partial-pull selection and the single error that lists every failure.
 import { expect, test } from "vitest";
 import { UserError } from "../core/errors.js";
-import { MemoryReporter, type Reporter } from "../core/reporter.js";
-import { failureError, newProgress, selectRepos } from "./pull-support.js";
+import { failureError, selectRepos } from "./pull-support.js";
 
 const repo = (dir: string) => ({ dir, url: `https://x/${dir}.tbz`, hashes: [`sha256=${"a".repeat(64)}`] });
 
@@ -25,19 +24,4 @@ test("failureError: one failure keeps its code; several list each; offline misse
   const offline = failureError([repo("a"), repo("b")].map((r) => ({ repo: r, error: new UserError("OFFLINE_MISS", "miss") })), 2);
   expect(offline.code).toBe("OFFLINE_MISS");
   expect(offline.message).toContain(`  duniverse/b: https://x/b.tbz (sha256=${"a".repeat(64)})`);
-});
-
-test("progress: a bar on a TTY, periodic ==> lines otherwise", () => {
-  const bars: (string | undefined)[] = [];
-  const tty: Reporter = { ...new MemoryReporter(), progress: (line) => void bars.push(line), info() {} , step() {}, warn() {}, error() {}, debug() {} };
-  const bar = newProgress(tty, 2, true);
-  bar.onBytes(1048576);
-  bar.done("a");
-  bar.finish();
-  expect(bars.at(-2)).toBe("[1/2] repositories, 1.0 MiB downloaded");
-  expect(bars.at(-1)).toBeUndefined();
-  const plain = new MemoryReporter();
-  const lines = newProgress(plain, 2, false, 0);
-  lines.done("a");
-  expect(plain.lines).toEqual(["[INFO] Pulled duniverse/a", "==> Pulling: [1/2] repositories, 0.0 MiB downloaded"]);
 });

@@ -1,9 +1,9 @@
 // Small pieces of a pull: choosing the repositories (partial pull), finding symlinked
-// directories to preserve, progress display, and one error that lists every failed repository.
+// directories to preserve, and one error that lists every failed repository (progress: pull-progress.ts).
 import { lstat } from "node:fs/promises";
 import path from "node:path";
+import { groupHostFailures, isHostError, OFFLINE_HINT } from "./unreachable.js";
 import { isUserError, UserError, type ErrorCode } from "../core/errors.js";
-import type { Reporter } from "../core/reporter.js";
 import type { LockedSource } from "./cache-key.js";
 
 /** The repositories named by a partial pull (all when `only` is undefined). */
@@ -30,6 +30,9 @@ export async function symlinkedDirs(duniverse: string, repos: readonly LockedSou
   return result;
 }
 
+/** Codes whose hint survives into the summary of a pull's failures. */
+const KEPT_HINTS = new Set<ErrorCode>(["ARCHIVE_TOO_LARGE", "EXTRACT_FAILED"]);
+
 /** One error for all failed repositories; offline misses become a single OFFLINE_MISS list. */
 export function failureError(failures: readonly { repo: LockedSource; error: unknown }[], total: number): UserError {
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -41,48 +44,26 @@ export function failureError(failures: readonly { repo: LockedSource; error: unk
       details,
     });
   }
+  const unreachable = unreachableError(failures.map(({ error }) => error), details, total);
+  if (unreachable !== undefined) return unreachable;
   const codes = new Set(details.map((detail) => detail.code));
   const code = (codes.size === 1 && !codes.has("INTERNAL") ? details[0].code : "DOWNLOAD_FAILED") as ErrorCode;
-  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details });
+  // The hints that say what to do (raise the size cap, free space), each once.
+  const hints = [...new Set(failures.flatMap(({ error }) => (isUserError(error) && error.hint && KEPT_HINTS.has(error.code) ? [error.hint] : [])))];
+  const hint = hints.length > 0 ? hints.join("\n") : undefined;
+  if (failures.length === 1) return new UserError(code, `Failed to pull duniverse/${details[0].dir}: ${details[0].message}`, { cause: failures[0].error, details, hint });
   const lines = details.map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
-  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details });
+  return new UserError(code, `Failed to pull ${failures.length} of ${total} repositories:\n${lines.join("\n")}`, { details, hint });
 }
 
-export interface Progress {
-  onBytes(count: number): void;
-  done(dir: string): void;
-  finish(): void;
-}
-
-/** A progress bar on a TTY; otherwise an `==>` line at most every `intervalMs` while it runs. */
-export function newProgress(reporter: Reporter, total: number, tty: boolean, intervalMs = 5000): Progress {
-  let done = 0;
-  let bytes = 0;
-  let lastLine = Date.now();
-  let lastDraw = 0;
-  const line = () => `[${done}/${total}] repositories, ${(bytes / 1048576).toFixed(1)} MiB downloaded`;
-  const update = () => {
-    if (tty) reporter.progress(line());
-    else if (Date.now() - lastLine >= intervalMs) {
-      lastLine = Date.now();
-      reporter.step(`Pulling: ${line()}`);
-    }
-  };
-  return {
-    onBytes(count) {
-      bytes += count;
-      if (tty && Date.now() - lastDraw >= 100) {
-        lastDraw = Date.now();
-        update();
-      }
-    },
-    done(dir) {
-      done++;
-      reporter.info(`Pulled duniverse/${dir}`);
-      update();
-    },
-    finish() {
-      if (tty) reporter.progress(undefined);
-    },
-  };
+/**
+ * Failures from hosts that cannot be reached, grouped by host (`could not resolve github.com
+ * (ENOTFOUND): 95 archives`), the other failures listed after them, and the offline hint.
+ */
+export function unreachableError(errors: readonly unknown[], details: readonly { dir: string; message: string }[], total: number, verb = "pull"): UserError | undefined {
+  const grouped = groupHostFailures(errors);
+  if (grouped.length === 0) return undefined;
+  const others = details.filter((_detail, index) => !isHostError(errors[index])).map((detail) => `  duniverse/${detail.dir}: ${detail.message.replace(/\n/g, "\n    ")}`);
+  const message = `Failed to ${verb} ${errors.length} of ${total} ${verb === "pull" ? "repositories" : "archives"}:\n${[...grouped.map((line) => `  ${line}`), ...others].join("\n")}`;
+  return new UserError("HOST_UNREACHABLE", message, { hint: OFFLINE_HINT, details });
 }

@@ -7,6 +7,7 @@ import { createDownloader } from "./download.js";
 import type { HttpLimits } from "./http-get.js";
 import { createExtractor, type Extractor } from "./extract-pool.js";
 import { newInFlight, type ObtainContext } from "./obtain.js";
+import { DEFAULT_MAX_EXTRACTED_SIZE } from "./tree-writer.js";
 
 export interface FetchOptions {
   cache: DownloadCache;
@@ -24,6 +25,8 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Download limits (http-get.ts `httpLimits(env)`); default DEFAULT_LIMITS. */
   limits?: HttpLimits;
+  /** The most file data one archive may extract (bytes); default 4 GiB. */
+  maxExtractedSize?: number;
 }
 
 export interface FetchSession {
@@ -49,7 +52,7 @@ export async function openFetchSession(options: FetchOptions, onBytes?: (count: 
     onBytes,
     inFlight: newInFlight(),
   };
-  const extractor = createExtractor();
+  const extractor = createExtractor(undefined, undefined, { maxBytes: options.maxExtractedSize ?? DEFAULT_MAX_EXTRACTED_SIZE });
   const close = async () => void (await Promise.all([downloader.close(), extractor.close()]));
   return { context, extractor, stats: downloader.stats, close };
 }

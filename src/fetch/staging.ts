@@ -76,11 +76,11 @@ export function isStagingName(name: string): boolean {
 
 /**
  * The operations of a full pull: every staged entry replaces its namesake, every other entry of
- * duniverse/ goes (staging directories excepted), in name order.
+ * duniverse/ goes (staging directories and the `keep` names excepted), in name order.
  */
-export async function fullPullOps(duniverse: string, staging: Staging): Promise<SwapOp[]> {
+export async function fullPullOps(duniverse: string, staging: Staging, keep: ReadonlySet<string> = new Set()): Promise<SwapOp[]> {
   const staged = new Set(await readdir(staging.newDir));
-  const existing = staging.fresh ? [] : (await readdir(duniverse)).filter((name) => !staged.has(name) && !isStagingName(name));
+  const existing = staging.fresh ? [] : (await readdir(duniverse)).filter((name) => !staged.has(name) && !keep.has(name) && !isStagingName(name));
   const ops: SwapOp[] = [...[...staged].map((name) => ({ action: "replace" as const, name })), ...existing.map((name) => ({ action: "remove" as const, name }))];
   return ops.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 // Streaming tar reader and checker: parses every header (ustar, GNU long names, pax), refuses
-// entries that would escape the destination, and hands each checked entry (with its data) to a
-// sink. Nothing past the end-of-archive block is ever read as an entry.
+// entries that would escape the destination, and hands each checked entry to a sink, a file's
+// data in the chunks it arrives in (never whole). Nothing past the end-of-archive block is read.
 import { UserError } from "../core/errors.js";
 import { paxRecords, TAR_BLOCK, tarChecksumMatches, tarEntryName, tarNumber, tarString } from "../core/tar-header.js";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
@@ -9,10 +9,19 @@ const MAX_META = 1 << 20;
 
 /** A checked entry: `path` is normalised and relative (no `..`, no leading `/`). */
 export type ScannedEntry =
-  | { kind: "file"; path: string; mode: number; data: Buffer }
+  | { kind: "file"; path: string; mode: number }
   | { kind: "dir"; path: string }
   | { kind: "symlink"; path: string; target: string }
   | { kind: "hardlink"; path: string; target: string };
+
+/** Where checked entries go: a file entry is followed by its data chunks, then `end()`. */
+export interface EntrySink {
+  entry(entry: ScannedEntry): void;
+  data(chunk: Buffer): void;
+  end(): void;
+}
+
+const DISCARD: EntrySink = { entry: () => undefined, data: () => undefined, end: () => undefined };
 
 interface Overrides {
   path?: string;
@@ -28,12 +37,13 @@ export class TarScanner {
   private meta: { type: string; chunks: Buffer[] } | undefined;
   private overrides: Overrides = {};
   private ended = false;
-  private file: { path: string; mode: number; chunks: Buffer[] } | undefined;
+  /** A file entry's data is being passed on. */
+  private inFile = false;
   entries = 0;
   /** Symlink entries seen (when 0, the extracted tree holds no symlink to check). */
   symlinks = 0;
 
-  constructor(private readonly archive: string, private readonly checker: EntryChecker, private readonly sink: (entry: ScannedEntry) => void = () => {}) {}
+  constructor(private readonly archive: string, private readonly checker: EntryChecker, private readonly sink: EntrySink = DISCARD) {}
 
   /** Check `chunk`; returns the part tar may see (empty once the archive has ended). Throws when unsafe. */
   feed(chunk: Buffer): Buffer {
@@ -74,10 +84,10 @@ export class TarScanner {
     if (this.remaining > 0) {
       const take = Math.min(this.remaining, chunk.length - offset);
       if (this.meta) this.meta.chunks.push(Buffer.from(chunk.subarray(offset, offset + take)));
-      else if (this.file) this.file.chunks.push(chunk.subarray(offset, offset + take));
+      else if (this.inFile) this.sink.data(chunk.subarray(offset, offset + take));
       this.remaining -= take;
       if (this.remaining === 0 && this.meta) this.finishMeta();
-      if (this.remaining === 0 && this.file) this.finishFile();
+      if (this.remaining === 0 && this.inFile) this.finishFile();
       return take;
     }
     const take = Math.min(this.padding, chunk.length - offset);
@@ -122,23 +132,23 @@ export class TarScanner {
     if (type === "2") checkLinkTarget(this.checker, entryPath, linkPath, "symlink");
     if (type === "1") checkLinkTarget(this.checker, entryPath, linkPath, "hardlink");
     if (normalised === undefined) return;
-    if (type === "5") this.sink({ kind: "dir", path: normalised });
+    if (type === "5") this.sink.entry({ kind: "dir", path: normalised });
     else if (type === "2") {
       this.symlinks++;
-      this.sink({ kind: "symlink", path: normalised, target: linkPath });
+      this.sink.entry({ kind: "symlink", path: normalised, target: linkPath });
     }
-    else if (type === "1") this.sink({ kind: "hardlink", path: normalised, target: checkEntryPath(newEntryChecker(this.archive), linkPath) ?? "" });
+    else if (type === "1") this.sink.entry({ kind: "hardlink", path: normalised, target: checkEntryPath(newEntryChecker(this.archive), linkPath) ?? "" });
     else {
       // Regular files, and (as GNU tar does) entries of unknown types.
-      this.file = { path: normalised, mode: numberField(header, 100, 8, "mode", this.archive) & 0o777, chunks: [] };
+      this.sink.entry({ kind: "file", path: normalised, mode: numberField(header, 100, 8, "mode", this.archive) & 0o777 });
+      this.inFile = true;
       if (size === 0) this.finishFile();
     }
   }
 
   private finishFile(): void {
-    const file = this.file!;
-    this.file = undefined;
-    this.sink({ kind: "file", path: file.path, mode: file.mode, data: file.chunks.length === 1 ? file.chunks[0] : Buffer.concat(file.chunks) });
+    this.inFile = false;
+    this.sink.end();
   }
 
   private finishMeta(): void {
@@ -167,9 +177,15 @@ function parsePax(data: Buffer, archive: string): Overrides {
   for (const [key, value] of paxRecords(data)) {
     if (key === "path") result.path = value;
     else if (key === "linkpath") result.linkpath = value;
-    else if (key === "size") result.size = Number(value);
+    else if (key === "size") result.size = paxSize(value, archive);
     else if (key.startsWith("GNU.sparse")) throw new UserError("ARCHIVE_INVALID", `${archive}: sparse files are not supported`);
   }
-  if (result.size !== undefined && !Number.isSafeInteger(result.size)) throw new UserError("ARCHIVE_INVALID", `${archive}: corrupt pax size`);
   return result;
+}
+
+/** Decimal digits only, as GNU tar requires ("Malformed extended header: invalid size"). */
+function paxSize(value: string, archive: string): number {
+  const size = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(size)) throw new UserError("ARCHIVE_INVALID", `${archive}: malformed pax extended header: invalid size=${JSON.stringify(value)}`);
+  return size;
 }

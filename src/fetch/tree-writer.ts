@@ -1,126 +1,161 @@
-// Writes checked tar entries (see tar-scan.ts) into a fresh, empty directory with as few system
-// calls as possible: one mkdir per directory, one write per file, no lstat, no utimes. Files are
-// opened with O_NOFOLLOW and a path seen before is unlinked first, so a write can never go
-// through a symlink. Only ever writes below `root`.
-import { closeSync, constants, mkdirSync, openSync, writeSync } from "node:fs";
-import { link, mkdir, rm, symlink } from "node:fs/promises";
+// Writes checked archive entries (tar-scan.ts, zip-extract.ts) into a fresh, empty directory,
+// synchronously and in archive order, a file's data chunk by chunk (never held whole). Keeps a
+// model of every path this extraction made, and checks each write's parent against it first: a
+// parent must be a directory this extraction created itself, so no write ever goes through a
+// symlink (or a hard link to one); files are created with O_EXCL|O_NOFOLLOW. Only writes below
+// `root`, and at most `maxBytes` of file data.
+import { closeSync, constants, linkSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { errnoCode, UserError } from "../core/errors.js";
-import type { ScannedEntry } from "./tar-scan.js";
+import type { EntrySink, ScannedEntry } from "./tar-scan.js";
 
-const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
-/** Writes in flight per archive (several archives are extracted at once). */
-const PARALLEL = 8;
-/** The settled promise of a directory that exists. */
-const MADE: Promise<void> = Promise.resolve();
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+/** The default cap on the file data one archive may extract (--max-extracted-size). */
+export const DEFAULT_MAX_EXTRACTED_SIZE = 4 * 1024 ** 3;
 
-export class TreeWriter {
-  private readonly dirs = new Map<string, Promise<void>>();
-  /** The last operation on each path: operations on one path run in archive order. */
-  private readonly paths = new Map<string, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown;
+/** What a path this extraction made is (hard links to files are files). */
+type Made = "dir" | "file" | "symlink";
 
-  constructor(private readonly root: string, private readonly label: string) {
-    this.dirs.set("", MADE);
+export class TreeWriter implements EntrySink {
+  private readonly made = new Map<string, Made>([["", "dir"]]);
+  /** The file being written (between `entry` and `end`). */
+  private open: { fd: number; path: string } | undefined;
+  private written = 0;
+
+  constructor(private readonly root: string, private readonly label: string, private readonly maxBytes = DEFAULT_MAX_EXTRACTED_SIZE) {}
+
+  entry(entry: ScannedEntry): void {
+    this.closeFile();
+    this.guard(entry.path, () => {
+      if (entry.kind === "dir") this.makeDir(entry.path);
+      else if (entry.kind === "file") this.createFile(entry.path, entry.mode);
+      else if (entry.kind === "symlink") this.place(entry.path, "symlink", (full) => symlinkSync(entry.target, full));
+      else this.hardLink(entry.path, entry.target);
+    });
   }
 
-  /** Start writing `entry`; call `drain()` to apply back-pressure and surface errors. */
-  add(entry: ScannedEntry): void {
-    if (entry.kind === "dir") return this.addDir(entry.path);
-    const previous = this.paths.get(entry.path);
-    const dependency = entry.kind === "hardlink" ? this.paths.get(entry.target) : undefined;
-    const operation = Promise.all([previous, dependency, this.ensureDir(path.posix.dirname(entry.path))]).then(() => this.write(entry, previous !== undefined));
-    this.paths.set(entry.path, operation.catch(() => undefined));
-    this.track(operation);
+  /** The next chunk of the open file's data. */
+  data(chunk: Buffer): void {
+    const file = this.open;
+    if (file === undefined) return;
+    this.written += chunk.length;
+    if (this.written > this.maxBytes) throw tooLarge(this.label, this.maxBytes);
+    this.guard(file.path, () => {
+      for (let offset = 0; offset < chunk.length; ) offset += writeSync(file.fd, chunk, offset);
+    });
+  }
+
+  end(): void {
+    this.closeFile();
+  }
+
+  /** Close what is open (also after a failure: call it then too). */
+  finish(): void {
+    this.closeFile();
+  }
+
+  private closeFile(): void {
+    const file = this.open;
+    this.open = undefined;
+    if (file !== undefined) this.guard(file.path, () => closeSync(file.fd));
+  }
+
+  private createFile(entry: string, mode: number): void {
+    this.place(entry, "file", (full) => {
+      this.open = { fd: openSync(full, CREATE_FLAGS, mode), path: entry };
+    });
+  }
+
+  /** A hard link only to a regular file this archive wrote earlier (never to a link or a dir). */
+  private hardLink(entry: string, target: string): void {
+    const kind = this.made.get(target);
+    if (kind !== "file") {
+      const what = kind === "symlink" ? "a symlink" : kind === "dir" ? "a directory" : "no file extracted before it";
+      throw unsafe(this.label, entry, `hard link to ${JSON.stringify(target)}, which is ${what}; hard links must point to a regular file extracted earlier from the same archive`);
+    }
+    if (target === entry) return;
+    this.place(entry, "file", (full) => linkSync(path.join(this.root, target), full));
   }
 
   /** A directory entry over an earlier file or symlink replaces it (never writes through it). */
-  private addDir(dir: string): void {
-    const previous = this.paths.get(dir);
-    if (previous === undefined) return this.track(this.ensureDir(dir));
-    const full = path.join(this.root, dir);
-    const replaced = previous.then(() => rm(full, { force: true })).then(() => mkdirQuiet(full));
-    this.paths.delete(dir);
-    this.dirs.set(dir, replaced);
-    this.track(replaced);
+  private makeDir(entry: string): void {
+    const kind = this.made.get(entry);
+    if (kind === "dir") return;
+    this.checkParents(entry);
+    const full = path.join(this.root, entry);
+    if (kind !== undefined) unlinkSync(full);
+    mkdirSync(full);
+    this.made.set(entry, "dir");
   }
 
-  /** Wait until few enough writes are in flight; rethrows the first failure. */
-  async drain(limit = PARALLEL): Promise<void> {
-    while (this.inFlight.size > limit) await Promise.race(this.inFlight);
-    if (this.failure !== undefined) throw this.failure;
+  /** Create `entry` (after removing an earlier file or symlink of that name) with `create`. */
+  private place(entry: string, kind: Made, create: (full: string) => void): void {
+    const previous = this.made.get(entry);
+    if (previous === "dir") throw new UserError("ARCHIVE_INVALID", `${this.label}: cannot extract ${JSON.stringify(entry)}: an earlier entry made it a directory`);
+    this.checkParents(entry);
+    const full = path.join(this.root, entry);
+    if (previous !== undefined) unlinkSync(full);
+    this.made.delete(entry);
+    create(full);
+    this.made.set(entry, kind);
   }
 
-  async finish(): Promise<void> {
-    await this.drain(0);
-  }
-
-  private track(operation: Promise<void>): void {
-    const tracked = operation.then(
-      () => void this.inFlight.delete(tracked),
-      (error: unknown) => {
-        this.inFlight.delete(tracked);
-        this.failure ??= this.wrap(error);
-      },
-    );
-    this.inFlight.add(tracked);
-  }
-
-  /** Made at once (synchronously) when its parent exists; after the parent when that is pending. */
-  private ensureDir(dir: string): Promise<void> {
-    const normalised = dir === "." ? "" : dir;
-    let created = this.dirs.get(normalised);
-    if (!created) {
-      const parent = this.ensureDir(path.posix.dirname(normalised));
-      const full = path.join(this.root, normalised);
-      created = parent === MADE ? mkdirNow(full) : parent.then(() => mkdirQuiet(full));
-      this.dirs.set(normalised, created);
+  /** Every ancestor of `entry` is a directory we made (missing ones are made now); else refuse. */
+  private checkParents(entry: string): void {
+    const parts = entry.split("/");
+    for (let depth = 1; depth < parts.length; depth++) {
+      const dir = parts.slice(0, depth).join("/");
+      const kind = this.made.get(dir);
+      if (kind === "dir") continue;
+      if (kind !== undefined) throw unsafe(this.label, entry, `it would be written through ${JSON.stringify(dir)}, which is ${kind === "symlink" ? "a symlink" : "a file"}`);
+      mkdirSync(path.join(this.root, dir));
+      this.made.set(dir, "dir");
     }
-    return created;
   }
 
-  private async write(entry: Exclude<ScannedEntry, { kind: "dir" }>, seen: boolean): Promise<void> {
-    const full = path.join(this.root, entry.path);
-    if (seen) await rm(full, { force: true });
-    if (entry.kind === "file") writeFileNoFollow(full, entry.data, entry.mode);
-    else if (entry.kind === "symlink") await symlink(entry.target, full);
-    else await link(path.join(this.root, entry.target), full);
-  }
-
-  private wrap(error: unknown): unknown {
-    if (error instanceof UserError) return error;
-    return new UserError("ARCHIVE_INVALID", `${this.label}: cannot extract: ${(error as Error).message}`, { cause: error });
+  /** Runs a file-system step; a system error becomes the UserError naming the archive and entry. */
+  private guard(entry: string, step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw writeError(this.label, entry, error);
+    }
   }
 }
 
-/**
- * Synchronous on purpose: source files are small, and one open/write/close on this thread costs
- * less than three thread-pool round trips (measured on the sandboxed CI machines).
- */
-function writeFileNoFollow(file: string, data: Buffer, mode: number): void {
-  const fd = openSync(file, WRITE_FLAGS, mode);
-  try {
-    for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
-  } finally {
-    closeSync(fd);
-  }
+function unsafe(label: string, entry: string, why: string): UserError {
+  return new UserError("ARCHIVE_UNSAFE", `${label}: refusing entry ${JSON.stringify(entry)}: ${why}`, {
+    hint: "The archive tries to write outside its directory; it was not extracted.",
+  });
 }
 
-/** MADE, or the rejected promise of the failure (an existing directory is fine). */
-function mkdirNow(dir: string): Promise<void> {
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if (errnoCode(error) !== "EEXIST") return Promise.reject(error);
-  }
-  return MADE;
+export function tooLarge(label: string, maxBytes: number): UserError {
+  return new UserError("ARCHIVE_TOO_LARGE", `${label}: the archive extracts to more than ${formatSize(maxBytes)}, the limit per archive; extraction stopped`, {
+    hint: "if the archive is genuine, raise the limit with `--max-extracted-size <size>` (e.g. 8G) or OPAM_MONOREPO_MAX_EXTRACTED_SIZE",
+  });
 }
 
-async function mkdirQuiet(dir: string): Promise<void> {
-  try {
-    await mkdir(dir);
-  } catch (error) {
-    if (errnoCode(error) !== "EEXIST") throw error;
-  }
+/** Bytes as the option takes them: 4G, 512M, 100K or a plain count. */
+export function formatSize(bytes: number): string {
+  for (const [unit, scale] of [["G", 1024 ** 3], ["M", 1024 ** 2], ["K", 1024]] as const) if (bytes >= scale && bytes % scale === 0) return `${bytes / scale}${unit}`;
+  return `${bytes} bytes`;
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EACCES: "permission denied",
+  EIO: "input/output error",
+};
+
+/** The file system refused a write: not the archive's fault, so not ARCHIVE_INVALID. */
+function writeError(label: string, entry: string, error: unknown): UserError {
+  const code = errnoCode(error) ?? "";
+  const why = WRITE_FAILURES[code] ?? (error as Error).message;
+  return new UserError("EXTRACT_FAILED", `${label}: cannot extract ${JSON.stringify(entry)}: ${why}`, {
+    cause: error,
+    hint: code === "ENOSPC" || code === "EDQUOT" ? "free some space where the project's duniverse/ is, then run the command again" : undefined,
+  });
 }

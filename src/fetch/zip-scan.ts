@@ -1,6 +1,6 @@
-// Reads a zip archive's central directory (held in memory): each entry's name, kind and unix
-// mode, compression method, sizes, CRC and where its local header is, zip64 included.
-// zip-extract.ts reads the data. Pure: no filesystem access.
+// Reads a zip archive's central directory (read through `read`, the directory alone held in
+// memory): each entry's name, kind and unix mode, compression method, sizes, CRC and where its
+// local header is, zip64 included. zip-extract.ts reads the data. No filesystem access of its own.
 import { UserError } from "../core/errors.js";
 
 const EOCD = 0x06054b50;
@@ -9,6 +9,13 @@ const CENTRAL = 0x02014b50;
 const ZIP64_EXTRA = 0x0001;
 const UNIX = 3;
 const MAX32 = 0xffffffff;
+/** The end records are in the last 64 KiB + 22 bytes (the comment is at most 65535 bytes). */
+const TAIL = 65_557;
+/** Far above any real source archive's directory (~100 bytes an entry). */
+const MAX_DIRECTORY = 64 << 20;
+
+/** `length` bytes of the archive from `position` (fewer at its end). */
+export type ZipReader = (position: number, length: number) => Buffer;
 
 export interface ZipEntry {
   name: string;
@@ -29,19 +36,20 @@ export function invalidZip(file: string, why: string): UserError {
 }
 
 /** Where the central directory is and how many entries it has (from the end records). */
-function locateDirectory(zip: Buffer, file: string): { count: number; length: number; offset: number } {
-  const from = Math.max(0, zip.length - 65_557);
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < from || eocd + 22 > zip.length || zip.readUInt32LE(eocd) !== EOCD) throw invalidZip(file, "no end of central directory");
-  const count = zip.readUInt16LE(eocd + 10);
-  const length = zip.readUInt32LE(eocd + 12);
-  const offset = zip.readUInt32LE(eocd + 16);
+function locateDirectory(read: ZipReader, size: number, file: string): { count: number; length: number; offset: number } {
+  const from = Math.max(0, size - TAIL);
+  const tail = read(from, size - from);
+  const at = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (at < 0 || at + 22 > tail.length || tail.readUInt32LE(at) !== EOCD) throw invalidZip(file, "no end of central directory");
+  const count = tail.readUInt16LE(at + 10);
+  const length = tail.readUInt32LE(at + 12);
+  const offset = tail.readUInt32LE(at + 16);
   if (count !== 0xffff && length !== MAX32 && offset !== MAX32) return { count, length, offset };
-  const locator = eocd - 20;
-  if (locator < 0 || zip.readUInt32LE(locator) !== EOCD64_LOCATOR) throw invalidZip(file, "corrupt zip64 locator");
-  const record = Number(zip.readBigUInt64LE(locator + 8));
-  if (record + 56 > zip.length) throw invalidZip(file, "corrupt zip64 record");
-  return { count: Number(zip.readBigUInt64LE(record + 32)), length: Number(zip.readBigUInt64LE(record + 40)), offset: Number(zip.readBigUInt64LE(record + 48)) };
+  const locator = from + at >= 20 ? read(from + at - 20, 20) : Buffer.alloc(0);
+  if (locator.length < 20 || locator.readUInt32LE(0) !== EOCD64_LOCATOR) throw invalidZip(file, "corrupt zip64 locator");
+  const record = read(Number(locator.readBigUInt64LE(8)), 56);
+  if (record.length < 56) throw invalidZip(file, "corrupt zip64 record");
+  return { count: Number(record.readBigUInt64LE(32)), length: Number(record.readBigUInt64LE(40)), offset: Number(record.readBigUInt64LE(48)) };
 }
 
 /** Sizes and offset that do not fit 32 bits are in the zip64 extra field, in this order. */
@@ -70,13 +78,15 @@ function kindAndMode(name: string, madeBy: number, external: number): { kind: Zi
 }
 
 /** Every entry of the central directory, in order. Throws ARCHIVE_INVALID when damaged. */
-export function readZipDirectory(zip: Buffer, file: string): ZipEntry[] {
-  const { count, length, offset } = locateDirectory(zip, file);
-  if (offset + length > zip.length) throw invalidZip(file, "central directory runs past the end");
+export function readZipDirectory(read: ZipReader, size: number, file: string): ZipEntry[] {
+  const { count, length, offset } = locateDirectory(read, size, file);
+  if (offset + length > size) throw invalidZip(file, "central directory runs past the end");
+  if (length > MAX_DIRECTORY) throw invalidZip(file, "central directory over 64 MiB");
+  const zip = read(offset, length);
   const entries: ZipEntry[] = [];
-  let position = offset;
+  let position = 0;
   for (let index = 0; index < count; index++) {
-    if (position + 46 > offset + length || zip.readUInt32LE(position) !== CENTRAL) throw invalidZip(file, "corrupt central directory");
+    if (position + 46 > length || zip.readUInt32LE(position) !== CENTRAL) throw invalidZip(file, "corrupt central directory");
     const nameLength = zip.readUInt16LE(position + 28);
     const extraLength = zip.readUInt16LE(position + 30);
     const name = zip.toString("utf8", position + 46, position + 46 + nameLength);

@@ -128,6 +128,13 @@ function depextOf(file: string, value: Value): LockedDepext {
   return { packages, filter: value.options[0] };
 }
 
+/** The depexts entries, a single one unwrapped by opam's printer (`["gmp"] {os = "linux"}`) included. */
+function depextItems(file: string, value: Value): Value[] {
+  if (value.kind === "option") return [value];
+  const items = expectList(file, value, "LOCKFILE_INVALID");
+  return items.length > 0 && items.every((item) => item.kind === "string") ? [value] : items;
+}
+
 function isGitUrl(url: string): boolean {
   try {
     return parseUrl(url).backend === "git";
@@ -189,7 +196,7 @@ export function decodeLockfile(opam: OpamFile, root: string): Lockfile {
   const pinDepends = pinDependsOf(file, optional(opam, "pin-depends"));
   const dirs = duniverseDirsOf(file, optional(opam, `${X}duniverse-dirs`));
   const depextsValue = optional(opam, "depexts");
-  const depexts = depextsValue === undefined ? [] : expectList(file, depextsValue, "LOCKFILE_INVALID").map((item) => depextOf(file, item));
+  const depexts = depextsValue === undefined ? [] : depextItems(file, depextsValue).map((item) => depextOf(file, item));
   const read = <T>(name: string, decode: (file: string, value: Value) => T): T | undefined => {
     const value = optional(opam, `${X}${name}`);
     return value === undefined ? undefined : decode(file, value);

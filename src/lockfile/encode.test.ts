@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseValue } from "../opam/parser.js";
 import { printOpam } from "../opam/printer.js";
 import type { Lockfile } from "./model.js";
-import { compareFilters, compareOpamUrls, encodeLockfile, pinDependsOfRepos, sortDepexts } from "./encode.js";
+import { compareFilters, compareOpamUrls, comparePackageNames, encodeLockfile, pinDependsOfRepos, sortDepexts } from "./encode.js";
+import { lockfileText, parseLockfile } from "./file.js";
 import { filterFromValue } from "../opam/filter.js";
 import { SIMPLE_LOCK } from "../../test/helpers/golden.js";
 
@@ -83,8 +84,38 @@ describe("encodeLockfile", () => {
     expect(text).toContain('x-opam-monorepo-global-opam-vars: [\n  ["arch" "x86_64"]\n  ["flag" true]\n  ["list" ["a" "b"]]\n  ["os" "linux"]\n]\n');
     expect(text).toContain('x-opam-monorepo-opam-provided: ["alpha" "ocamlfind" "Zed"]\n');
     expect(text).not.toContain("pin-depends");
-    expect(text).not.toContain("duniverse-dirs");
     expect(text).not.toContain("opam-repositories");
+    // Nothing vendored: the reference writes the empty duniverse-dirs field as an empty line.
+    expect(lockfileText(lockfile)).toContain('x-opam-monorepo-cli-args: ["--opam-provided" "[ocamlfind]"]\n\nx-opam-monorepo-global-opam-vars: [\n');
+  });
+
+  it("unwraps a one-element depexts or pin-depends list as opam's printer does, and reads it back", () => {
+    const repos = [{ dir: "b", url: "https://b.com/b.tbz", hashes: [], provides: [{ name: "b", version: "1" }] }];
+    const lockfile: Lockfile = {
+      ...simpleLockModel(),
+      depexts: [{ packages: ["linux-headers"], filter: parseValue('os-family = "alpine"') }],
+      repos,
+      pinDepends: pinDependsOfRepos(repos),
+    };
+    const text = lockfileText(lockfile, ROOT);
+    expect(text).toContain('depexts: ["linux-headers"] {os-family = "alpine"}\n');
+    expect(text).toContain('pin-depends: ["b.1" "https://b.com/b.tbz"]\n');
+    const back = parseLockfile(text, "x.opam.locked", ROOT);
+    expect(back.depexts).toEqual([{ packages: ["linux-headers"], filter: expect.anything() }]);
+    expect(back.pinDepends).toEqual([{ id: "b.1", url: "https://b.com/b.tbz" }]);
+    const bare = lockfileText({ ...lockfile, depexts: [{ packages: ["gmp", "gmp-dev"], filter: undefined }] }, ROOT);
+    expect(bare).toContain('depexts: ["gmp" "gmp-dev"]\n');
+    expect(parseLockfile(bare, "x.opam.locked", ROOT).depexts).toEqual([{ packages: ["gmp", "gmp-dev"], filter: undefined }]);
+  });
+
+  it("writes the repositories as a set in opam's URL order, $OPAM_MONOREPO_CWD rewritten first", () => {
+    const lockfile: Lockfile = {
+      ...simpleLockModel(),
+      opamRepositories: ["file:///z/opam-repository", `file://${ROOT}/ov`, "git+https://a.org/r.git", "file:///a/mirage", "file:///z/opam-repository"],
+    };
+    expect(lockfileText(lockfile, ROOT)).toContain(
+      'x-opam-monorepo-opam-repositories: [\n  "file://$OPAM_MONOREPO_CWD/ov"\n  "file:///a/mirage"\n  "file:///z/opam-repository"\n  "git+https://a.org/r.git"\n]\n',
+    );
   });
 
   it("leaves out cli-args when empty", () => {
@@ -93,6 +124,10 @@ describe("encodeLockfile", () => {
 });
 
 describe("sort orders", () => {
+  it("orders package names as the reference does: per character, case-insensitive, uppercase first on a tie", () => {
+    const names = ["int_repr", "angstrom", "ISO8601", "fmt", "ANSITerminal", "sexplib", "SZXX", "ocaml", "OCADml", "b", "B", "menhirLib", "menhir"];
+    expect([...names].sort(comparePackageNames)).toEqual(["ANSITerminal", "angstrom", "B", "b", "fmt", "ISO8601", "int_repr", "menhir", "menhirLib", "OCADml", "ocaml", "SZXX", "sexplib"]);
+  });
   it("sorts URLs in opam order: transport, path, fragment, backend", () => {
     const urls = ["https://b.com/x.tbz", "git+https://a.com/r.git#abc", "git+https://a.com/r.git", "file:///z", "http://z.com/a"];
     expect([...urls].sort(compareOpamUrls)).toEqual([

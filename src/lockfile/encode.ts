@@ -1,5 +1,6 @@
 // Lockfile → opam AST items (format 0.3): opam's field order, every list sorted as the reference
-// sorts it, empty fields left out as opam's printer does. Pure; printing is printOpam's job.
+// sorts it, empty fields left out or (duniverse-dirs) blank as opam's printer does. Pure; printing
+// is printOpam's job.
 import { NO_POS, field, list, str, type Item, type Value } from "../opam/ast.js";
 import { filterFromValues, filterToValue, type Filter } from "../opam/filter.js";
 import { compareVersions } from "../opam/version.js";
@@ -12,9 +13,20 @@ export const MAINTAINER = "opam-monorepo";
 
 const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** opam's package-name order: case-insensitive, then bytewise. */
+const lowerCode = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
+
+/**
+ * opam's package-name order (OpamPackage.Name.compare), measured on the reference: character by
+ * character, case-insensitively, and on a tie of letters the uppercase one first
+ * (`"ANSITerminal"` < `"angstrom"`, `"ISO8601"` < `"int_repr"`); a prefix sorts first.
+ */
 export function comparePackageNames(a: string, b: string): number {
-  return bytewise(a.toLowerCase(), b.toLowerCase()) || bytewise(a, b);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return Math.sign(lowerCode(x) - lowerCode(y)) || Math.sign(x - y);
+  }
+  return Math.sign(a.length - b.length);
 }
 
 /** OCaml's hash of a polymorphic variant tag: the order `compare` gives `Eq, `Gt, `git, … */
@@ -155,20 +167,36 @@ function globalVarValue(value: GlobalVarValue): Value {
 
 const strings = (values: readonly string[]): Value => list(values.map((value) => str(value)));
 
+/**
+ * The repositories field as the reference writes it: each URL written back (`$OPAM_MONOREPO_CWD`
+ * under `root`), then the set of them in opam's URL order (OpamUrl.Set). Only the written field
+ * is sorted: priority stays declaration order (DESIGN.md).
+ */
+function writtenRepositories(urls: readonly string[], root: string | undefined): string[] {
+  const written = urls.map((url) => (root === undefined ? url : rewriteRepositoryOut(url, root)));
+  const sorted = [...written].sort(compareOpamUrls);
+  return sorted.filter((url, i) => i === 0 || compareOpamUrls(sorted[i - 1]!, url) !== 0);
+}
+
+/** One-element lists of lists unwrapped (`[[x]]` printed `[x]`), as opam's printer does. */
+function unwrapSingle(values: Value[]): Value {
+  return values.length === 1 && (values[0]!.kind === "list" || values[0]!.kind === "option") ? values[0]! : list(values);
+}
+
 /** The lock file's `x-opam-monorepo-*` fields, alphabetically, empty ones left out. */
 function extensionItems(lockfile: Lockfile, root: string | undefined): Item[] {
   const x = (name: string, value: Value | undefined): Item[] =>
     value === undefined || (value.kind === "list" && value.items.length === 0) ? [] : [field(`x-opam-monorepo-${name}`, value)];
   const repos = [...lockfile.repos].sort((a, b) => compareOpamUrls(a.url, b.url));
   const vars = lockfile.globalOpamVars && [...lockfile.globalOpamVars].sort(([a], [b]) => bytewise(a, b));
-  const repositories = lockfile.opamRepositories?.map((url) => (root === undefined ? url : rewriteRepositoryOut(url, root)));
   return [
     ...x("cli-args", lockfile.cliArgs && strings(lockfile.cliArgs)),
-    ...x("duniverse-dirs", list(repos.map(duniverseDirValue))),
+    // Always written, even empty: the reference's printer then writes an empty line (see file.ts).
+    field("x-opam-monorepo-duniverse-dirs", list(repos.map(duniverseDirValue))),
     ...x("global-opam-vars", vars && list(vars.map(([name, value]) => list([str(name), globalVarValue(value)])))),
     ...x("opam-provided", lockfile.opamProvided && strings([...new Set(lockfile.opamProvided)].sort(comparePackageNames))),
-    ...x("opam-repositories", repositories && strings(repositories)),
-    ...x("root-packages", strings([...new Set(lockfile.rootPackages)].sort(bytewise))),
+    ...x("opam-repositories", lockfile.opamRepositories && strings(writtenRepositories(lockfile.opamRepositories, root))),
+    ...x("root-packages", strings([...new Set(lockfile.rootPackages)].sort(comparePackageNames))),
     ...x("version", str(lockfile.version)),
   ];
 }
@@ -178,7 +206,8 @@ function extensionItems(lockfile: Lockfile, root: string | undefined): Item[] {
  * `$OPAM_MONOREPO_CWD`; without it they are written as they are.
  */
 export function encodeLockfile(lockfile: Lockfile, root?: string): Item[] {
-  const nonEmpty = (name: string, values: Value[]): Item[] => (values.length === 0 ? [] : [field(name, list(values))]);
+  const nonEmpty = (name: string, values: Value[], unwrap = false): Item[] =>
+    values.length === 0 ? [] : [field(name, unwrap ? unwrapSingle(values) : list(values))];
   const depends = [...lockfile.depends].sort(compareDependencies);
   const pins = [...lockfile.pinDepends].sort((a, b) => compareDependencies(pinParts(a), pinParts(b)));
   return [
@@ -186,8 +215,8 @@ export function encodeLockfile(lockfile: Lockfile, root?: string): Item[] {
     field("synopsis", str(SYNOPSIS)),
     field("maintainer", str(MAINTAINER)),
     ...nonEmpty("depends", depends.map(dependencyValue)),
-    ...nonEmpty("depexts", sortDepexts(lockfile.depexts).map(depextValue)),
-    ...nonEmpty("pin-depends", pins.map((pin) => list([str(pin.id), str(pin.url)]))),
+    ...nonEmpty("depexts", sortDepexts(lockfile.depexts).map(depextValue), true),
+    ...nonEmpty("pin-depends", pins.map((pin) => list([str(pin.id), str(pin.url)])), true),
     ...extensionItems(lockfile, root),
   ];
 }

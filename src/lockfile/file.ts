@@ -1,8 +1,9 @@
 // Reading and writing lock files on disk: parse + decode, encode + print + atomic write (a
 // reader never sees a half-written lock file). The only file of lockfile/ that does I/O.
-import { readInputText } from "../core/read-input.js";
+import { readInputText, readInputTextSync } from "../core/read-input.js";
 import { UserError, errnoCode } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fs.js";
+import type { Item } from "../opam/ast.js";
 import { parseOpam } from "../opam/parser.js";
 import { printOpam } from "../opam/printer.js";
 import { decodeLockfile } from "./decode.js";
@@ -11,7 +12,12 @@ import type { Lockfile } from "./model.js";
 
 /** The lock file's text, exactly as `writeLockfile` writes it. */
 export function lockfileText(lockfile: Lockfile, root?: string): string {
-  return printOpam(encodeLockfile(lockfile, root));
+  return encodeLockfile(lockfile, root).map(printLockItem).join("");
+}
+
+/** opam's printer writes a field whose value is `[]` as an empty line (the reference's empty duniverse-dirs). */
+function printLockItem(item: Item): string {
+  return item.kind === "field" && item.value.kind === "list" && item.value.items.length === 0 ? "\n" : printOpam([item]);
 }
 
 /** Parse and check a lock file's text; `file` is used in messages. */
@@ -40,4 +46,30 @@ export async function readLockfile(path: string, root: string): Promise<Lockfile
  */
 export async function writeLockfile(path: string, lockfile: Lockfile, root?: string): Promise<void> {
   await writeFileAtomic(path, lockfileText(lockfile, root));
+}
+
+/** The previous lock file at `path` (its text and, when it decodes, its model), if any. */
+export function previousLockfile(path: string, root: string): { text: string; lockfile: Lockfile | undefined } | undefined {
+  let text: string;
+  try {
+    text = readInputTextSync(path, "a lock file");
+  } catch {
+    return undefined;
+  }
+  try {
+    return { text, lockfile: parseLockfile(text, path, root) };
+  } catch {
+    return { text, lockfile: undefined };
+  }
+}
+
+/**
+ * Like `writeLockfile`, but leaves the file (and its mtime) alone when `previousText` is already
+ * exactly what would be written. Returns whether it wrote.
+ */
+export async function writeLockfileIfChanged(path: string, lockfile: Lockfile, root: string | undefined, previousText: string | undefined): Promise<boolean> {
+  const text = lockfileText(lockfile, root);
+  if (text === previousText) return false;
+  await writeFileAtomic(path, text);
+  return true;
 }

@@ -119,9 +119,15 @@ describe("errors name file, line, column and field", () => {
     expect(thrown(() => pkg(`dev-repo: "svn+https://x.org/r"`)).message).toMatch(/^foo\.opam:2:11: dev-repo: invalid URL "svn\+https:\/\/x\.org\/r": unsupported version control system "svn"/);
     expect(thrown(() => pkg(`pin-depends: [["bar" "https://x"]]`)).message).toMatch(/pin-depends: invalid package "bar"/);
     expect(thrown(() => pkg(`available: os = "linux" {x}`)).message).toMatch(/available: expected a filter expression, found an option/);
-    expect(thrown(() => pkg(`depends: "a"\ndepends: "b"`)).message).toBe("foo.opam:3:1: depends: duplicate field");
-    expect(thrown(() => pkg(`url { src: "https://a" }\nurl { src: "https://b" }`)).message).toBe("foo.opam:3:1: url: duplicate section");
     expect(thrown(() => pkg(`depexts: [["a"] {os = "linux"} {x = "y"}]`)).code).toBe("OPAM_FIELD");
+  });
+});
+
+describe("duplicates", () => {
+  it("keeps the first of a duplicated field or section, as opam's reader does (opam show: 'dev-repo' has been ignored)", () => {
+    const dup = pkg(`dev-repo: "git+https://x.org/first.git"\ndev-repo: "git+https://x.org/second.git"\nurl { src: "https://a" }\nurl { src: "https://b" }`);
+    expect(dup.devRepo?.raw).toBe("git+https://x.org/first.git");
+    expect(dup.url?.src.raw).toBe("https://a");
   });
 });
 

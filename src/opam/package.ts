@@ -51,6 +51,10 @@ export interface OpamPackage {
   flags: PackageFlag[];
   tags: string[];
   synopsis: string | undefined;
+  /** `license:` strings (for SBOMs; read leniently: values that are not strings are skipped). */
+  license?: string[];
+  /** `homepage:` strings, read as leniently. */
+  homepage?: string[];
   url: UrlSection | undefined;
   devRepo: OpamUrl | undefined;
   /** Whether `build:` / `install:` hold at least one command (before filtering, as opam counts them). */
@@ -67,7 +71,7 @@ export interface OpamPackage {
 
 // ---- The model -----------------------------------------------------------------------------------
 
-/** Fields whose duplicates opam reports ("Duplicate field"); x- fields are last-wins instead. */
+/** Fields whose duplicates opam reports ("Duplicate field") and ignores (the first wins); x- fields are last-wins. */
 const SINGLE_FIELDS: ReadonlySet<string> = new Set([
   "depends",
   "depopts",
@@ -86,7 +90,8 @@ const SINGLE_FIELDS: ReadonlySet<string> = new Set([
 
 function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, rawFlags: string[]): void {
   const ctx = { file: pkg.file, field: item.name };
-  if (SINGLE_FIELDS.has(item.name) && pkg.fieldPos.has(item.name)) throw fieldError(ctx, item.pos, "duplicate field");
+  // opam keeps the first of duplicated fields ("Duplicate field dev-repo … has been ignored").
+  if (SINGLE_FIELDS.has(item.name) && pkg.fieldPos.has(item.name)) return;
   pkg.fieldPos.set(item.name, item.pos);
   const value = item.value;
   switch (item.name) {
@@ -108,6 +113,10 @@ function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, raw
       return void (pkg.synopsis = expectString(value, ctx).trim());
     case "dev-repo":
       return void (pkg.devRepo = urlOf(value, ctx, undefined));
+    case "license":
+      return void (pkg.license = looseStrings(value));
+    case "homepage":
+      return void (pkg.homepage = looseStrings(value));
     case "build":
       return void (pkg.hasBuild = commandCount(value, ctx) > 0);
     case "install":
@@ -121,11 +130,17 @@ function readField(pkg: OpamPackage, item: Extract<Item, { kind: "field" }>, raw
   }
 }
 
+/** The strings of a string or a list of strings; anything else is skipped (informational fields never fail a package). */
+function looseStrings(value: Value): string[] {
+  const items = value.kind === "list" ? value.items : [value];
+  return items.flatMap((item) => (item.kind === "string" ? [item.value] : []));
+}
+
 function readSection(pkg: OpamPackage, item: Extract<Item, { kind: "section" }>): void {
   if (item.section !== "url" && item.section !== "extra-source") return;
   const key = item.label === undefined ? item.section : `${item.section} ${item.label}`;
   const ctx = { file: pkg.file, field: key };
-  if (pkg.fieldPos.has(key)) throw fieldError(ctx, item.pos, "duplicate section");
+  if (pkg.fieldPos.has(key)) return; // the first wins, as for fields
   pkg.fieldPos.set(key, item.pos);
   if (item.section === "url") {
     if (item.label !== undefined) throw fieldError(ctx, item.pos, "unexpected section title");

@@ -84,6 +84,15 @@ describe("typed CLI values", () => {
     expect(parseCliOpamProvided("")).toEqual([]);
     expect(() => parseCliOpamProvided("[a,b c]")).toThrow(/Expected a list or a package name but got: \[a,b c\]/);
   });
+  it("repositories and opam-provided: also `a,b`, a single value and `[a, b]`", () => {
+    expect(parseCliRepositories("https://a.com,https://b.com")).toEqual(["https://a.com", "https://b.com"]);
+    expect(parseCliRepositories("https://a.com")).toEqual(["https://a.com"]);
+    expect(parseCliRepositories("[https://a.com, https://b.com]")).toEqual(["https://a.com", "https://b.com"]);
+    expect(parseCliOpamProvided("[a, b]")).toEqual(["a", "b"]);
+    expect(parseCliOpamProvided("a,b")).toEqual(["a", "b"]);
+    expect(() => parseCliRepositories("[https://a.com")).toThrow("unmatched list delimiter '['");
+    expect(() => parseCliRepositories("https://a.com,,https://b.com")).toThrow(/Invalid repository URL ""/);
+  });
   it("repositories: a list of URLs, an obviously broken one is a user error", () => {
     expect(parseCliRepositories("[https://a.com]")).toEqual(["https://a.com"]);
     expect(parseCliRepositories("[https://a.com,https://b.com,https://a.com]")).toEqual(["https://a.com", "https://b.com"]);

@@ -94,14 +94,20 @@ export function parseCliGlobalVars(text: string): Map<string, GlobalVarValue> {
   return vars;
 }
 
-/** `--[add-]opam-provided`: a list of package names, or a single name. */
+/**
+ * A list of items that never contain blanks, commas or brackets (package names, URLs), written the
+ * forgiving way where that is unambiguous: `[a,b]`, `[a, b]` (blanks trimmed), `a,b` or `a`.
+ */
+export function splitLenientList(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[") || trimmed.endsWith("]")) return splitCliList(trimmed).map((item) => item.trim());
+  if (/[[\]]/.test(trimmed)) return splitCliList(trimmed);
+  return trimmed === "" ? [] : trimmed.split(",").map((item) => item.trim());
+}
+
+/** `--[add-]opam-provided`: a list of package names (`[a,b]`, `[a, b]`, `a,b`), or a single name. */
 export function parseCliOpamProvided(text: string): string[] {
-  let names: string[];
-  try {
-    names = parseCliStringList(text);
-  } catch {
-    names = [text];
-  }
+  const names = splitLenientList(text);
   for (const name of names) {
     const problem = packageNameProblem(name);
     if (problem !== undefined) throw cliError(`Expected a list or a package name but got: ${text} (${problem})`);
@@ -120,9 +126,12 @@ export function repositoryUrlProblem(url: string): string | undefined {
   }
 }
 
-/** `--[add-]opam-repositories`: a list of URLs (checked and rewritten later by config.ts). */
+/**
+ * `--[add-]opam-repositories`: a list of URLs (`[a,b]`, `[a, b]`, `a,b` or a single URL), checked
+ * here and rewritten later by config.ts.
+ */
 export function parseCliRepositories(text: string): string[] {
-  const urls = parseCliStringList(text);
+  const urls = splitLenientList(text);
   for (const url of urls) {
     const problem = repositoryUrlProblem(url);
     if (problem !== undefined) {

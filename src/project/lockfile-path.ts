@@ -74,13 +74,29 @@ export interface LockfileWriteRequest {
   lockfile: string | undefined;
   /** Target package names. */
   targets: readonly string[];
+  /** The command the user typed, for the hint. */
+  command?: string;
 }
 
 /** The lock file `lock` writes: `-l`, else `<root>/<target>.opam.locked`, else the dune-project name. */
 export async function lockfilePathForWrite(request: LockfileWriteRequest): Promise<string> {
   if (request.lockfile !== undefined) return request.lockfile;
   if (request.targets.length === 1) return path.join(request.root, `${request.targets[0]}${LOCKFILE_EXTENSION}`);
-  return path.join(request.root, `${await duneProjectName(request.root)}${LOCKFILE_EXTENSION}`);
+  try {
+    return path.join(request.root, `${await duneProjectName(request.root)}${LOCKFILE_EXTENSION}`);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== "LOCKFILE_NAME") throw error;
+    const name = suggestedName(request);
+    throw new UserError("LOCKFILE_NAME", error.message, {
+      hint: `\`${request.command ?? "opam-monorepo"} lock -l ${name}${LOCKFILE_EXTENSION}\`, or add \`(name ${name})\` to dune-project`,
+    });
+  }
+}
+
+/** A name for the lock file: the root directory's, when it is a plausible package name, else the first target's. */
+function suggestedName(request: LockfileWriteRequest): string {
+  const base = path.basename(path.resolve(request.root));
+  return /^[A-Za-z0-9][A-Za-z0-9_+-]*$/.test(base) ? base : (request.targets[0] ?? "project");
 }
 
 /** Regular files (symlinks followed) named `*.opam.locked` directly in `root`, dotfiles excluded. */

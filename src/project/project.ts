@@ -37,6 +37,8 @@ export interface LocalOpamPackage extends LocalPackage {
 }
 
 export interface ProjectRequest {
+  /** The command the user typed (`opam-monorepo` or `opam monorepo`), for hints. */
+  command?: string;
   /** `--root` (may be relative); undefined = the current directory. */
   root: string | undefined;
   /** Positional `LOCAL_PACKAGE` arguments (`name` or `name.version`). */
@@ -45,6 +47,11 @@ export interface ProjectRequest {
   /** `-l PATH`, verbatim. */
   lockfile: string | undefined;
   cli: CliConfig;
+  /**
+   * Told the scan's warnings and the number of targets once they are known, before the lock file
+   * name is inferred (the reference prints "Using N locally scanned packages" before that error).
+   */
+  onTargets?: (count: number, warnings: readonly string[]) => void;
 }
 
 export interface Project {
@@ -70,7 +77,7 @@ async function readOpamFile(file: string): Promise<OpamFile> {
 export async function loadProject(request: ProjectRequest): Promise<Project> {
   const root = projectRoot(request.root);
   const scan = await scanLocalPackages(root);
-  const targets = chooseTargets(scan.packages, { packages: request.packages, recurse: request.recurse });
+  const targets = chooseTargets(scan.packages, { packages: request.packages, recurse: request.recurse, command: request.command });
   const explicit = new Map(targets.map((target) => [target.name, target.explicitVersion]));
   const locals = await Promise.all(
     scan.packages.map(async (local): Promise<LocalOpamPackage> => {
@@ -80,7 +87,8 @@ export async function loadProject(request: ProjectRequest): Promise<Project> {
     }),
   );
   const targetPackages = locals.filter((local) => local.isTarget);
-  const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name) });
+  request.onTargets?.(targetPackages.length, scan.warnings);
+  const lockfilePath = await lockfilePathForWrite({ root, lockfile: request.lockfile, targets: targetPackages.map((t) => t.name), command: request.command });
   const config = makeSourceConfig(root, sourceConfigOfTargets(targetPackages.map((t) => t.opam)), request.cli);
   const pins = collectPinDepends(
     locals.map((local) => local.opam),

@@ -15,6 +15,16 @@ export interface TargetRequest {
   packages: readonly string[];
   /** `--recurse-opam`: every local package, not only those at the root. */
   recurse: boolean;
+  /** The command the user typed (`opam-monorepo` or `opam monorepo`), for hints. */
+  command?: string;
+}
+
+/** No opam file at the root, but some in subdirectories (a mirage unikernel's `mirage/*.opam`): name them. */
+function subdirectoryHint(locals: readonly LocalPackage[], command: string): string | undefined {
+  if (locals.length === 0) return undefined;
+  const files = locals.slice(0, 3).map((local) => local.path).join(", ") + (locals.length > 3 ? ", …" : "");
+  const one = locals.length === 1 ? locals[0]!.name : "NAME";
+  return `there are opam files in subdirectories (${files}): lock one with \`${command} lock ${one}\`, or all of them with \`${command} lock --recurse-opam\``;
 }
 
 export const NO_TARGETS_MESSAGE =
@@ -53,7 +63,7 @@ export function chooseTargets(locals: readonly LocalPackage[], request: TargetRe
     const chosen = request.recurse ? locals : locals.filter((local) => local.atRoot);
     targets = chosen.map((local) => ({ ...local, explicitVersion: undefined }));
   }
-  if (targets.length === 0) throw new UserError("NO_TARGETS", NO_TARGETS_MESSAGE);
+  if (targets.length === 0) throw new UserError("NO_TARGETS", NO_TARGETS_MESSAGE, { hint: subdirectoryHint(locals, request.command ?? "opam-monorepo") });
   return targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

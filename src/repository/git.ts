@@ -101,6 +101,7 @@ export async function openGit(spec: { url: string; label?: string }, deps: OpenD
   const git = gitRunner(spec.url, deps.env ?? process.env);
   deps.reporter?.info(`Fetching repository ${spec.url}`);
   const label = spec.label ?? spec.url.replace(/#.*$/u, "");
+  deps.onProgress?.({ kind: "fetch", label });
   // Held while reading too, so no other process moves the checkout under a cold parse.
   return withLock(`${dir}.lock`, async () => {
     const commit = await updateCheckout(git, dir, location);

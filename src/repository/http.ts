@@ -108,6 +108,7 @@ export async function openHttp(spec: { url: string; label?: string }, deps: Open
   const archive = path.join(deps.cacheDir, "repos", `${digest}.tar.gz`);
   await mkdir(path.dirname(archive), { recursive: true });
   deps.reporter?.info(`Fetching repository ${withoutCredentials(spec.url)}`);
+  deps.onProgress?.({ kind: "fetch", label: spec.label ?? withoutCredentials(spec.url) });
   return withLock(`${archive}.lock`, async () => {
     await download(url, archive, deps);
     const label = spec.label ?? withoutCredentials(spec.url);

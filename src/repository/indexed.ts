@@ -25,16 +25,21 @@ export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Prom
   const useCache = deps.indexCache !== false;
   const persist = useCache
     ? async (snapshot: () => Map<string, EntryToWrite[]>) => {
+        deps.onProgress?.({ kind: "save", label: options.label, done: false });
         try {
           await writeIndex(file, key, snapshot());
         } catch (error) {
           deps.reporter?.debug(`could not write ${file}: ${String(error)}`);
         }
+        deps.onProgress?.({ kind: "save", label: options.label, done: true });
       }
     : undefined;
   const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist };
   const loaded = useCache ? loadIndex(file, key) : undefined;
   if (loaded?.ok) return createTableRepository({ ...info, entries: new Map(), stored: loaded, fresh: false });
   deps.reporter?.debug(`index cache of ${options.label}: ${loaded?.reason ?? "disabled"}; reading every opam file`);
-  return createTableRepository({ ...info, entries: await options.cold(), fresh: true });
+  deps.onProgress?.({ kind: "cold", label: options.label });
+  const entries = await options.cold();
+  deps.onProgress?.({ kind: "read", label: options.label, files: [...entries.values()].reduce((sum, list) => sum + list.length, 0) });
+  return createTableRepository({ ...info, entries, fresh: true });
 }

@@ -60,7 +60,11 @@ export function openRepository(spec: RepositorySpec, deps: OpenDeps): Promise<Re
  * When several fail, the error of the first failing one in list order is thrown.
  */
 export async function openRepositories(specs: readonly RepositorySpec[], deps: OpenDeps): Promise<StackedRepository> {
-  const settled = await Promise.allSettled(specs.map((spec) => openRepository(spec, deps)));
+  const opened = (repository: Repository): Repository => {
+    deps.onProgress?.({ kind: "opened", label: repository.label, packages: repository.packageNames().length });
+    return repository;
+  };
+  const settled = await Promise.allSettled(specs.map((spec) => openRepository(spec, deps).then(opened)));
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
   if (failed !== undefined) throw failed.reason;
   return stackRepositories(settled.map((result) => (result as PromiseFulfilledResult<Repository>).value));

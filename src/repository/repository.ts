@@ -81,4 +81,14 @@ export interface OpenDeps {
   threads?: number;
   /** Environment for git (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Told what opening is doing, for a progress display (never required). */
+  onProgress?: (event: OpenProgress) => void;
 }
+
+/** What opening a repository is doing: fetching it, reading every file (no index yet), writing its index, done. */
+export type OpenProgress =
+  | { kind: "fetch"; label: string }
+  | { kind: "cold"; label: string }
+  | { kind: "read"; label: string; files: number }
+  | { kind: "save"; label: string; done: boolean }
+  | { kind: "opened"; label: string; packages: number };

@@ -41,7 +41,7 @@ describe("diagnostics", () => {
     const context = memoryContext().add("app", "1", { depends: ["a", "foo >= 1"] }).add("a", "1", { conflicts: ["foo >= 2"] });
     context.add("foo", "3").reject("foo", "1", { kind: "user-constraint", constraint: "= 3" });
     const diagnostics = diagnose(context.input(["app"]));
-    expect(diagnostics.noEligibleVersion).toEqual([{ name: "foo", constraint: ">= 1 & !(>= 2)" }]);
+    expect(diagnostics.noEligibleVersion).toEqual([{ name: "foo", constraint: "= 3 & >= 1 & !(>= 2)" }]);
     const [problem] = explainFailure(diagnostics).problems;
     expect(problem.chains).toEqual([["app", "foo"]]);
     expect(problem.constraints).toEqual(["app.1 requires >= 1", "a.1 conflicts with foo >= 2"]);

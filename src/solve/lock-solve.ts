@@ -7,7 +7,7 @@ import { atom, formulaNames, type VersionFormula } from "../opam/formula.js";
 import type { OpamPackage } from "../opam/package.js";
 import type { Repository } from "../repository/repository.js";
 import { createSolverContext, type ContextOptions, type UserConstraint } from "./context.js";
-import type { Diagnostics, Implementation, Requirement, Root, SolveStats } from "./model.js";
+import type { Diagnostics, Implementation, Requirement, Root, SolveStats, SolverInput } from "./model.js";
 import { solve } from "./solver.js";
 
 /** Local packages depending on one of these keep the compiler choice open (§4.1). */
@@ -60,7 +60,8 @@ export interface LockedPackage {
 
 export type LockSolveResult =
   | { ok: true; packages: LockedPackage[]; requiredBy: Map<string, Requirement[]>; stats: SolveStats[] }
-  | { ok: false; phase: "dune" | "opam-provided"; diagnostics: Diagnostics; stats: SolveStats[] };
+  /** `input`: what the failing pass solved, for the failure explanation (explain-cause.ts). */
+  | { ok: false; phase: "dune" | "opam-provided"; diagnostics: Diagnostics; stats: SolveStats[]; input: SolverInput };
 
 /** opam's package-name order (OpamPackage.Name.compare): case-insensitive, then bytewise. */
 function compareNames(a: string, b: string): number {
@@ -119,7 +120,7 @@ export function solveLock(request: LockSolveRequest): LockSolveResult {
   const localNames = new Set(request.locals.map((pkg) => pkg.name));
   const pinNames = new Set(request.pins.map((pkg) => pkg.name));
   const first = runPass(request, "dune", new Map());
-  if (!first.result.ok) return { ok: false, phase: "dune", diagnostics: first.result.diagnostics, stats: [first.result.stats] };
+  if (!first.result.ok) return { ok: false, phase: "dune", diagnostics: first.result.diagnostics, stats: [first.result.stats], input: first.context.input };
   const vendorable = new Map<string, string>();
   for (const [name, impl] of first.result.selection) if (!localNames.has(name)) vendorable.set(name, impl.version);
   let final = first;
@@ -127,7 +128,7 @@ export function solveLock(request: LockSolveRequest): LockSolveResult {
   if (request.opamProvided.size > 0) {
     final = runPass(request, "opam-provided", vendorable);
     stats.push(final.result.stats);
-    if (!final.result.ok) return { ok: false, phase: "opam-provided", diagnostics: final.result.diagnostics, stats };
+    if (!final.result.ok) return { ok: false, phase: "opam-provided", diagnostics: final.result.diagnostics, stats, input: final.context.input };
   }
   if (!final.result.ok) throw new InternalError("the final solve failed after a success");
   const packages: LockedPackage[] = [];

@@ -199,11 +199,14 @@ function isNotDune(problem: RoleProblem): boolean {
 function noEligibleVersion(problem: Problem, component: Component): { name: string; constraint: string }[] {
   const info = problem.roles[component.role];
   if (info.kind !== "real" || component.restrictions.length === 0) return [];
-  const eligible = component.bad.some(
+  const eligible = component.bad.filter(
     ({ version, reason }) => reason.kind === "model" && component.restrictions.every(({ test }) => test(version)),
   );
-  if (!eligible) return [];
-  return [{ name: info.name, constraint: formatRestrictions(component.restrictions.map((r) => r.restriction)) }];
+  if (eligible.length === 0) return [];
+  const constraint = formatRestrictions(component.restrictions.map((r) => r.restriction));
+  // A user constraint (--ocaml-version, a pin) that rejected them is part of what nothing matches.
+  const user = new Set(eligible.flatMap(({ reason }) => (reason.kind === "model" && reason.rejection.kind === "user-constraint" ? [reason.rejection.constraint] : [])));
+  return [{ name: info.name, constraint: [...user, constraint].join(" & ") }];
 }
 
 /** The AND of restrictions, opam style: `>= 1.0 & < 2.0`; conflicts as `!(= 1.0)`. */

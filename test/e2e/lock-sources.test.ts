@@ -28,7 +28,8 @@ describe("lock: explicit-repo", () => {
     let text = await w.read("explicit-repo.opam.locked");
     expect(dependLines(text, ["git-dep"])).toEqual(['"git-dep" {= "1.0"}']);
     expect(lockField(text, "x-opam-monorepo-opam-repositories")).toBe(
-      `[\n  "file://$OPAM_MONOREPO_CWD/minimal-repo"\n  "git+file://$OPAM_MONOREPO_CWD/git-repository#${repo.commit}"\n]`,
+      // opam's URL order: transport (file for both), then path.
+      `[\n  "git+file://$OPAM_MONOREPO_CWD/git-repository#${repo.commit}"\n  "file://$OPAM_MONOREPO_CWD/minimal-repo"\n]`,
     );
 
     const first = repo.commit;
@@ -141,7 +142,7 @@ describe("lock: pinning", () => {
     expectOk(result);
     const text = await w.read("this/this.opam.locked");
     expect(dependLines(text, ["opam-monorepo-test-other"])).toEqual(['"opam-monorepo-test-other" {= "dev" & ?vendor}']);
-    expect(flat(lockField(text, "pin-depends"))).toBe(`[["opam-monorepo-test-other.dev" "git+${other.url}#${other.commit}"]]`);
+    expect(flat(lockField(text, "pin-depends"))).toBe(`["opam-monorepo-test-other.dev" "git+${other.url}#${other.commit}"]`);
     expect(flat(lockField(text, "x-opam-monorepo-duniverse-dirs"))).toBe(`[["git+${other.url}#${other.commit}" "opam-monorepo-test-other"]]`);
   });
 
@@ -183,7 +184,8 @@ describe("lock: missing-dune-project", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `opam-monorepo: [ERROR] Could not infer the target lockfile name: Missing dune-project file at the root: ${w.dir}/dune-project\n` +
-        "Try setting it explicitly using --lockfile or add a project name in a root dune-project file.\n",
+        "Try setting it explicitly using --lockfile or add a project name in a root dune-project file.\n" +
+        `Hint: \`opam-monorepo lock -l ${path.basename(w.dir)}.opam.locked\`, or add \`(name ${path.basename(w.dir)})\` to dune-project\n`,
     );
     await w.write("dune-project", "(lang dune 3.0)\n(name both)\n");
     const named = expectOk(await w.lock());

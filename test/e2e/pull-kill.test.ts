@@ -2,11 +2,11 @@
 // steps through the OPAM_MONOREPO_TEST_KILL_AT hook): after each kill duniverse/ is the old tree
 // or the new one (or a commit its journal can undo), the recovery of the next pull leaves exactly
 // the old or the new one, and the pull right after the kill succeeds and gives the new one.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { leftovers, startCliPull, treeState, waitFor, type TreeState } from "../helpers/pull-project.js";
+import { leftovers, startCliPull, treeState, waitFor, writePullProject, type TreeState } from "../helpers/pull-project.js";
 import { servedVersions } from "../helpers/pull-versions.js";
 
 const world = servedVersions("pull-kill-");
@@ -92,3 +92,38 @@ test("the lock of a killed pull does not hold the next one back", async () => {
   await waitFor(() => run.child.exitCode !== null || run.child.signalCode !== null);
   await pullSucceedsAfterKill(root);
 }, 60_000);
+
+describe("kills of an incremental pull (one package changed, one edited locally)", () => {
+  const kept = ["repo0", "repo1", "repo3", "repo4", "repo6", "repo7"];
+  const inodes = (root: string, dirs: readonly string[]) => dirs.map((dir) => statSync(path.join(root, "duniverse", dir)).ino);
+  /** "old": repo2 at v1 and repo5 edited; "new": repo2 at v2 and repo5 restored. */
+  const incrementalState = (root: string): "old" | "new" | "other" => {
+    const read = (file: string) => readFileSync(path.join(root, "duniverse", file), "utf8");
+    const state = `${read("repo2/VERSION").trim()} ${read("repo5/src/main.ml")}`;
+    return state === "v1 edited\n" ? "old" : state === 'v2 let name = "repo5"\n' ? "new" : "other";
+  };
+  for (const step of ["staged", "journal", "swap-out:1", "swap-in:1", "swap-in:4", "swap-out:5", "committed"]) {
+    test(`killed at ${step}: the tree is the old or the new one, and the next pull gives the new one`, async () => {
+      const root = world.project();
+      writePullProject(root, world.v1);
+      expect((await runCli(["pull", "--cache-dir", world.warmCache], { cwd: root, home: world.scratch })).code).toBe(0);
+      writePullProject(root, world.v1.map((repo, index) => (index === 2 ? world.v2[2]! : repo)));
+      writeFileSync(path.join(root, "duniverse/repo5/src/main.ml"), "edited\n");
+      const before = inodes(root, kept);
+      const result = await startCliPull(root, ["--cache-dir", world.warmCache], { OPAM_MONOREPO_TEST_KILL_AT: step }).exited;
+      expect(result.signal, result.stderr).toBe("SIGKILL");
+      // Mid-swap, duniverse/ is between the two until the journal is rolled back.
+      if (!step.startsWith("swap-")) expect(step === "committed" ? "new" : "old").toBe(incrementalState(root));
+      if (step === "staged" || step === "journal" || step.startsWith("swap-")) {
+        const recovery = await startCliPull(root, ["--cache-dir", world.warmCache], { OPAM_MONOREPO_TEST_KILL_AT: "recovered" }).exited;
+        expect(recovery.signal).toBe("SIGKILL");
+        expect(incrementalState(root)).toBe("old");
+      }
+      const next = await runCli(["pull", "--cache-dir", world.warmCache], { cwd: root, home: world.scratch });
+      expect(next.code, next.stderr).toBe(0);
+      expect(incrementalState(root)).toBe("new");
+      expect(inodes(root, kept)).toEqual(before);
+      expect(leftovers(path.join(root, "duniverse"))).toEqual([]);
+    }, 120_000);
+  }
+});

@@ -151,3 +151,31 @@ export function unsafeZip(kind: "dotdot" | "absolute" | "symlink-escape", out: s
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+export type TarFormat = "ustar" | "gnu" | "pax";
+
+/**
+ * The hard-link-to-symlink attack (issue 13, item 2), built by GNU tar from a real tree: a
+ * symlink `pkg/<n dirs>/s -> ../ × (n+1)` (inside the archive), a hard link `pkg/h` to it (a
+ * second symlink, whose target now points `up` = n levels above the destination), then a file
+ * `pkg/h/<marker>` written through it. gnu and pax store the long link name in a K record and a
+ * pax `linkpath`; ustar, which cannot, uses short names.
+ */
+export function hardLinkToSymlinkTar(out: string, format: TarFormat, compression: Exclude<ArchiveFormat, "zip">, marker: string, up = 4): string {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "hardlink-src-"));
+  const plain = path.join(scratch, "out.tar");
+  try {
+    const dirs = Array.from({ length: up }, (_, index) => (format === "ustar" ? `d${index}` : `a-${"long-directory-name-".repeat(2)}${index}`));
+    const linkDir = path.join(scratch, "src", "pkg", ...dirs);
+    mkdirSync(linkDir, { recursive: true });
+    symlinkSync("../".repeat(up + 1), path.join(linkDir, "s"));
+    execFileSync("ln", ["-P", path.join(linkDir, "s"), path.join(scratch, "src", "pkg", "h")]);
+    writeFileSync(path.join(scratch, "evil"), "written outside\n");
+    const tar = (...args: string[]) => execFileSync("tar", [`--format=${format}`, "--owner=0", "--group=0", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    tar("--sort=name", "-cf", plain, "-C", path.join(scratch, "src"), "pkg");
+    tar("-rf", plain, "-C", scratch, "--transform", `s,^evil,pkg/h/${marker},`, "evil");
+    return compress(plain, out, compression);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -74,10 +74,10 @@ export function treeState(duniverse: string, dirs: readonly string[]): TreeState
   return version === "v1" || version === "v2" ? version : "other";
 }
 
-/** Names under `dir` that a pull may leave only while it runs (staging, lock, old trees). */
+/** Names under `dir` that a pull may leave only while it runs (staging, lock, old trees; not the manifest). */
 export function leftovers(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((name) => name.startsWith(".opam-monorepo"));
+    return readdirSync(dir).filter((name) => name.startsWith(".opam-monorepo") && name !== ".opam-monorepo-manifest.json");
   } catch {
     return [];
   }

@@ -7,7 +7,9 @@ import { DUNIVERSE_DIR } from "../../core/paths.js";
 import type { DuniverseRepo } from "../../duniverse/plan.js";
 import { findField } from "../../opam/ast.js";
 import { parseOpam } from "../../opam/parser.js";
+import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 interface ListOptions extends LockfileArgs {
@@ -61,6 +63,7 @@ function table(rows: readonly Listed[]): string {
 
 async function runList(context: CommandContext, options: ListOptions): Promise<number> {
   const loaded = await loadLockfileArg(context, options, options.short || options.json);
+  await checkLockFresh({ root: loaded.root, lockfile: loaded.lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env) });
   const rows = await listedPackages(loaded.root, loaded.lockfile.repos);
   if (options.json) {
     context.stdout.write(`${JSON.stringify({ ok: true, lockfile: loaded.path, packages: rows }, null, 2)}\n`);

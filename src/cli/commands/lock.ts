@@ -4,18 +4,24 @@ import type { Command } from "commander";
 import path from "node:path";
 import { UserError } from "../../core/errors.js";
 import { stepsAsInfo } from "../../core/reporter.js";
-import { readLockfile } from "../../lockfile/file.js";
-import { writeLockfile } from "../../lockfile/file.js";
+import { previousLockfile, readLockfile, writeLockfileIfChanged } from "../../lockfile/file.js";
 import type { Lockfile } from "../../lockfile/model.js";
 import { packageFromOpam, type OpamPackage } from "../../opam/package.js";
 import { parseCliGlobalVars, parseCliOpamProvided, parseCliRepositories } from "../../project/cli-list.js";
 import type { CliConfig, SourceConfig } from "../../project/config.js";
 import { loadProject, targetsMessage, type Project } from "../../project/project.js";
+import { lockedView } from "../../repository/locked-view.js";
 import { solveLock, type LockSolveResult } from "../../solve/lock-solve.js";
 import { openLockInputs, type LockInputs } from "../lock-inputs.js";
 import { solverTimeoutSeconds, withSolverDeadline } from "../solver-timeout.js";
+import { analyseFailure } from "../lock-failure.js";
+import { lockProgress, type LockProgress } from "../lock-progress.js";
+import { changesMessage, lockChanges } from "../lock-changes.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
 import { loadPins } from "../lock-pins.js";
+import { invokedAs } from "../invocation.js";
+import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
+import { skippingBrokenFiles } from "../lock-broken.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 export interface LockOptions {
@@ -37,6 +43,8 @@ export interface LockOptions {
   json?: boolean;
   verbose: number;
   solverTimeout?: string;
+  /** `lock --update PKG…`: re-lock preferring every locked version but these packages'. */
+  update?: string[];
 }
 
 function cliValue<T>(text: string | undefined, flag: string, parse: (text: string) => T): T | undefined {
@@ -45,7 +53,7 @@ function cliValue<T>(text: string | undefined, flag: string, parse: (text: strin
     return parse(text);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError("BAD_ARGUMENT", `option --${flag}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
+    throw new UserError("BAD_OPTION_VALUE", `option --${flag} ${JSON.stringify(text)}: ${message}`, { hint: "lists are written '[a,b,c]', e.g. --opam-provided '[ocamlfind]'" });
   }
 }
 
@@ -82,25 +90,47 @@ export interface LockRun {
   result: LockSolveResult;
 }
 
-/** Everything up to and including the solve (shared by `lock` and `why`). */
-export async function solveProject(context: CommandContext, options: LockOptions, packages: string[]): Promise<LockRun> {
-  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options) });
-  for (const warning of project.warnings) context.reporter.warn(warning);
-  context.reporter.step(targetsMessage(project.targets.length));
+/**
+ * Everything up to and including the solve (shared by `lock` and `why`). `lockedOnly` (why):
+ * offer only the versions of the lock file being explained (see repository/locked-view.ts).
+ */
+export async function solveProject(context: CommandContext, options: LockOptions, packages: string[], lockedOnly = false): Promise<LockRun> {
+  const onTargets = (count: number, warnings: readonly string[]) => {
+    for (const warning of warnings) context.reporter.warn(warning);
+    context.reporter.step(targetsMessage(count));
+  };
+  const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets, command: invokedAs(undefined, context.env) });
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
   const opened = performance.now();
+  const progress = lockProgress(context.reporter);
+  try {
+    return await solveWithProgress(context, options, project, progress, opened, lockedOnly);
+  } finally {
+    progress.finish();
+  }
+}
+
+async function solveWithProgress(
+  context: CommandContext,
+  options: LockOptions,
+  project: Project,
+  progress: LockProgress,
+  opened: number,
+  lockedOnly: boolean,
+): Promise<LockRun> {
   const [inputs, pins, preferred] = await Promise.all([
-    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache }),
+    openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache, progress }),
     loadPins(project.pins, context.env, context.reporter),
     preferredVersions(project, options),
   ]);
   const solving = performance.now();
+  progress.phase(`Solving for ${project.targets.length} local package${project.targets.length > 1 ? "s" : ""} against ${inputs.repository.members.length} repositor${inputs.repository.members.length > 1 ? "ies" : "y"}…`);
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
   const targets = locals.filter((pkg) => project.targets.some((target) => target.name === pkg.name));
   const timeout = solverTimeoutSeconds(options.solverTimeout, context.env);
   const result = withSolverDeadline(timeout, (deadline) => solveLock({
-    repository: inputs.repository,
+    repository: skippingBrokenFiles(lockedOnly ? lockedView(inputs.repository, preferred) : inputs.repository, (message) => context.reporter.warn(message)),
     env: inputs.env,
     locals,
     pins: [...inputs.switchPins, ...pins],
@@ -120,20 +150,35 @@ export async function solveProject(context: CommandContext, options: LockOptions
   return { project, inputs, targets, result };
 }
 
+/** `work()` with a progress line saying `text` while it runs (when `shown`). */
+async function withPhase<T>(context: CommandContext, text: string, shown: boolean, work: () => Promise<T>): Promise<T> {
+  const progress = lockProgress(context.reporter);
+  if (shown) progress.phase(text);
+  try {
+    return await work();
+  } finally {
+    progress.finish();
+  }
+}
+
 async function runLock(commandContext: CommandContext, options: LockOptions, packages: string[]): Promise<number> {
   const context = options.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
   const { project, inputs, targets, result } = await solveProject(context, options, packages);
   const plural = targets.length > 1 ? "s" : "";
   if (!result.ok) {
     const logError = (line: string) => context.reporter.error(line);
-    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError });
+    const command = invokedAs(undefined, context.env);
+    const analysing = performance.now();
+    const causes = { analysis: analyseFailure(result, targets), targets: targets.map((t) => t.name), buildOnly: options.buildOnly, command };
+    context.reporter.debug(`timing: failure analysed in ${(performance.now() - analysing).toFixed(0)} ms`);
+    throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError, causes });
   }
   context.reporter.step(`Found ${result.packages.length} opam dependencies for the target package${plural}.`);
   context.reporter.step("Querying opam database for their metadata and Dune compatibility.");
   context.reporter.step("Calculating exact pins for each of them.");
   const plan = planOfSolution(result.packages);
   for (const warning of plan.warnings) context.reporter.warn(warning);
-  const repos = await resolveRepos(plan, context.env);
+  const repos = await withPhase(context, `Pinning ${plan.repos.filter((repo) => repo.git).length} git sources to commits…`, plan.repos.some((repo) => repo.git), () => resolveRepos(plan, context.env));
   const lockfile = buildLockfile({
     targets,
     packages: result.packages,
@@ -142,15 +187,30 @@ async function runLock(commandContext: CommandContext, options: LockOptions, pac
     repositoriesUsed: inputs.repositoriesUsed,
     cliArgs: context.rawArgs,
   });
-  await writeLockfile(project.lockfilePath, lockfile, project.root);
+  const previous = previousLockfile(project.lockfilePath, project.root);
+  const written = await writeLockfileIfChanged(project.lockfilePath, lockfile, project.root, previous?.text);
+  const changes = lockChanges(previous?.lockfile, lockfile, !written);
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
-  context.reporter.step(`Wrote lockfile with ${repos.length} entries to ${shown}. You can now run opam monorepo pull to fetch their sources.`);
+  const done = written ? `Wrote lockfile with ${repos.length} entries to ${shown}.` : `Lockfile with ${repos.length} entries at ${shown} is unchanged (not rewritten).`;
+  context.reporter.step(`${done} You can now run opam monorepo pull to fetch their sources.`);
+  const message = changesMessage(changes, options.verbose > 0);
+  if (message !== undefined) context.reporter.step(message);
+  warnUnsetMonorepo(context, project, targets, inputs);
   if (options.json) {
-    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), packages: lockfile.depends, repositories: repos };
+    const json = { ok: true, lockfile: path.resolve(project.lockfilePath), changes, packages: lockfile.depends, repositories: repos };
     context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
   return 0;
+}
+
+/** mirage's `{?monorepo}` dependencies dropped because OPAMVAR_monorepo is not set: say so loudly. */
+function warnUnsetMonorepo(context: CommandContext, project: Project, targets: OpamPackage[], inputs: LockInputs): void {
+  const files = targets.map((pkg) => {
+    const local = project.targets.find((target) => target.name === pkg.name);
+    return { file: local === undefined ? `${pkg.name}.opam` : path.relative(context.cwd, local.path), depends: pkg.depends };
+  });
+  for (const found of unsetMonorepo(files, inputs.env)) context.reporter.warn(unsetMonorepoWarning(found, invokedAs(undefined, context.env)));
 }
 
 export function configureLockOptions(command: Command): Command {

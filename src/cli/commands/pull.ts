@@ -8,8 +8,11 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
+import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
+import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
+import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
 interface PullArgs extends LockfileArgs, FetchArgs {
@@ -17,6 +20,8 @@ interface PullArgs extends LockfileArgs, FetchArgs {
   keepSymlinkedDir: boolean;
   yes: boolean;
   downloadOnly: boolean;
+  locked: boolean;
+  force: boolean;
 }
 
 async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -36,9 +41,13 @@ async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promi
     return;
   }
   if (locked !== undefined && compareVersions(installed, locked) < 0) {
+    // Without an opam switch (Debian's OCaml, say) the compiler cannot be changed by opam: lock for it.
+    const inSwitch = (context.env.OPAM_SWITCH_PREFIX ?? "") !== "";
+    const advice = inSwitch
+      ? `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`
+      : `No opam switch is active, so this ocamlc is the system's: lock for it instead:\n${invokedAs(undefined, context.env)} lock --ocaml-version "$(ocamlc -version)"`;
     context.reporter.warn(
-      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in switch.\n` +
-        `You might want to change the compiler version of your switch accordingly:\nopam install ocaml.${locked} --update-invariant`,
+      `Pulling duniverse succeeded but the version of the OCaml compiler does not match the lockfile: ${locked} in lockfile, yet ${installed} in ${inSwitch ? "switch" : "PATH"}.\n${advice}`,
     );
   }
 }
@@ -49,6 +58,7 @@ function askUser(context: CommandContext, yes: boolean): (question: string) => P
 
 async function runPull(context: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const { root, lockfile } = await loadLockfileArg(context, args);
+  await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
   if (lockfile.repos.length === 0) {
     context.reporter.step("No dependencies to pull, there's nothing to be done here!");
     return 0;
@@ -62,6 +72,7 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args.yes));
+  const started = performance.now();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
     ...options,
@@ -72,9 +83,12 @@ async function runPull(context: CommandContext, args: PullArgs, dirs: string[]):
     keepSymlinkedDir: args.keepSymlinkedDir,
     tty: process.stderr.isTTY === true,
     interrupts: context.interrupts,
+    force: args.force,
   });
-  context.reporter.info(`${summary.fromCache} from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
-  context.reporter.step(`Successfully pulled ${summary.pulled}/${summary.total - summary.preserved.length} repositories`);
+  context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} from git`);
+  const kept = summary.kept > 0 ? `${summary.kept} unchanged since the last pull, kept as they were` : "";
+  const origins = [originText(summary), kept].filter((part) => part !== "").join(", ");
+  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
   await checkCompiler(context, lockfile);
   return 0;
 }
@@ -87,13 +101,17 @@ export const pullCommand: CommandSpec = {
     "opam-monorepo pull -l mirage/hello-hvt.opam.locked -r \"$PWD\"",
     "opam-monorepo pull --download-only && opam-monorepo pull --offline",
     "opam-monorepo pull --archive-mirror https://opam.ocaml.org/cache lwt",
+    "opam-monorepo pull --force",
   ],
   configure(command: Command) {
     addFetchOptions(addLockfileOptions(command.argument("[repositories...]", "duniverse directories to pull (default: all)")))
       .option("--keep-git-dir", "keep .git (and nested duniverse/) in pulled repositories", false)
       .option("--keep-symlinked-dir", "leave duniverse directories that are symlinks alone", false)
       .option("-y, --yes", "answer yes to questions (the dune-project lang bump)", false)
-      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false);
+      .option("--download-only", "fill the download cache with every locked archive; extract nothing", false)
+      .option("--max-extracted-size <size>", "refuse an archive that extracts to more than this (e.g. 8G, 512M; default 4G, or OPAM_MONOREPO_MAX_EXTRACTED_SIZE)")
+      .option("--force", "fetch and extract every repository again, even those unchanged since the last pull", false)
+      .option("--locked", "refuse a lock file that no longer satisfies the local opam files (as cargo --locked, npm ci)", false);
   },
   run(context, options, operands) {
     return runPull(context, options as unknown as PullArgs, operands);
