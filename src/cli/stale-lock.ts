@@ -2,7 +2,7 @@
 // each root package (filters evaluated as lock evaluated them: build, with-test unless the lock was
 // made with --build-only, the lock's global variables or the host's, OPAMVAR_*) must be in the
 // lock file at a version its constraint allows. pull, list and why warn; `pull --locked` refuses.
-import { readFile } from "node:fs/promises";
+import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import type { Reporter } from "../core/reporter.js";
@@ -57,7 +57,7 @@ export async function staleLock(root: string, lockfile: Lockfile, processEnv: No
   for (const name of lockfile.rootPackages) {
     const local = scan.packages.find((candidate) => candidate.name === name);
     if (local === undefined) continue;
-    const opam = parseOpam(await readFile(local.path, "utf8"), local.path);
+    const opam = parseOpam(await readInputText(local.path, "an opam file"), local.path);
     const pkg = packageFromOpam(opam, name, localPackageVersion(undefined, opam));
     const env = mergeEnvs(flags, packageEnv(name, pkg.version), opamVarOverrides(processEnv), vars);
     const problems = problemsOf(removeNames(filterDependencies(pkg.depends, env), skipped), locked);

@@ -1,6 +1,7 @@
 // Finds the project's local packages: every `<name>.opam` under the root, skipping hidden
 // entries, `_build`, `_opam`, `duniverse` and opam repositories. Reads only; never writes.
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { UserError, errnoCode } from "../core/errors.js";
 import { parseOpam } from "../opam/parser.js";
@@ -45,7 +46,7 @@ async function isOpamRepository(dir: string): Promise<boolean> {
   try {
     if (!(await stat(path.join(dir, "packages"))).isDirectory()) return false;
     const repoFile = path.join(dir, "repo");
-    parseOpam(await readFile(repoFile, "utf8"), repoFile);
+    parseOpam(await readInputText(repoFile, "an opam repository's repo file"), repoFile);
     return true;
   } catch {
     return false;

@@ -2,9 +2,10 @@
 // switch (OPAMSWITCH, else a local `_opam` switch above the cwd, else the config's default), its
 // repository selection and their contents (`repo/<name>/` or `repo/<name>.tar.gz`), its pins
 // with their overlay opam files, and its installed compiler version. Never writes anything.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readInputTextSync } from "../core/read-input.js";
 import path from "node:path";
-import { errnoCode, UserError } from "../core/errors.js";
+import { errnoCode, isUserError, UserError } from "../core/errors.js";
 import { opamRoot } from "../core/paths.js";
 import { parseOpam } from "../opam/parser.js";
 import { packageFromOpam, type OpamPackage } from "../opam/package.js";
@@ -62,8 +63,9 @@ export interface OpamRootOptions {
 function readOpamText(file: string): OpamFile | undefined {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readInputTextSync(file, "an opam root file");
   } catch (error) {
+    if (isUserError(error)) throw error;
     if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return undefined;
     throw new UserError("OPAM_ROOT", `cannot read ${file}: ${(error as Error).message}`, { hint: HINT });
   }

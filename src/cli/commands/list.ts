@@ -1,7 +1,7 @@
 // `list`: the vendored packages of the lock file, with version and synopsis (read from the
 // pulled sources' opam files when present), or names only with --short, or JSON.
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
+import { readInputText } from "../../core/read-input.js";
 import path from "node:path";
 import { DUNIVERSE_DIR } from "../../core/paths.js";
 import type { DuniverseRepo } from "../../duniverse/plan.js";
@@ -34,7 +34,7 @@ function isPinnedSource(version: string, url: string): boolean {
 async function synopsisOf(duniverse: string, dir: string, name: string): Promise<string | undefined> {
   const file = path.join(duniverse, dir, `${name}.opam`);
   try {
-    const field = findField(parseOpam(await readFile(file, "utf8"), file).items, "synopsis");
+    const field = findField(parseOpam(await readInputText(file, "an opam file"), file).items, "synopsis");
     return field?.value.kind === "string" ? field.value.value : undefined;
   } catch {
     return undefined;
