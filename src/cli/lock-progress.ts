@@ -26,7 +26,8 @@ export function lockProgress(reporter: Reporter): LockProgress {
   let phase: string | undefined;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
-  const count = (n: number) => n.toLocaleString("en-US");
+  // Thousands with commas, written out: toLocaleString would load ICU (~20 ms) on every lock.
+  const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const line = (): string => {
     if (phase !== undefined) return `${phase} ${elapsed()}`;

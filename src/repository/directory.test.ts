@@ -91,7 +91,10 @@ describe("directory repository", () => {
       return loaded.read(stored)!;
     };
     const { repo: cold } = await open();
-    // A cold open of a directory reads nothing up front; the cache grows from what was asked.
+    // A cold open of a directory reads nothing up front, not even to list the names (as the
+    // progress line does); the cache grows from what was asked.
+    expect(cold.packageNames()).toEqual(["a", "b", "c-d_e"]);
+    await cold.flush();
     expect(loadIndex(file, key).ok).toBe(true);
     expect((loadIndex(file, key) as { entries(name: string): unknown }).entries("a")).toBeUndefined();
     expect(cold.versions("a").length).toBeGreaterThan(0);

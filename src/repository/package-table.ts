@@ -86,9 +86,12 @@ class PackageTable implements Repository {
   }
 
   packageNames(): string[] {
-    const names = this.options.source.listNames?.() ?? this.allNames();
-    const present = (name: string) => (!this.checked.has(name) && this.storedNames.has(name)) || this.entriesOf(name).length > 0;
-    return names.filter(present).sort();
+    const listed = this.options.source.listNames?.();
+    // A listed name not read yet counts as present: reading it here would read the whole tree.
+    const lazy = listed !== undefined && this.options.source.refresh !== undefined;
+    const present = (name: string) =>
+      this.checked.has(name) ? this.entriesOf(name).length > 0 : lazy || this.storedNames.has(name) || this.entriesOf(name).length > 0;
+    return (listed ?? this.allNames()).filter(present).sort();
   }
 
   versions(name: string): string[] {
