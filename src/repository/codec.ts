@@ -1,18 +1,21 @@
-// The bytes of one index-cache entry: an opam text (parsed on first use) or the UserError its file
-// produced; and a fingerprint of the code the bytes depend on.
+// The bytes of one index-cache entry: an opam text (parsed on first use), an opam text with the
+// facts the solver reads (package-facts.ts), or the UserError its file produced; and a
+// fingerprint of the code the bytes depend on.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError, type ErrorCode } from "../core/errors.js";
 
-/** First byte of an entry: a failure (JSON after it) or a text (u32 length of the file name, the
- * file name, the opam text; all UTF-8). */
+/** First byte of an entry: a failure (JSON after it), a text (u32 length of the file name, the
+ * file name, the opam text; all UTF-8), or facts and text (u32 length of the file name, the file
+ * name, u32 length of the facts, the facts JSON, the opam text). */
 const FAILURE = 2;
 const TEXT = 3;
+const FACTS = 4;
 
 /** Bumped by hand when the byte layout below changes. */
-const CODEC_VERSION = 4;
+const CODEC_VERSION = 5;
 
 export function encodeFailure(error: UserError): Buffer {
   const body = JSON.stringify({ code: error.code, message: error.message, hint: error.hint });
@@ -34,12 +37,55 @@ export function encodeText(file: string, text: Buffer): Buffer {
   return Buffer.concat([textEntryHeader(file), text]);
 }
 
-/** The file name and opam text of a text entry; undefined for other entries. */
+/** The first part of a facts entry for `file`; the opam text's bytes are the second part. */
+export function factsEntryHeader(file: string, facts: string): Buffer {
+  const name = Buffer.from(file, "utf8");
+  const json = Buffer.from(facts, "utf8");
+  const header = Buffer.allocUnsafe(9 + name.length + json.length);
+  header[0] = FACTS;
+  header.writeUInt32LE(name.length, 1);
+  name.copy(header, 5);
+  header.writeUInt32LE(json.length, 5 + name.length);
+  json.copy(header, 9 + name.length);
+  return header;
+}
+
+/** Where the parts of a text or facts entry sit; undefined for other entries. */
+function layoutOf(bytes: Buffer): { file: [number, number]; facts?: [number, number]; text: number } | undefined {
+  if (bytes[0] !== TEXT && bytes[0] !== FACTS) return undefined;
+  const fileEnd = 5 + bytes.readUInt32LE(1);
+  if (bytes[0] === TEXT) {
+    if (fileEnd > bytes.length) throw new Error("truncated text entry");
+    return { file: [5, fileEnd], text: fileEnd };
+  }
+  if (fileEnd + 4 > bytes.length) throw new Error("truncated facts entry");
+  const factsEnd = fileEnd + 4 + bytes.readUInt32LE(fileEnd);
+  if (factsEnd > bytes.length) throw new Error("truncated facts entry");
+  return { file: [5, fileEnd], facts: [fileEnd + 4, factsEnd], text: factsEnd };
+}
+
+/** The file name and opam text of a text or facts entry; undefined for other entries. */
 export function textOfEntry(bytes: Buffer): { file: string; text: string } | undefined {
-  if (bytes[0] !== TEXT) return undefined;
-  const end = 5 + bytes.readUInt32LE(1);
-  if (end > bytes.length) throw new Error("truncated text entry");
-  return { file: bytes.toString("utf8", 5, end), text: bytes.toString("utf8", end) };
+  const layout = layoutOf(bytes);
+  if (layout === undefined) return undefined;
+  return { file: bytes.toString("utf8", ...layout.file), text: bytes.toString("utf8", layout.text) };
+}
+
+/** The opam text's bytes of a text or facts entry (a view); undefined for other entries. */
+export function textBytesOfEntry(bytes: Buffer): Buffer | undefined {
+  const layout = layoutOf(bytes);
+  return layout === undefined ? undefined : bytes.subarray(layout.text);
+}
+
+export function isFactsEntry(bytes: Buffer): boolean {
+  return bytes[0] === FACTS;
+}
+
+/** The file name and facts JSON of a facts entry; undefined for other entries. */
+export function factsOfEntry(bytes: Buffer): { file: string; facts: string } | undefined {
+  const layout = layoutOf(bytes);
+  if (layout?.facts === undefined) return undefined;
+  return { file: bytes.toString("utf8", ...layout.file), facts: bytes.toString("utf8", ...layout.facts) };
 }
 
 /** The UserError a failure entry holds (not for text entries). Throws on bad bytes. */
@@ -53,8 +99,8 @@ let fingerprint: string | undefined;
 
 /**
  * A digest of the parser and package-model sources (every file of `src/opam/`, compiled or
- * not: failure entries hold their errors) and of this codec: an index cache written by other code
- * is never trusted.
+ * not: failure entries hold their errors), of this codec and of package-facts.ts (facts entries
+ * hold models): an index cache written by other code is never trusted.
  */
 export function codecFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
@@ -67,8 +113,8 @@ export function codecFingerprint(): string {
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  const codec = path.join(sourceRoot, "repository", `codec${path.extname(here)}`);
-  for (const file of [...files.map((f) => path.join(opamDir, f)), codec]) {
+  const own = ["codec", "package-facts"].map((name) => path.join(sourceRoot, "repository", `${name}${path.extname(here)}`));
+  for (const file of [...files.map((f) => path.join(opamDir, f)), ...own]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
   fingerprint = hash.digest("hex").slice(0, 32);

@@ -8,7 +8,7 @@ import { isUserError } from "../core/errors.js";
 import { opamRepo, opamText } from "../../test/helpers/opam-repo.js";
 import { testdir } from "../../test/helpers/testdir.js";
 import { openDirectory } from "./directory.js";
-import { codecFingerprint, textOfEntry } from "./codec.js";
+import { codecFingerprint, factsOfEntry, textOfEntry } from "./codec.js";
 import { indexFilePath, loadIndex } from "./index-cache.js";
 import type { Repository } from "./repository.js";
 
@@ -80,7 +80,7 @@ describe("directory repository", () => {
     }
   });
 
-  it("reads a name's files on first use only, stores their texts and keeps them: reading a package does not rewrite the cache", async () => {
+  it("reads a name's files on first use only, stores their texts, then the facts of what was parsed; a package read from facts rewrites nothing", async () => {
     const { open, cacheDir, repoDir } = await setup();
     const file = indexFilePath(cacheDir, `directory:${repoDir}`);
     const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
@@ -100,11 +100,25 @@ describe("directory repository", () => {
     expect(cold.versions("a").length).toBeGreaterThan(0);
     await cold.flush();
     expect(textOfEntry(entryOf("1.0"))?.text).toContain("a-1.0.tgz");
-    const written = (await stat(file)).mtimeMs;
-    const { repo: warm } = await open();
-    const pkg = warm.readOpam("a", "1.0");
-    await warm.flush();
+    expect(factsOfEntry(entryOf("1.0"))).toBeUndefined();
+    // Parsing a package teaches the cache its facts (once).
+    const { repo: second } = await open();
+    const parsed = second.readOpam("a", "1.0")!;
+    await second.flush();
     expect(textOfEntry(entryOf("1.0"))?.text).toContain("a-1.0.tgz");
+    expect(JSON.parse(factsOfEntry(entryOf("1.0"))!.facts)).toMatchObject({ hasBuild: false, depends: { kind: "atom" } });
+    expect(factsOfEntry(entryOf("1.9"))).toBeUndefined();
+    const written = (await stat(file)).mtimeMs;
+    // From facts: no opam text parsed until a field outside them is read; nothing rewritten.
+    const { repo: warm } = await open();
+    const pkg = warm.readOpam("a", "1.0")!;
+    expect(pkg.depends).toEqual(parsed.depends);
+    expect(pkg.url?.src.raw).toBe("https://example.com/a-1.0.tgz");
+    expect(pkg).toEqual(parsed);
+    expect(pkg.fieldPos.get("depends")).toEqual(parsed.fieldPos.get("depends"));
+    const defined = (o: object) => Object.entries(o).filter(([, v]) => v !== undefined).map(([k]) => k).sort();
+    expect(defined(pkg)).toEqual(defined(parsed));
+    await warm.flush();
     expect((await stat(file)).mtimeMs).toBe(written);
     expect(pkg).toEqual(cold.readOpam("a", "1.0"));
   });

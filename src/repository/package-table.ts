@@ -7,8 +7,9 @@
 import { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
-import { decodeFailure, textEntryHeader, textOfEntry } from "./codec.js";
+import { decodeFailure, factsEntryHeader, factsOfEntry, isFactsEntry, textBytesOfEntry, textEntryHeader, textOfEntry } from "./codec.js";
 import { parseOpamText } from "./opam-text.js";
+import { encodeFacts, packageFromFacts } from "./package-facts.js";
 import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { Repository } from "./repository.js";
@@ -170,8 +171,14 @@ class PackageTable implements Repository {
   }
 
   private fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
+    const facts = factsOfEntry(bytes);
+    if (facts !== undefined) return packageFromFacts(name, entry.version, facts.file, facts.facts, () => fullPackage(name, entry.version, bytes));
     const text = textOfEntry(bytes);
-    return text === undefined ? decodeFailure(bytes) : parseOpamText(text.text, text.file, name, entry.version);
+    if (text === undefined) return decodeFailure(bytes);
+    const value = parseOpamText(text.text, text.file, name, entry.version);
+    // The next flush stores its facts, so that the next process parses nothing.
+    if (!(value instanceof UserError)) this.changed();
+    return value;
   }
 
   private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
@@ -191,10 +198,16 @@ class PackageTable implements Repository {
     return entry.value;
   }
 
-  /** What to write for `entry`: the bytes it came from (its text, or a failure). */
+  /** What to write for `entry`: its text with the facts of its package once parsed, or a failure. */
   private partsOf(name: string, entry: TableEntry): Buffer | readonly Buffer[] | undefined {
-    if (entry.text !== undefined) return [textEntryHeader(entry.text.file), entry.text.bytes];
-    return this.bytesOf(name, entry);
+    const parsed = entry.value !== undefined && !(entry.value instanceof UserError) ? entry.value : undefined;
+    if (entry.text !== undefined) {
+      const header = parsed === undefined ? textEntryHeader(entry.text.file) : factsEntryHeader(entry.text.file, encodeFacts(parsed));
+      return [header, entry.text.bytes];
+    }
+    const bytes = this.bytesOf(name, entry);
+    const text = bytes === undefined || parsed === undefined || isFactsEntry(bytes) ? undefined : textBytesOfEntry(bytes);
+    return text === undefined ? bytes : [factsEntryHeader(parsed!.file, encodeFacts(parsed!)), text];
   }
 
   private snapshot(): Map<string, EntryToWrite[]> {
@@ -209,6 +222,14 @@ class PackageTable implements Repository {
     }
     return out;
   }
+}
+
+/** The whole package of a facts entry, parsed from its text (which parsed when the facts were made). */
+function fullPackage(name: string, version: string, bytes: Buffer): OpamPackage {
+  const text = textOfEntry(bytes)!;
+  const value = parseOpamText(text.text, text.file, name, version);
+  if (value instanceof UserError) throw value;
+  return value;
 }
 
 export function createTableRepository(options: TableOptions): Repository {
