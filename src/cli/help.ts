@@ -1,6 +1,5 @@
 // `--help=FORMAT` as cmdliner reads it (auto, pager, groff, plain), for the program and for each
 // command; the pager; and the man pages `npm run build` writes into dist/man/man1/.
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -53,7 +52,9 @@ export async function fullProgram(version: string): Promise<{ program: Command; 
 }
 
 /** Pipes `text` to $MANPAGER, $PAGER, less or more; resolves false when none could run. */
-function throughPager(text: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function throughPager(text: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  // Loaded here: only a help page shown on a terminal pays for child_process.
+  const { spawn } = await import("node:child_process");
   const pagers = [env.MANPAGER, env.PAGER, "less", "more"].filter((p): p is string => p !== undefined && p.trim() !== "");
   const attempt = (index: number): Promise<boolean> => {
     if (index >= pagers.length) return Promise.resolve(false);

@@ -41,7 +41,7 @@ async function readPinnedOpam(dir: string, pin: PinDependEntry): Promise<OpamPac
 }
 
 /** The opam packages of every pin-depends entry, fixed at their pinned versions. */
-export async function loadPins(pins: readonly PinDependEntry[], env: NodeJS.ProcessEnv, reporter: Reporter): Promise<OpamPackage[]> {
+export async function fetchPins(pins: readonly PinDependEntry[], env: NodeJS.ProcessEnv, reporter: Reporter): Promise<OpamPackage[]> {
   if (pins.length === 0) return [];
   const groups = [...groupPinsByUrl(pins)];
   const work = await mkdtemp(path.join(os.tmpdir(), "opam-monorepo-pins-"));

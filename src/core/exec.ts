@@ -1,7 +1,10 @@
 // Runs an external program (git, tar, bzip2, package managers) without a shell and turns a
 // failure into a UserError that names the command and quotes the end of its stderr.
-import { spawn } from "node:child_process";
 import { UserError, type ErrorCode } from "./errors.js";
+
+// child_process (with net and dgram behind it) costs ~10 ms to load: only a command that runs one pays.
+let childProcess: Promise<typeof import("node:child_process")> | undefined;
+const loadChildProcess = () => (childProcess ??= import("node:child_process"));
 
 export interface RunResult {
   stdout: string;
@@ -15,7 +18,8 @@ export interface RunOptions {
   errorCode?: ErrorCode;
 }
 
-export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const { spawn } = await loadChildProcess();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -43,7 +47,8 @@ export function runCommand(command: string, args: readonly string[], options: Ru
 }
 
 /** True when `command` can be started (it is on PATH). */
-export function commandExists(command: string): Promise<boolean> {
+export async function commandExists(command: string): Promise<boolean> {
+  const { spawn } = await loadChildProcess();
   return new Promise((resolve) => {
     const child = spawn(command, ["--version"], { stdio: "ignore" });
     child.on("error", () => resolve(false));

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
 import { checkText, parseTexts, treeSources, type ParsedText } from "./cold-parse.js";
 import { readWithStamp } from "./file-read.js";
 import {
@@ -95,6 +95,8 @@ export function parseWithReader(packagesDir: string, names: readonly string[], h
   const shared = script === undefined ? undefined : allocateShared();
   if (script === undefined || shared === undefined) return undefined;
   const workerData = { packagesDir: path.resolve(packagesDir), names, pool: shared.pool.buffer, table: shared.table, control: shared.control };
+  // worker_threads (with perf_hooks behind it) loads only for a cold parse: a warm lock never pays for it.
+  const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
   const worker = new Worker(script, { workerData });
   worker.on("error", () => Atomics.store(shared.control, STATE, STOPPED));
   const out: ParsedText[] = [];

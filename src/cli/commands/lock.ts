@@ -18,7 +18,6 @@ import { lockProgress, type LockProgress } from "../lock-progress.js";
 import { changesMessage, lockChanges } from "../lock-changes.js";
 import { solverTimeoutSeconds, withSolverDeadline } from "../solver-timeout.js";
 import { buildLockfile, planOfSolution, resolveRepos, solveFailure } from "../lock-output.js";
-import { loadPins } from "../lock-pins.js";
 import { updateRequest } from "../lock-update.js";
 import { invokedAs } from "../invocation.js";
 import { unsetMonorepo, unsetMonorepoWarning } from "../monorepo-var.js";
@@ -112,6 +111,13 @@ export async function solveProject(context: CommandContext, options: LockOptions
   }
 }
 
+/** The pinned packages; the fetching code (HTTP, git, archives) loads only when there are pins. */
+async function loadPins(project: Project, context: CommandContext): Promise<OpamPackage[]> {
+  if (project.pins.length === 0) return [];
+  const { fetchPins } = await import("../lock-pins.js");
+  return fetchPins(project.pins, context.env, context.reporter);
+}
+
 async function solveWithProgress(
   context: CommandContext,
   options: LockOptions,
@@ -122,7 +128,7 @@ async function solveWithProgress(
 ): Promise<LockRun> {
   const [inputs, pins, preferred] = await Promise.all([
     openLockInputs(project, { env: context.env, cwd: context.cwd, reporter: context.reporter, indexCache: options.indexCache, progress }),
-    loadPins(project.pins, context.env, context.reporter),
+    loadPins(project, context),
     preferredVersions(project, options),
   ]);
   const solving = performance.now();
