@@ -22,7 +22,7 @@ import { duniverseFiles } from "./files.js";
 import { nextManifest, planIncremental, type IncrementalPlan } from "./incremental.js";
 import { encodeManifest, MANIFEST_NAME, readManifest, sourceRecord, type ManifestRead, type RepoRecord } from "./manifest.js";
 import type { DuniverseRepo } from "./plan.js";
-import { scanTree } from "./tree-scan.js";
+import { scanTree, type TreeEntry } from "./tree-scan.js";
 import { failureError, selectRepos, symlinkedDirs } from "../fetch/pull-support.js";
 import { newProgress } from "../fetch/pull-progress.js";
 
@@ -189,7 +189,7 @@ async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records:
   session.extractor.prepare();
   try {
     await fetchAll(run, repos, trackExtractions(session, run), (repo, result) => {
-      const entries = scanTree(path.join(run.staging!.newDir, repo.dir)).entries;
+      const entries = scanTree(path.join(run.staging!.newDir, repo.dir), { previous: writtenEntries(result.files) }).entries;
       records.set(repo.dir, { source: sourceRecord(repo, options.keepGitDir), entries });
       count(summary, result);
       progress.done(repo.dir, result.from);
@@ -200,6 +200,17 @@ async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records:
     summary.bytes = session.stats.bytes;
     await session.close();
   }
+}
+
+/**
+ * What the extraction recorded of the files it wrote: the scan reuses a digest where the file's
+ * stat is still the one taken as it was closed, and reads the file again otherwise.
+ */
+function writtenEntries(files: FetchResult["files"]): Map<string, TreeEntry> | undefined {
+  if (files === undefined) return undefined;
+  const entries = new Map<string, TreeEntry>();
+  for (const [name, file] of files) entries.set(name, { path: name, type: "file", ...file });
+  return entries;
 }
 
 function stopIfInterrupted(run: PullRun): void {

@@ -1,7 +1,8 @@
 // Extraction on worker threads (extract-pool.ts with the compiled worker that `npm test` builds
-// first): the same trees as in-thread extraction, errors that keep their code across the thread,
-// many archives at once on two threads, a thread that dies rejects instead of hanging, and the
-// real repository snapshots extracted file for file as an independent tar reader sees them.
+// first): the same trees as in-thread extraction, each file's stat and digest recorded as it
+// landed, errors that keep their code across the thread, many archives at once on two threads, a
+// thread that dies rejects instead of hanging, and the real snapshots extracted file for file.
+import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { readSnapshotEntries, snapshotArchive, SNAPSHOT_NAMES } from "../../test
 import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
 import { createExtractor } from "./extract-pool.js";
-import { extractArchive } from "./extract.js";
+import { extractArchive, type Extraction } from "./extract.js";
 
 const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.js", import.meta.url);
 if (!existsSync(fileURLToPath(WORKER))) throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first (npm test does)`);
@@ -48,9 +49,10 @@ describe("on a worker thread", () => {
       const archive = archiveOf(TREE, fresh(`a.${format}`), format);
       const extractor = createExtractor(1, WORKER);
       try {
-        const content = await extractor.extract(archive, fresh("out"), `https://example.org/a.${format}`);
+        const { content, files } = await extractor.extract(archive, fresh("out"), `https://example.org/a.${format}`);
         expect(path.basename(content)).toBe("pkg-1.0");
         expect(describeTree(content)).toEqual(describeTree(await extractArchive(archive, fresh("out"), "here")));
+        expectFilesRecorded(content, files);
       } finally {
         await extractor.close();
       }
@@ -82,7 +84,7 @@ describe("on a worker thread", () => {
       const unsafe = await errorOf(extractor.extract(unsafeTar("dotdot", fresh("evil.txz"), "txz"), fresh("out"), "evil.txz"));
       expect(unsafe).toMatchObject({ code: "ARCHIVE_UNSAFE", message: expect.stringContaining("evil.txz") });
       for (const format of ["tbz", "txz", "tbz"] as const) {
-        const content = await extractor.extract(archiveOf(TREE, fresh(`again.${format}`), format), fresh("out"), `again.${format}`);
+        const { content } = await extractor.extract(archiveOf(TREE, fresh(`again.${format}`), format), fresh("out"), `again.${format}`);
         expect(readFileSync(path.join(content, "src/lib.ml"), "utf8")).toBe("let x = 1\n");
       }
     } finally {
@@ -99,7 +101,7 @@ describe("on a worker thread", () => {
     });
     const contents = await Promise.all(jobs.map(({ archive }) => extractor.extract(archive, fresh("out"), archive)));
     await extractor.close();
-    contents.forEach((content, index) => expect(readFileSync(path.join(content, `src/m${index}.ml`), "utf8")).toBe(`let n = ${index}\n`));
+    contents.forEach(({ content }, index) => expect(readFileSync(path.join(content, `src/m${index}.ml`), "utf8")).toBe(`let n = ${index}\n`));
   });
 
   test("a thread that dies rejects its extractions instead of leaving them waiting", async () => {
@@ -111,6 +113,17 @@ describe("on a worker thread", () => {
   });
 });
 
+/** Every regular file below `content` is recorded with its stat and the sha256 of its bytes, and nothing else is. */
+function expectFilesRecorded(content: string, files: Extraction["files"]): void {
+  const regular = describeTree(content).filter((line) => !line.endsWith("/") && !line.includes(" -> ")).map((line) => line.slice(0, line.indexOf(" ")));
+  expect([...files.keys()].sort()).toEqual(regular.sort());
+  for (const name of regular) {
+    const info = lstatSync(path.join(content, name));
+    const sha256 = createHash("sha256").update(readFileSync(path.join(content, name))).digest("hex");
+    expect(files.get(name), name).toEqual({ mode: info.mode & 0o7777, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, sha256 });
+  }
+}
+
 const snapshots = SNAPSHOT_NAMES.map((name) => ({ name, archive: snapshotArchive(name) }));
 const snapshotsPresent = snapshots.every((snapshot) => snapshot.archive !== undefined);
 if (!snapshotsPresent) console.log("extract-pool real-data test skipped: ../shared/data snapshots are absent");
@@ -120,7 +133,7 @@ describe.skipIf(!snapshotsPresent)("the real snapshots on a worker thread", () =
     const extractor = createExtractor(1, WORKER);
     try {
       for (const { name, archive } of snapshots) {
-        const content = await extractor.extract(archive!, fresh(name), `${name}.tar.gz`);
+        const { content } = await extractor.extract(archive!, fresh(name), `${name}.tar.gz`);
         const expected = readSnapshotEntries(name);
         expect(expected.length).toBeGreaterThan(0);
         const written = filesBelow(content);

@@ -20,7 +20,7 @@ import { newEntryChecker } from "./entry-check.js";
 import { sharedDecoderPool, type Decoding } from "./decoder-pool.js";
 import { bzip2Command, waitForExit } from "./tools.js";
 import { TarScanner } from "./tar-scan.js";
-import { DEFAULT_MAX_EXTRACTED_SIZE, TreeWriter } from "./tree-writer.js";
+import { DEFAULT_MAX_EXTRACTED_SIZE, TreeWriter, type WrittenFile } from "./tree-writer.js";
 import { assertTreeContained } from "./tree-check.js";
 import { extractZipInto } from "./zip-extract.js";
 
@@ -62,16 +62,27 @@ export interface ExtractLimits {
 
 export const DEFAULT_LIMITS: ExtractLimits = { maxBytes: DEFAULT_MAX_EXTRACTED_SIZE };
 
+/** Where an extraction put the sources, and the regular files it wrote there (by relative path). */
+export interface Extraction {
+  content: string;
+  files: ReadonlyMap<string, WrittenFile>;
+}
+
 /**
  * Extract `archive` into `workDir` (absent or empty) and return the directory holding
  * the sources: the single top-level directory when there is one and no top-level file, else
  * `workDir` itself. `label` (the URL) names the archive in errors.
  */
 export async function extractArchive(archive: string, workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<string> {
+  return (await extractTree(archive, workDir, label, limits)).content;
+}
+
+/** extractArchive, with what each written file's stat and digest were. */
+export async function extractTree(archive: string, workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<Extraction> {
   const kind = await detectArchiveKind(archive, label);
   if (kind === undefined) throw new UserError("ARCHIVE_INVALID", `${label}: Unknown archive type (not gzip, bzip2, xz, zip or tar)`);
   const writer = new TreeWriter(workDir, label, limits.maxBytes);
-  return extractInto(workDir, () => (kind === "zip" ? extractZip(archive, writer, label) : extractTar(archive, kind, writer, label)), label);
+  return extractInto(workDir, writer, () => (kind === "zip" ? extractZip(archive, writer, label) : extractTar(archive, kind, writer, label)), label);
 }
 
 /** Start the bzip2/xz decoders `sources` will need (named by their URLs) ahead of time. */
@@ -87,9 +98,9 @@ export function prepareDecoders(urls: readonly string[]): void {
  * extractArchive for a tar stream decoded elsewhere (a bzip2 or xz decoder started by another
  * thread): `kind` names the compression in errors. The stream is destroyed on failure.
  */
-export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<string> {
+export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", workDir: string, label: string, limits: ExtractLimits = DEFAULT_LIMITS): Promise<Extraction> {
   const writer = new TreeWriter(workDir, label, limits.maxBytes);
-  return extractInto(workDir, () => unpackTar(decoded, undefined, kind, writer, label), label);
+  return extractInto(workDir, writer, () => unpackTar(decoded, undefined, kind, writer, label), label);
 }
 
 /**
@@ -97,12 +108,21 @@ export async function extractDecoded(decoded: Readable, kind: "bzip2" | "xz", wo
  * sources' directory and check the tree stays inside it. Metadata calls here and below are
  * synchronous: one quick system call each, cheaper than a thread-pool round trip.
  */
-async function extractInto(workDir: string, unpack: () => Promise<boolean>, label: string): Promise<string> {
+async function extractInto(workDir: string, writer: TreeWriter, unpack: () => Promise<boolean>, label: string): Promise<Extraction> {
   mkdirSync(workDir, { recursive: true });
   const mayHaveSymlinks = await unpack();
   const content = await stripTopLevel(workDir);
   if (mayHaveSymlinks) await assertTreeContained(content, label);
-  return content;
+  return { content, files: filesBelow(writer.files, path.relative(workDir, content)) };
+}
+
+/** The written files inside `top` (a directory of the work directory, or "" for all), keyed below it. */
+function filesBelow(files: ReadonlyMap<string, WrittenFile>, top: string): ReadonlyMap<string, WrittenFile> {
+  if (top === "") return files;
+  const prefix = `${top}/`;
+  const below = new Map<string, WrittenFile>();
+  for (const [name, file] of files) if (name.startsWith(prefix)) below.set(name.slice(prefix.length), file);
+  return below;
 }
 
 /** Returns whether the archive contained symlinks. */

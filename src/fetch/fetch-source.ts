@@ -7,6 +7,7 @@ import { UserError } from "../core/errors.js";
 import { removeInside } from "../core/fs.js";
 import { fetchGit } from "./git.js";
 import { checkoutFromStore, ensureStoreCommit, gitStorePath, hasSubmodules } from "./git-store.js";
+import type { Extraction } from "./extract.js";
 import { obtainArchive, type Obtained } from "./obtain.js";
 import type { FetchSession } from "./session.js";
 import { redactUrl, type Source } from "./source.js";
@@ -16,6 +17,8 @@ export interface FetchResult {
   content: string;
   /** `git`: fetched into the git store; `git-store`: the store already had the commit. */
   from: Obtained["from"] | "git" | "git-store" | "local";
+  /** An archive's regular files as extracted (stat and sha256), by path below `content`. */
+  files?: Extraction["files"];
 }
 
 type Session = Pick<FetchSession, "context" | "extractor">;
@@ -63,7 +66,8 @@ async function fromGitStore(source: Extract<Source, { kind: "git" }>, workDir: s
 async function fromArchive(url: string, hashes: Parameters<typeof obtainArchive>[1], workDir: string, session: Session): Promise<FetchResult> {
   const obtained = await obtainArchive(url, hashes, session.context);
   try {
-    return { content: await session.extractor.extract(obtained.file, workDir, redactUrl(url)), from: obtained.from };
+    const { content, files } = await session.extractor.extract(obtained.file, workDir, redactUrl(url));
+    return { content, files, from: obtained.from };
   } finally {
     if (obtained.temporary) await rm(obtained.file, { force: true });
   }

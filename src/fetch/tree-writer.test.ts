@@ -1,8 +1,10 @@
 // The writer's model of what an extraction made (issue 13, items 2 and 7): a hard link to a
 // symlink (GNU tar's ustar, gnu and pax formats, every compression) is refused before anything is
 // written through it; hard links only to regular files written earlier; no write through a file
-// or a replaced link; the per-archive size cap stops an entry that inflates past it, tar and zip.
+// or a replaced link; the per-archive size cap stops an entry that inflates past it, tar and zip;
+// what it records of each file written (the last entry of a name wins; links are not files).
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +13,7 @@ import { hardLinkToSymlinkTar, type TarFormat } from "../../test/helpers/archive
 import { paxHeader, TAR_END, tarData, tarFile, tarHeader } from "../../test/helpers/tar-blocks.js";
 import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
-import { extractArchive } from "./extract.js";
+import { extractArchive, extractTree } from "./extract.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "tree-writer-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -67,6 +69,17 @@ describe("hard links, and writes through what an earlier entry made", () => {
     const linked = fresh("out");
     await extractArchive(tarOf(tarFile("p/a", "first"), tarHeader("p/b", "1", 0, "p/a")), linked, "t.tar");
     expect(statSync(path.join(linked, "p", "b")).ino).toBe(statSync(path.join(linked, "p", "a")).ino);
+  });
+
+  test("the files recorded are the regular files as last written, below the stripped top directory", async () => {
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const out = fresh("out");
+    const archive = tarOf(tarFile("p/a", "first"), tarFile("p/a", "second"), tarHeader("p/b", "1", 0, "p/a"), tarHeader("p/s", "2", 0, "a"), tarFile("p/d/c", "third"), tarHeader("p/d/c/", "5", 0), tarFile("p/e", "fourth"));
+    const { content, files } = await extractTree(archive, out, "t.tar");
+    expect(content).toBe(path.join(out, "p"));
+    expect([...files.keys()].sort()).toEqual(["a", "e"]);
+    expect(files.get("a")).toMatchObject({ size: 6, sha256: sha256("second") });
+    expect(files.get("e")).toMatchObject({ size: 6, sha256: sha256("fourth"), mtimeMs: statSync(path.join(content, "e")).mtimeMs });
   });
 
   const refused: [string, Buffer[], RegExp][] = [

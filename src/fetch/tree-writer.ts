@@ -3,8 +3,9 @@
 // model of every path this extraction made, and checks each write's parent against it first: a
 // parent must be a directory this extraction created itself, so no write ever goes through a
 // symlink (or a hard link to one); files are created with O_EXCL|O_NOFOLLOW. Only writes below
-// `root`, and at most `maxBytes` of file data.
-import { closeSync, constants, linkSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
+// `root`, and at most `maxBytes` of file data. Records each file's sha256 and stat as written.
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
 import path from "node:path";
 import { errnoCode, UserError } from "../core/errors.js";
 import type { EntrySink, ScannedEntry } from "./tar-scan.js";
@@ -16,11 +17,25 @@ export const DEFAULT_MAX_EXTRACTED_SIZE = 4 * 1024 ** 3;
 /** What a path this extraction made is (hard links to files are files). */
 type Made = "dir" | "file" | "symlink";
 
+/**
+ * A file as this extraction left it: its stat when it was closed and the sha256 of the data
+ * written. A later stat that still matches lets the pull manifest skip reading the file again.
+ */
+export interface WrittenFile {
+  mode: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  sha256: string;
+}
+
 export class TreeWriter implements EntrySink {
   private readonly made = new Map<string, Made>([["", "dir"]]);
   /** The file being written (between `entry` and `end`). */
-  private open: { fd: number; path: string } | undefined;
+  private open: { fd: number; path: string; hash: Hash } | undefined;
   private written = 0;
+  /** Every regular file written (hard links excepted), by its path below `root`. */
+  readonly files = new Map<string, WrittenFile>();
 
   constructor(private readonly root: string, private readonly label: string, private readonly maxBytes = DEFAULT_MAX_EXTRACTED_SIZE) {}
 
@@ -43,6 +58,7 @@ export class TreeWriter implements EntrySink {
     this.guard(file.path, () => {
       for (let offset = 0; offset < chunk.length; ) offset += writeSync(file.fd, chunk, offset);
     });
+    file.hash.update(chunk);
   }
 
   end(): void {
@@ -54,15 +70,24 @@ export class TreeWriter implements EntrySink {
     this.closeFile();
   }
 
+  /** Close the open file, recording its stat and digest (one fstat: no path lookup). */
   private closeFile(): void {
     const file = this.open;
     this.open = undefined;
-    if (file !== undefined) this.guard(file.path, () => closeSync(file.fd));
+    if (file === undefined) return;
+    this.guard(file.path, () => {
+      try {
+        const info = fstatSync(file.fd);
+        this.files.set(file.path, { mode: info.mode & 0o7777, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, sha256: file.hash.digest("hex") });
+      } finally {
+        closeSync(file.fd);
+      }
+    });
   }
 
   private createFile(entry: string, mode: number): void {
     this.place(entry, "file", (full) => {
-      this.open = { fd: openSync(full, CREATE_FLAGS, mode), path: entry };
+      this.open = { fd: openSync(full, CREATE_FLAGS, mode), path: entry, hash: createHash("sha256") };
     });
   }
 
@@ -84,6 +109,7 @@ export class TreeWriter implements EntrySink {
     this.checkParents(entry);
     const full = path.join(this.root, entry);
     if (kind !== undefined) unlinkSync(full);
+    this.files.delete(entry);
     mkdirSync(full);
     this.made.set(entry, "dir");
   }
@@ -96,6 +122,7 @@ export class TreeWriter implements EntrySink {
     const full = path.join(this.root, entry);
     if (previous !== undefined) unlinkSync(full);
     this.made.delete(entry);
+    this.files.delete(entry);
     create(full);
     this.made.set(entry, kind);
   }
