@@ -2,6 +2,8 @@
 // bench:lock (a mirage hvt unikernel with --require-cross-compile, dream, irmin+cohttp-lwt-unix+
 // ocaml-lsp-server), lwt+ppxlib, and single popular packages (odoc, core, ocamlformat,
 // cohttp-lwt-unix), against the real snapshots extracted as directories (overlays first).
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 export interface Request {
   name: string;
@@ -77,4 +79,12 @@ export function requests(snapshots: SnapshotDirs): Request[] {
     plain("ocamlformat", ["ocamlformat"]),
     plain("cohttp-lwt-unix", ["cohttp-lwt-unix"]),
   ];
+}
+
+/** Write the project files of `request` into `dir`, each through `rewrite`. */
+export function writeProject(dir: string, request: Request, rewrite: (text: string) => string = (t) => t): void {
+  for (const [relative, content] of Object.entries(request.files)) {
+    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+    writeFileSync(path.join(dir, relative), rewrite(content));
+  }
 }

@@ -1,10 +1,10 @@
 // bench/reference.ts, start-up: the commands that need no solve (`--version`, `--help`, `list`,
 // `cache-key`, `workspace`, `why PKG`) in a locked project, ours interleaved with 0.4.3's where it
 // has the command (`--version`, `--help=plain`, `list`); median wall time and peak RSS.
-import { cpSync } from "node:fs";
+import { cpSync, existsSync } from "node:fs";
 import path from "node:path";
 import { median, ratio, seconds, timed, type Run } from "./measure.js";
-import type { Request } from "./reference-requests.js";
+import { writeProject, type Request } from "./reference-requests.js";
 import type { Tools } from "./reference-tools.js";
 
 interface Case {
@@ -29,7 +29,9 @@ function cases(lockfile: string): Case[] {
 export async function benchStartup(tools: Tools, work: string, request: Request, rounds: number): Promise<void> {
   const dir = path.join(work, "startup");
   const lockfile = request.args[request.args.indexOf("-l") + 1]!;
-  cpSync(path.join(work, request.name, "warm"), dir, { recursive: true });
+  const locked = path.join(work, request.name, "warm");
+  if (existsSync(locked)) cpSync(locked, dir, { recursive: true });
+  else writeProject(dir, request);
   const env = tools.oursEnv(tools.warmCache, request.env);
   const lock = await timed(tools.ours, ["lock", ...request.args], dir, env);
   if (lock.code !== 0) return void console.log(`start-up: the lock of ${request.name} failed\n${lock.stderr}`);

@@ -11,7 +11,7 @@ import path from "node:path";
 import { projectRoot, sharedDataDir } from "../test/helpers/real-data.js";
 import { realSnapshotDirs } from "../test/helpers/real-dirs.js";
 import { haveGnuTime, load, median, ratio, seconds, timed, type Run } from "./measure.js";
-import { requests, type Request, type SnapshotDirs } from "./reference-requests.js";
+import { requests, writeProject, type Request, type SnapshotDirs } from "./reference-requests.js";
 import { benchStartup } from "./reference-startup.js";
 import { benchPulls } from "./reference-pull.js";
 import { referenceCommand, type Tools } from "./reference-tools.js";
@@ -25,13 +25,6 @@ interface Row {
   warm: Run[];
   cold: Run[];
   targz: Run[];
-}
-
-function writeProject(dir: string, request: Request, rewrite: (text: string) => string = (t) => t): void {
-  for (const [relative, content] of Object.entries(request.files)) {
-    mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
-    writeFileSync(path.join(dir, relative), rewrite(content));
-  }
 }
 
 /** The same request against the `.tar.gz` snapshots (ours only: 0.4.3 reads directories only). */
