@@ -172,12 +172,24 @@ class PackageTable implements Repository {
 
   private fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
     const facts = factsOfEntry(bytes);
-    if (facts !== undefined) return packageFromFacts(name, entry.version, facts.file, facts.facts, () => fullPackage(name, entry.version, bytes));
+    // The text is read again for the few packages whose other fields are asked for (those of the
+    // lock file), instead of keeping every version's bytes alive for it (15 MB on a dream lock).
+    if (facts !== undefined) return packageFromFacts(name, entry.version, facts.file, facts.facts, () => this.fullPackage(name, entry));
     const text = textOfEntry(bytes);
     if (text === undefined) return decodeFailure(bytes);
     const value = parseOpamText(text.text, text.file, name, entry.version);
     // The next flush stores its facts, so that the next process parses nothing.
     if (!(value instanceof UserError)) this.changed();
+    return value;
+  }
+
+  /** The whole package of a facts entry, parsed from its text (which parsed when the facts were made). */
+  private fullPackage(name: string, entry: TableEntry): OpamPackage {
+    const bytes = this.bytesOf(name, entry);
+    const text = bytes === undefined ? undefined : textOfEntry(bytes);
+    if (text === undefined) throw new UserError("REPO_INVALID", `the opam file of ${name}.${entry.version} could no longer be read from its repository`);
+    const value = parseOpamText(text.text, text.file, name, entry.version);
+    if (value instanceof UserError) throw value;
     return value;
   }
 
@@ -222,14 +234,6 @@ class PackageTable implements Repository {
     }
     return out;
   }
-}
-
-/** The whole package of a facts entry, parsed from its text (which parsed when the facts were made). */
-function fullPackage(name: string, version: string, bytes: Buffer): OpamPackage {
-  const text = textOfEntry(bytes)!;
-  const value = parseOpamText(text.text, text.file, name, version);
-  if (value instanceof UserError) throw value;
-  return value;
 }
 
 export function createTableRepository(options: TableOptions): Repository {
