@@ -1,7 +1,8 @@
 // Directory repositories: answers, the index cache (warm, stale, corrupt, truncated, foreign,
-// concurrent, unwritable, off) and parse errors that are reported, never swallowed.
+// concurrent, unwritable, off, replaced or damaged under a reader) and parse errors that are
+// reported, never swallowed.
 import { describe, expect, it } from "vitest";
-import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, open as open_, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { MemoryReporter } from "../core/reporter.js";
 import { isUserError } from "../core/errors.js";
@@ -121,6 +122,35 @@ describe("directory repository", () => {
     await warm.flush();
     expect((await stat(file)).mtimeMs).toBe(written);
     expect(pkg).toEqual(cold.readOpam("a", "1.0"));
+  });
+
+  it("a package from facts parses its text on first use of a lazy field: from the open index file, or from the repository when that entry no longer reads", async () => {
+    const { open, cacheDir, repoDir } = await setup();
+    const file = indexFilePath(cacheDir, `directory:${repoDir}`);
+    const cold = await open();
+    const parsed = { a: cold.repo.readOpam("a", "1.0")!, b: cold.repo.readOpam("b", "1")! };
+    await cold.repo.flush();
+    const { repo: warm } = await open();
+    const a = warm.readOpam("a", "1.0")!;
+    const b = warm.readOpam("b", "1")!;
+    // Another process replaces the index file: this one still reads the file it opened.
+    const original = await readFile(file);
+    await writeFile(`${file}.other`, Buffer.alloc(original.length, 0x41));
+    await rename(`${file}.other`, file);
+    expect(a.fieldPos).toEqual(parsed.a.fieldPos);
+    expect(a).toEqual(parsed.a);
+    expect(b).toEqual(parsed.b);
+    // The opened file itself damaged past its table: the entry fails its checksum, and the text
+    // comes from the repository's file instead.
+    await writeFile(file, original);
+    const { repo: later } = await open();
+    const fresh = later.readOpam("b", "1")!;
+    expect(Object.getOwnPropertyDescriptor(fresh, "synopsis")?.get).toBeDefined();
+    const handle = await open_(file, "r+");
+    await handle.write(Buffer.alloc(original.length / 2, 0x42), 0, original.length / 2, original.length / 2);
+    await handle.close();
+    expect(fresh.synopsis).toBe(parsed.b.synopsis);
+    expect(fresh).toEqual(parsed.b);
   });
 
   it("never answers from a stale cache: edits, new and removed versions and packages are seen", async () => {
