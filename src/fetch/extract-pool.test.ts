@@ -129,16 +129,19 @@ const snapshotsPresent = snapshots.every((snapshot) => snapshot.archive !== unde
 if (!snapshotsPresent) console.log("extract-pool real-data test skipped: ../shared/data snapshots are absent");
 
 describe.skipIf(!snapshotsPresent)("the real snapshots on a worker thread", () => {
-  test("every regular file of the three .tar.gz snapshots lands with its exact bytes, and nothing else", async () => {
+  test("every regular file of the three .tar.gz snapshots lands with its exact bytes and digest, and nothing else", async () => {
     const extractor = createExtractor(1, WORKER);
     try {
       for (const { name, archive } of snapshots) {
-        const { content } = await extractor.extract(archive!, fresh(name), `${name}.tar.gz`);
+        const { content, files } = await extractor.extract(archive!, fresh(name), `${name}.tar.gz`);
         const expected = readSnapshotEntries(name);
         expect(expected.length).toBeGreaterThan(0);
         const written = filesBelow(content);
         expect(written.size).toBe(expected.length);
         for (const entry of expected) expect(written.get(entry.path)?.equals(entry.data), entry.path).toBe(true);
+        // The digests the thread recorded are those of the bytes the independent reader sees.
+        expect(files.size).toBe(expected.length);
+        for (const entry of expected) expect(files.get(entry.path)?.sha256, entry.path).toBe(createHash("sha256").update(entry.data).digest("hex"));
       }
     } finally {
       await extractor.close();

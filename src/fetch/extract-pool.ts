@@ -50,9 +50,11 @@ export function extractWorkerScript(): URL | undefined {
 /**
  * One thread per core, at least one and at most 4: the main thread is mostly idle during a pull
  * since the threads record each file's digest as they write it (the manifest no longer reads the
- * tree back). Measured on 2 cores, 100 archives (npm run bench:reference, pull): two threads
- * against one, 2.04× vs 1.75× faster than 0.4.3 with an empty download cache, 1.58× vs 1.00× with
- * a warm one. Before the digests moved, one thread had measured faster (1.43 s vs 1.51 s).
+ * tree back). Measured on 2 cores, 100 archives, two threads against one: while file creation was
+ * slow on that VM (after many deletions), 2.04× vs 1.75× faster than 0.4.3 with an empty download
+ * cache and 1.58× vs 1.00× with a warm one; while it was cheap, a warm-cache pull 1.07 s vs 1.13 s
+ * (12 interleaved runs) for ~10 % more CPU. Before the digests moved, one thread had measured
+ * faster (1.43 s vs 1.51 s).
  */
 export function defaultExtractThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
