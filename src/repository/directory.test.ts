@@ -12,6 +12,8 @@ import { openDirectory } from "./directory.js";
 import { codecFingerprint, factsOfEntry, textOfEntry } from "./codec.js";
 import { indexFilePath, loadIndex } from "./index-cache.js";
 import type { Repository } from "./repository.js";
+import { parseOpam } from "../opam/parser.js";
+import { packageFromOpam } from "../opam/package.js";
 
 function base() {
   return opamRepo()
@@ -122,6 +124,20 @@ describe("directory repository", () => {
     await warm.flush();
     expect((await stat(file)).mtimeMs).toBe(written);
     expect(pkg).toEqual(cold.readOpam("a", "1.0"));
+  });
+
+  it("a cold read keeps the facts of a parsed package, and parses its text again for the other fields, equal to a direct parse", async () => {
+    const { open, repoDir } = await setup();
+    const file = path.join(repoDir, "packages/a/a.1.0/opam");
+    await appendFile(file, 'synopsis: "An a"\ndepexts: [["libgmp-dev"] {os-family = "debian"}]\nx-extra: "kept"\n');
+    const direct = packageFromOpam(parseOpam(await readFile(file, "utf8"), file), "a", "1.0");
+    const { repo } = await open({ cache: false });
+    const cold = repo.readOpam("a", "1.0")!;
+    expect(cold.depends).toEqual(direct.depends);
+    expect(Object.getOwnPropertyDescriptor(cold, "xFields")?.get).toBeDefined();
+    expect(cold.xFields.get("x-extra")).toEqual(direct.xFields.get("x-extra"));
+    expect(cold).toEqual(direct);
+    expect(cold.fieldPos).toEqual(direct.fieldPos);
   });
 
   it("a package from facts parses its text on first use of a lazy field: from the open index file, or from the repository when that entry no longer reads", async () => {

@@ -58,10 +58,13 @@ export function readFileInto(file: string, target: Buffer, offset: number): { st
   });
 }
 
-/** Reads a whole file and its stamp; undefined when missing. */
-export function readWithStamp(file: string): { text: string; stamp: string } | undefined {
+/**
+ * Reads a whole file's bytes and its stamp; undefined when missing. The bytes are kept as read (a
+ * cold lock holds thousands for the index cache): no decoded copy, no second buffer beside them.
+ */
+export function readWithStamp(file: string): { bytes: Buffer; stamp: string } | undefined {
   return withFile(file, (fd, stats) => {
     const buffer = Buffer.allocUnsafe(Number(stats.size));
-    return { text: buffer.toString("utf8", 0, readFully(fd, buffer, 0, buffer.length)), stamp: statStamp(stats) };
+    return { bytes: buffer.subarray(0, readFully(fd, buffer, 0, buffer.length)), stamp: statStamp(stats) };
   });
 }

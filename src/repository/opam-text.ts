@@ -34,14 +34,14 @@ export type FileEntry = { stamp: string; text: { file: string; bytes: Buffer } }
 
 /** One opam file on disk with its stamp; undefined when it does not exist (any more). */
 export function readFileEntry(file: string): FileEntry | undefined {
-  let read: { text: string; stamp: string } | undefined;
+  let read: { bytes: Buffer; stamp: string } | undefined;
   try {
     read = readWithStamp(file);
   } catch (error) {
     const failure = isUserError(error) ? error : new UserError("REPO_INVALID", `cannot read ${file}: ${(error as Error).message}`);
     return { stamp: "", blob: encodeFailure(failure) };
   }
-  return read === undefined ? undefined : { stamp: read.stamp, text: { file, bytes: Buffer.from(read.text, "utf8") } };
+  return read === undefined ? undefined : { stamp: read.stamp, text: { file, bytes: read.bytes } };
 }
 
 /** The entry's bytes as the index cache holds them. */

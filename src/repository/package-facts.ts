@@ -78,7 +78,20 @@ const LAZY_ACCESSORS: PropertyDescriptorMap = Object.fromEntries(
  * from) when a lazy field is first read. Throws when the JSON is not valid (a corrupt entry).
  */
 export function packageFromFacts(name: string, version: string, file: string, json: string, full: () => OpamPackage): OpamPackage {
-  const facts = JSON.parse(json) as Facts;
+  return factsPackage(name, version, file, JSON.parse(json) as Facts, full);
+}
+
+/**
+ * A parsed package reduced to its facts, as a warm lock decodes them: a cold lock keeps thousands
+ * of versions, and a parsed one holds what only a lock file reads (field positions, x-fields,
+ * depexts…) and, through the substrings of its values, its whole opam text. The other fields are
+ * parsed again, by `full`, for the few packages that are locked.
+ */
+export function factsOnly(pkg: OpamPackage, full: () => OpamPackage): OpamPackage {
+  return packageFromFacts(pkg.name, pkg.version, pkg.file, encodeFacts(pkg), full);
+}
+
+function factsPackage(name: string, version: string, file: string, facts: Facts, full: () => OpamPackage): OpamPackage {
   // Spelled out: every package gets the same shape, and fields JSON dropped (undefined) are back.
   const pkg = {
     name,

@@ -9,7 +9,7 @@ import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
 import { decodeFailure, factsEntryHeader, factsOfEntry, isFactsEntry, textBytesOfEntry, textEntryHeader, textOfEntry } from "./codec.js";
 import { parseOpamText } from "./opam-text.js";
-import { encodeFacts, packageFromFacts } from "./package-facts.js";
+import { encodeFacts, factsOnly, packageFromFacts } from "./package-facts.js";
 import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { Repository } from "./repository.js";
@@ -178,9 +178,10 @@ class PackageTable implements Repository {
     const text = textOfEntry(bytes);
     if (text === undefined) return decodeFailure(bytes);
     const value = parseOpamText(text.text, text.file, name, entry.version);
+    if (value instanceof UserError) return value;
     // The next flush stores its facts, so that the next process parses nothing.
-    if (!(value instanceof UserError)) this.changed();
-    return value;
+    this.changed();
+    return factsOnly(value, () => this.fullPackage(name, entry));
   }
 
   /** The whole package of a facts entry, parsed from its text (which parsed when the facts were made). */
@@ -193,9 +194,19 @@ class PackageTable implements Repository {
     return value;
   }
 
+  /** A cold entry's text, parsed (again, for the fields beyond the facts: it parsed before). */
+  private parseText(name: string, version: string, text: { file: string; bytes: Buffer }): OpamPackage {
+    const value = parseOpamText(text.bytes.toString("utf8"), text.file, name, version);
+    if (value instanceof UserError) throw value;
+    return value;
+  }
+
   private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
     if (entry.value !== undefined) return entry.value;
-    if (entry.text !== undefined) return (entry.value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version));
+    if (entry.text !== undefined) {
+      const value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version);
+      return (entry.value = value instanceof UserError ? value : factsOnly(value, () => this.parseText(name, entry.version, entry.text!)));
+    }
     const bytes = this.bytesOf(name, entry);
     if (bytes === undefined) return undefined;
     try {

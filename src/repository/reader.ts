@@ -51,7 +51,7 @@ function consume(shared: Shared, i: number): ParsedText | undefined {
   const file = meta.slice(name.length + version.length + stamp.length + 3);
   if (length !== TOO_BIG) return checkText({ name, version, file }, stamp, shared.pool.subarray(start, start + length));
   const read = readWithStamp(file);
-  return read && checkText({ name, version, file }, read.stamp, Buffer.from(read.text, "utf8"));
+  return read && checkText({ name, version, file }, read.stamp, read.bytes);
 }
 
 /** Waits for news from the reader; false when it has been silent for too long. */
