@@ -16,6 +16,9 @@ const FACT_FIELDS = [
   "devRepo",
   "hasBuild",
   "hasInstall",
+  // Not read by the solver, but by every lock file for each locked package: as a fact, a warm
+  // lock parses no opam text at all (most packages have none: `[]`).
+  "depexts",
 ] as const satisfies readonly (keyof OpamPackage)[];
 
 /** Fields read from the opam text when first asked for. */
@@ -23,7 +26,6 @@ const LAZY_FIELDS = [
   "synopsis",
   "license",
   "homepage",
-  "depexts",
   "pinDepends",
   "extraSources",
   "xFields",
@@ -108,6 +110,7 @@ function factsPackage(name: string, version: string, file: string, facts: Facts,
     devRepo: facts.devRepo,
     hasBuild: facts.hasBuild,
     hasInstall: facts.hasInstall,
+    depexts: facts.depexts,
   } satisfies Facts & Pick<OpamPackage, "name" | "version" | "file"> as OpamPackage & LazyHolder;
   Object.defineProperty(pkg, FULL, { value: full, enumerable: false });
   Object.defineProperties(pkg, LAZY_ACCESSORS);
