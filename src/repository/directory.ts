@@ -49,10 +49,11 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   const refresh = (name: string, cached: readonly TableEntry[] | undefined): TableEntry[] => {
     const out: TableEntry[] = [];
     for (const [version, file] of versionDirs(packagesDir, name)) {
-      const stamp = fileStamp(file);
-      const same = cached?.find((entry) => entry.version === version && entry.stamp === stamp);
-      if (same !== undefined) out.push(same);
-      else if (stamp !== undefined) {
+      const known = cached?.find((entry) => entry.version === version);
+      // A version the cache does not know is read at once (its stamp comes with the read).
+      const stamp = known === undefined ? undefined : fileStamp(file);
+      if (known !== undefined && known.stamp === stamp) out.push(known);
+      else if (known === undefined || stamp !== undefined) {
         const read = readFileEntry(file);
         if (read !== undefined) out.push({ version, ...read });
       }
