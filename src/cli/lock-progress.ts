@@ -21,7 +21,7 @@ const REDRAW_MS = 250;
 export function lockProgress(reporter: Reporter): LockProgress {
   let total = 0;
   let started = performance.now();
-  const opened = new Map<string, number>();
+  const opened = new Map<string, () => number>();
   const busy = new Map<string, string>();
   let phase: string | undefined;
   let finished = false;
@@ -31,11 +31,12 @@ export function lockProgress(reporter: Reporter): LockProgress {
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const line = (): string => {
     if (phase !== undefined) return `${phase} ${elapsed()}`;
-    const packages = [...opened.values()].reduce((sum, n) => sum + n, 0);
+    const packages = [...opened.values()].reduce((sum, n) => sum + n(), 0);
     const doing = [...busy].map(([label, what]) => ` · ${label}: ${what}`).join("");
     return `Reading repositories ${opened.size}/${total} (${count(packages)} packages)${doing} · ${elapsed()}`;
   };
-  const draw = () => reporter.progress(line());
+  // The line is made only when drawn: off a terminal, the repositories' names are never counted.
+  const draw = () => reporter.progress(line);
   const stop = () => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;

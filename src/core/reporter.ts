@@ -12,8 +12,11 @@ export interface Reporter {
   debug(message: string): void;
   warn(message: string): void;
   error(message: string): void;
-  /** A transient progress line (only drawn on a TTY); `undefined` clears it. */
-  progress(line: string | undefined): void;
+  /**
+   * A transient progress line (only drawn on a TTY); `undefined` clears it. A function is called
+   * only when the line is drawn (what it counts may cost file-system reads).
+   */
+  progress(line: string | (() => string) | undefined): void;
 }
 
 const LEVELS: Record<LogLevel, number> = { quiet: 0, error: 1, warning: 2, info: 3, debug: 4 };
@@ -48,11 +51,12 @@ export class TerminalReporter implements Reporter {
   error(message: string): void {
     if (LEVELS[this.options.level] >= LEVELS.error) this.log("ERROR", message, "31");
   }
-  progress(line: string | undefined): void {
+  progress(line: string | (() => string) | undefined): void {
     if (!this.options.stderr.isTTY || LEVELS[this.options.level] < LEVELS.warning) return;
     if (line === undefined) return this.clearProgress();
     const width = Math.max(20, (this.options.stderr.columns || 80) - 1);
-    this.options.stderr.write(`\r\x1b[2K${line.slice(0, width)}`);
+    const text = typeof line === "function" ? line() : line;
+    this.options.stderr.write(`\r\x1b[2K${text.slice(0, width)}`);
     this.progressShown = true;
   }
 

@@ -5,7 +5,7 @@ import { newProgress, originText, pulledLine } from "./pull-progress.js";
 
 test("a TTY line with count, bytes, rate, cache reads and the repositories in flight", () => {
   const bars: (string | undefined)[] = [];
-  const tty: Reporter = { ...new MemoryReporter(), progress: (line) => void bars.push(line), info() {}, step() {}, warn() {}, error() {}, debug() {} };
+  const tty: Reporter = { ...new MemoryReporter(), progress: (line) => void bars.push(typeof line === "function" ? line() : line), info() {}, step() {}, warn() {}, error() {}, debug() {} };
   let clock = 0;
   const bar = newProgress(tty, 3, true, 5000, () => clock);
   clock = 200;

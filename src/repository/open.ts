@@ -61,7 +61,8 @@ export function openRepository(spec: RepositorySpec, deps: OpenDeps): Promise<Re
  */
 export async function openRepositories(specs: readonly RepositorySpec[], deps: OpenDeps): Promise<StackedRepository> {
   const opened = (repository: Repository): Repository => {
-    deps.onProgress?.({ kind: "opened", label: repository.label, packages: repository.packageNames().length });
+    let count: number | undefined;
+    deps.onProgress?.({ kind: "opened", label: repository.label, packages: () => (count ??= repository.packageNames().length) });
     return repository;
   };
   const settled = await Promise.allSettled(specs.map((spec) => openRepository(spec, deps).then(opened)));

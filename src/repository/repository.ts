@@ -91,4 +91,5 @@ export type OpenProgress =
   | { kind: "cold"; label: string }
   | { kind: "read"; label: string; files: number }
   | { kind: "save"; label: string; done: boolean }
-  | { kind: "opened"; label: string; packages: number };
+  /** `packages` counts the repository's names (a directory listing): called only to draw it. */
+  | { kind: "opened"; label: string; packages: () => number };
