@@ -12,6 +12,7 @@ import { defaultThreads, parseTree } from "./cold-parse.js";
 import { fileStamp } from "./file-read.js";
 import { entryBytes, readFileEntry } from "./opam-text.js";
 import type { OpenDeps, Repository } from "./repository.js";
+import { isPackageName, versionOfDir } from "./layout.js";
 import { packageDirNames, versionDirs } from "./tree.js";
 
 export interface TreeOptions {
@@ -60,10 +61,20 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
     }
     return out;
   };
+  const probe = (name: string, version: string, cached: TableEntry | undefined): TableEntry | "no-name" | undefined => {
+    // Names and versions come from lock files: only those a repository can hold make a path.
+    if (!isPackageName(name) || versionOfDir(name, `${name}.${version}`) !== version) return undefined;
+    const file = path.join(packagesDir, name, `${name}.${version}`, "opam");
+    const stamp = fileStamp(file);
+    if (stamp === undefined) return statSync(path.join(packagesDir, name), { throwIfNoEntry: false })?.isDirectory() ? undefined : "no-name";
+    if (cached !== undefined && cached.stamp === stamp) return cached;
+    const read = readFileEntry(file);
+    return read === undefined ? undefined : { version, ...read };
+  };
   return {
     reparse,
     listNames: () => (names ??= packageDirNames(packagesDir)),
-    ...(revalidate ? { refresh } : {}),
+    ...(revalidate ? { refresh, probe } : {}),
   };
 }
 

@@ -1,7 +1,11 @@
 // The locked view `why` solves over: only each locked name's locked version (compare-equal
-// spellings match), nothing for other names; reading and providers go to the repository.
+// spellings match), nothing for other names; reading and providers go to the repository. A
+// locked version is found by probing its file alone; the stack decides whenever a member has the
+// name but not that exact spelling, and names from the lock file never make a path outside.
 import { describe, expect, it } from "vitest";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { Repository } from "./repository.js";
 import { opamRepo } from "../../test/helpers/opam-repo.js";
 import { testdir } from "../../test/helpers/testdir.js";
 import { openDirectory } from "./directory.js";
@@ -20,5 +24,64 @@ describe("locked view", () => {
     expect(view.packageNames()).toEqual(["a", "b"]);
     expect(view.readOpam("a", "2.0")?.version).toBe("2.0");
     expect(view.providerOf("a", "1.0")).toBe(stack.providerOf("a", "1.0"));
+  });
+
+  it("finds a locked version by its file alone, never listing the name's versions", () => {
+    const asked: string[] = [];
+    const member: Repository = {
+      label: "fake",
+      url: "file:///fake",
+      commit: undefined,
+      packageNames: () => ["a"],
+      versions: (name) => {
+        throw new Error(`listed ${name}`);
+      },
+      readOpam: (name, version) => (asked.push(`${name}.${version}`), undefined),
+      probe: (name, version) => (name === "a" && version === "1.0" ? "present" : "no-name"),
+      flush: async () => undefined,
+    };
+    const view = lockedView(stackRepositories([member]), new Map([["a", "1.0"]]));
+    expect(view.versions("a")).toEqual(["1.0"]);
+    expect(view.providerOf("a", "1.0")).toBe(member);
+    view.readOpam("a", "1.0");
+    expect(asked).toEqual(["a.1.0"]);
+  });
+
+  it("reads the locked file as it is now; a higher repository with the name decides as the stack does", async () => {
+    const dir = await testdir();
+    const cacheDir = path.join(dir, "cache");
+    await opamRepo().pkg("b", "1.01").writeTo(path.join(dir, "overlay"));
+    await opamRepo().pkg("a", "1.0").pkg("a", "2.0").pkg("b", "1.1").writeTo(path.join(dir, "repo"));
+    const open = async () =>
+      stackRepositories([await openDirectory({ path: path.join(dir, "overlay") }, { cacheDir }), await openDirectory({ path: path.join(dir, "repo") }, { cacheDir })]);
+    const warmUp = await open();
+    warmUp.versions("a");
+    warmUp.readOpam("a", "1.0");
+    await warmUp.flush();
+    const file = path.join(dir, "repo/packages/a/a.1.0/opam");
+    await writeFile(file, (await readFile(file, "utf8")).replace("a 1.0, a test package", "edited"));
+    const stack = await open();
+    const view = lockedView(stack, new Map([["a", "1.0"], ["b", "1.1"]]));
+    expect(view.versions("a")).toEqual(["1.0"]);
+    expect(view.readOpam("a", "1.0")?.synopsis).toBe("edited");
+    expect(view.providerOf("a", "1.0")).toBe(stack.members[1]);
+    // The overlay has b, spelled 1.01: compare-equal to the locked 1.1, it hides the repo's.
+    expect(view.versions("b")).toEqual(["1.01"]);
+    expect(view.providerOf("b", "1.01")).toBe(stack.members[0]);
+    expect(stack.members[1]!.versions("a")).toEqual(["2.0", "1.0"]);
+  });
+
+  it("a name or version from the lock file that no repository can hold reads nothing", async () => {
+    const dir = await testdir();
+    await opamRepo().pkg("a", "1.0").writeTo(path.join(dir, "repo"));
+    await mkdir(path.join(dir, "repo/evil.1"), { recursive: true });
+    await writeFile(path.join(dir, "repo/evil.1/opam"), 'opam-version: "2.0"\n');
+    const repo = await openDirectory({ path: path.join(dir, "repo") }, { cacheDir: path.join(dir, "cache") });
+    expect(repo.probe!("..", "1")).toBe("unknown");
+    expect(repo.probe!("a", "1.0/../../../evil.1")).toBe("unknown");
+    expect(repo.probe!("a", "1.0")).toBe("present");
+    expect(repo.probe!("b", "1.0")).toBe("no-name");
+    const view = lockedView(stackRepositories([repo]), new Map([["..", "1"]]));
+    expect(view.versions("..")).toEqual([]);
   });
 });

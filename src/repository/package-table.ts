@@ -12,7 +12,7 @@ import { parseOpamText } from "./opam-text.js";
 import { encodeFacts, factsOnly, packageFromFacts } from "./package-facts.js";
 import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
-import type { Repository } from "./repository.js";
+import type { Probe, Repository } from "./repository.js";
 
 export interface TableEntry {
   version: string;
@@ -35,6 +35,12 @@ export interface TableSource {
   listNames?(): string[];
   /** The entry's bytes re-derived from the source; undefined when it no longer exists. */
   reparse(name: string, version: string): Buffer | undefined;
+  /**
+   * One version checked alone (with `refresh`): `cached` when its stamp still matches, a fresh
+   * entry when the file changed, "no-name" when the package has no directory, undefined when the
+   * version's file is absent (or the name or version is not one a repository can hold).
+   */
+  probe?(name: string, version: string, cached: TableEntry | undefined): TableEntry | "no-name" | undefined;
 }
 
 /** The loaded index-cache file (see index-cache.ts `IndexContents`). */
@@ -67,6 +73,8 @@ class PackageTable implements Repository {
   private readonly checked: Set<string>;
   private readonly storedNames: Set<string>;
   private readonly sorted = new Map<string, string[]>();
+  /** Versions checked alone (`probe`) of names not checked whole: `name\0version` → entry. */
+  private readonly probed = new Map<string, TableEntry>();
   private dirty = false;
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
@@ -82,6 +90,7 @@ class PackageTable implements Repository {
     this.packageNames = this.packageNames.bind(this);
     this.versions = this.versions.bind(this);
     this.readOpam = this.readOpam.bind(this);
+    this.probe = this.probe.bind(this);
     this.flush = this.flush.bind(this);
     if (options.fresh) this.changed();
   }
@@ -105,10 +114,34 @@ class PackageTable implements Repository {
   }
 
   readOpam(name: string, version: string): OpamPackage | undefined {
-    const entry = this.entriesOf(name).find((candidate) => candidate.version === version);
+    const probed = this.checked.has(name) ? undefined : this.probed.get(`${name}\0${version}`);
+    const entry = probed ?? this.entriesOf(name).find((candidate) => candidate.version === version);
     const value = entry === undefined ? undefined : this.decode(name, entry);
     if (value instanceof UserError) throw new UserError(value.code, value.message, { hint: value.hint });
     return value;
+  }
+
+  probe(name: string, version: string): Probe {
+    const check = this.options.source.probe;
+    if (this.checked.has(name) || this.options.source.refresh === undefined || check === undefined) {
+      const entries = this.entriesOf(name);
+      return entries.some((entry) => entry.version === version) ? "present" : entries.length === 0 ? "no-name" : "unknown";
+    }
+    const key = `${name}\0${version}`;
+    if (this.probed.has(key)) return "present";
+    const list = this.known(name);
+    const at = list.findIndex((entry) => entry.version === version);
+    const found = check(name, version, at < 0 ? undefined : list[at]);
+    if (found === undefined || found === "no-name") return found ?? "unknown";
+    if (at < 0 || list[at] !== found) {
+      // The name's list learns the new text; a later whole check of the name reuses it.
+      if (at < 0) list.push(found);
+      else list[at] = found;
+      this.sorted.delete(name);
+      this.changed();
+    }
+    this.probed.set(key, found);
+    return "present";
   }
 
   flush(): Promise<void> {

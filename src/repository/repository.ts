@@ -33,11 +33,20 @@ export interface Repository {
   versions(name: string): string[];
   readOpam(name: string, version: string): OpamPackage | undefined;
   /**
+   * Whether `name.version`, spelled exactly so, is here, checked against that version's file
+   * alone (no listing of the name's versions): "present" (readOpam then answers from it),
+   * "no-name" (no such package at all), "unknown" (ask `versions`). For views that read a few
+   * known versions (`why` over a lock file); absent: ask `versions`.
+   */
+  probe?(name: string, version: string): Probe;
+  /**
    * Persists what this process learnt into the index cache (a cold load, packages built, files
    * that changed) and resolves when the file is written. Never rejects: the cache is optional.
    */
   flush(): Promise<void>;
 }
+
+export type Probe = "present" | "no-name" | "unknown";
 
 /** `name.version` provided by a lower repository of a stack but hidden by a higher one. */
 export interface Shadowing {
