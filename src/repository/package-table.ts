@@ -217,28 +217,30 @@ class PackageTable implements Repository {
     return factsOnly(value, () => this.fullPackage(name, entry));
   }
 
-  /** The whole package of a facts entry, parsed from its text (which parsed when the facts were made). */
+  /**
+   * The whole package behind facts, parsed from its text (which parsed when the facts were made):
+   * a cold entry's text as read, else the entry's bytes.
+   */
   private fullPackage(name: string, entry: TableEntry): OpamPackage {
-    const bytes = this.bytesOf(name, entry);
-    const text = bytes === undefined ? undefined : textOfEntry(bytes);
+    const text = this.textOf(name, entry);
     if (text === undefined) throw new UserError("REPO_INVALID", `the opam file of ${name}.${entry.version} could no longer be read from its repository`);
     const value = parseOpamText(text.text, text.file, name, entry.version);
     if (value instanceof UserError) throw value;
     return value;
   }
 
-  /** A cold entry's text, parsed (again, for the fields beyond the facts: it parsed before). */
-  private parseText(name: string, version: string, text: { file: string; bytes: Buffer }): OpamPackage {
-    const value = parseOpamText(text.bytes.toString("utf8"), text.file, name, version);
-    if (value instanceof UserError) throw value;
-    return value;
+  /** An entry's opam text: a cold entry's as read, else from its bytes (undefined when none). */
+  private textOf(name: string, entry: TableEntry): { text: string; file: string } | undefined {
+    if (entry.text !== undefined) return { text: entry.text.bytes.toString("utf8"), file: entry.text.file };
+    const bytes = this.bytesOf(name, entry);
+    return bytes === undefined ? undefined : textOfEntry(bytes);
   }
 
   private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
     if (entry.value !== undefined) return entry.value;
     if (entry.text !== undefined) {
       const value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version);
-      return (entry.value = value instanceof UserError ? value : factsOnly(value, () => this.parseText(name, entry.version, entry.text!)));
+      return (entry.value = value instanceof UserError ? value : factsOnly(value, () => this.fullPackage(name, entry)));
     }
     const bytes = this.bytesOf(name, entry);
     if (bytes === undefined) return undefined;
