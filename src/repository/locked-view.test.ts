@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Repository } from "./repository.js";
 import { opamRepo } from "../../test/helpers/opam-repo.js";
+import { realSnapshotDirs } from "../../test/helpers/real-dirs.js";
 import { testdir } from "../../test/helpers/testdir.js";
 import { openDirectory } from "./directory.js";
 import { lockedView } from "./locked-view.js";
@@ -84,4 +85,22 @@ describe("locked view", () => {
     const view = lockedView(stackRepositories([repo]), new Map([["..", "1"]]));
     expect(view.versions("..")).toEqual([]);
   });
+
+  it.skipIf(realSnapshotDirs() === undefined)("on the real snapshots, probing gives the stack's answers for the newest versions of names of both kinds", async () => {
+    const dirs = realSnapshotDirs()!;
+    const cacheDir = path.join(await testdir(), "cache");
+    const open = async () =>
+      stackRepositories([await openDirectory({ path: dirs.overlays }, { cacheDir }), await openDirectory({ path: dirs.repository }, { cacheDir })]);
+    const full = await open();
+    // Names only opam-repository has, and names the overlay has too (it hides their versions).
+    const names = ["lwt", "dune", "ocamlfind", "cmdliner", ...full.members[0]!.packageNames().slice(0, 6)];
+    for (const name of names) {
+      for (const version of full.versions(name).slice(0, 4)) {
+        const view = lockedView(await open(), new Map([[name, version]]));
+        expect(view.versions(name), `${name}.${version}`).toEqual([version]);
+        expect(view.providerOf(name, version)?.label, `${name}.${version}`).toBe(full.providerOf(name, version)!.label);
+        expect(view.readOpam(name, version), `${name}.${version}`).toEqual(full.readOpam(name, version));
+      }
+    }
+  }, 120_000);
 });
