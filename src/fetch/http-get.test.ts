@@ -1,7 +1,7 @@
 // Downloads from hostile loopback servers: a redirect loop, an 11-hop chain, a redirect with an
 // endless body, a silent body, a trickling body and an oversized one. Each fails with one
 // paragraph naming the URL, quickly (short limits), and never reads a redirect's body.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -66,6 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function get(urlPath: string, limits: Partial<HttpLimits> = {}): Promise<unknown> {

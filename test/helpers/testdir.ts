@@ -3,8 +3,12 @@ import { mkdtemp, mkdir, writeFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
+/** Every directory `testdir` made in this test file; test/helpers/cleanup.ts removes them after it. */
+const created = new Set<string>();
+
 export async function testdir(files: Record<string, string> = {}, prefix = "om-test-"): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  created.add(dir);
   await writeFiles(dir, files);
   return dir;
 }
@@ -18,7 +22,13 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 }
 
 export async function removeTestdir(dir: string): Promise<void> {
+  created.delete(dir);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Removes what `testdir` made and no test removed (run once per test file, after its tests). */
+export async function removeCreatedTestdirs(): Promise<void> {
+  await Promise.all([...created].map(removeTestdir));
 }
 
 /** A namer of paths under `dir` that were never handed out before (`name-0`, `name-1`, …). */
