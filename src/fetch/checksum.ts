@@ -1,7 +1,7 @@
 // Checksums as opam writes them (`sha256=<hex>`, `sha512=…`, `md5=…`): parsing, ordering
 // (strongest first), and hashing while bytes stream past. Never trusts a file it has not hashed.
 import { createHash, type Hash as NodeHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { UserError } from "../core/errors.js";
 
 export type HashAlgo = "sha512" | "sha256" | "md5";
@@ -63,10 +63,24 @@ export function findMismatch(expected: readonly Hash[], digests: Map<HashAlgo, s
   return undefined;
 }
 
-/** Hash a whole file with the given algorithms. */
+const HASH_CHUNK = 1 << 20;
+
+/**
+ * Hash a whole file with the given algorithms, reading it into one buffer of at most 1 MB (sized
+ * to the file: a pull verifies every cached archive, most of them a few KB, and a stream's 1 MB
+ * buffer per file was most of what that allocated).
+ */
 export async function hashFile(file: string, algos: readonly HashAlgo[]): Promise<Map<HashAlgo, string>> {
   const hasher = new MultiHasher(algos);
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(HASH_CHUNK, (await handle.stat()).size)));
+    for (let read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) {
+      hasher.update(buffer.subarray(0, read));
+    }
+  } finally {
+    await handle.close();
+  }
   return hasher.digests();
 }
 
