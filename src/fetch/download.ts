@@ -6,6 +6,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
+import { loadUndici } from "../core/undici.js";
 import { errnoCode, isUserError, UserError } from "../core/errors.js";
 import { MultiHasher, type HashAlgo } from "./checksum.js";
 import { DEFAULT_LIMITS, httpGet, type HttpLimits } from "./http-get.js";
@@ -44,7 +45,7 @@ export function createDownloader(options: DownloaderOptions): Downloader {
   // undici is loaded on first use: importing it costs every command a large share of its start-up.
   let pool: Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> | undefined;
   const open = () =>
-    (pool ??= import("undici").then(({ Agent }) => {
+    (pool ??= loadUndici().then(({ Agent }) => {
       const agent = new Agent({
         connections: Math.max(1, options.connections),
         keepAliveTimeout: 10_000,

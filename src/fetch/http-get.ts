@@ -3,6 +3,7 @@
 // and a maximum size. Every failure is a UserError naming the URL the user asked for.
 import { Transform, type Readable } from "node:stream";
 import type { Dispatcher } from "undici";
+import { loadUndici } from "../core/undici.js";
 import { UserError } from "../core/errors.js";
 
 export interface HttpLimits {
@@ -55,7 +56,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** GET `url`, following redirects; a final 3xx without a usable Location is returned as is. */
 export async function httpGet(url: string, options: GetOptions): Promise<HttpResponse> {
-  const { request } = await import("undici");
+  const { request } = await loadUndici();
   const seen = new Set<string>();
   let current = url;
   for (let hops = 0; ; hops++) {

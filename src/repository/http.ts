@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { isUserError, UserError } from "../core/errors.js";
+import { loadUndici } from "../core/undici.js";
 import { httpGet, httpLimits } from "../fetch/http-get.js";
 import { openArchive } from "./archive.js";
 import { withLock } from "./lock.js";
@@ -46,7 +47,7 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 async function refresh(url: string, target: string, validators: Validators | undefined, env: NodeJS.ProcessEnv): Promise<Validators | "unchanged"> {
   const limits = httpLimits(env);
   // Loaded on first use: importing undici costs every command a large share of its start-up.
-  const { Agent } = await import("undici");
+  const { Agent } = await loadUndici();
   const agent = new Agent({ connectTimeout: 30_000 });
   try {
     const headers: Record<string, string> = { "user-agent": "opam-monorepo (TypeScript)" };
