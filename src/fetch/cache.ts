@@ -13,6 +13,12 @@ import type { Reporter } from "../core/reporter.js";
 import { findMismatch, formatHash, hashFile, type Hash } from "./checksum.js";
 
 const TEMP_DIR = ".opam-monorepo-tmp";
+/**
+ * Random once per process (a pull makes two temp files per archive, and making random bytes each
+ * time showed in its profile): with the pid and a counter, no two temp names of any processes meet.
+ */
+const TEMP_TAG = randomBytes(6).toString("hex");
+let temps = 0;
 
 /** Why the cache cannot be used, said about the cache itself (not an inner mkdir's ENOENT). */
 function unusableCache(dir: string, error: unknown): UserError {
@@ -59,7 +65,7 @@ export class DownloadCache {
   async tempFile(): Promise<string> {
     const dir = path.join(this.dir, TEMP_DIR);
     this.ensureDir(dir);
-    return path.join(dir, `${process.pid}-${randomBytes(6).toString("hex")}`);
+    return path.join(dir, `${process.pid}-${TEMP_TAG}-${temps++}`);
   }
 
   /**
@@ -117,8 +123,9 @@ export class DownloadCache {
       try {
         linkOrCopy(file, temp);
         renameSync(temp, other);
-      } finally {
+      } catch (error) {
         rmSync(temp, { force: true });
+        throw error;
       }
     }
   }
