@@ -22,7 +22,7 @@ export interface TableEntry {
   blob?: Buffer;
   /** Where the entry's bytes sit in the loaded index file. */
   stored?: StoredEntry;
-  /** The package (or its error), once parsed. */
+  /** The package (or its error), once parsed from text (a package decoded from facts is not kept). */
   value?: OpamPackage | UserError;
   /** The opam text, kept as read (a cold load keeps views of its buffers), to parse on first use. */
   text?: { file: string; bytes: Buffer };
@@ -203,6 +203,12 @@ class PackageTable implements Repository {
     return entry.blob;
   }
 
+  /**
+   * The package of stored bytes. Decoded from facts, it is not kept: the solver keeps only what it
+   * derives (its candidates), so the decoded objects die young instead of being copied by every
+   * scavenge until the process ends, and a caller that asks again gets a fresh decode (warm dream
+   * lock: scavenges 132 → 80 ms, peak RSS 73 → 68 MB; docs/performance.md).
+   */
   private fromBytes(name: string, entry: TableEntry, bytes: Buffer): OpamPackage | UserError {
     const facts = factsOfEntry(bytes);
     // The text is read again for the few packages whose other fields are asked for (those of the
@@ -212,9 +218,9 @@ class PackageTable implements Repository {
     if (text === undefined) return decodeFailure(bytes);
     const value = parseOpamText(text.text, text.file, name, entry.version);
     if (value instanceof UserError) return value;
-    // The next flush stores its facts, so that the next process parses nothing.
+    // Kept, and the next flush stores its facts, so that the next process parses nothing.
     this.changed();
-    return factsOnly(value, () => this.fullPackage(name, entry));
+    return (entry.value = factsOnly(value, () => this.fullPackage(name, entry)));
   }
 
   /**
@@ -245,15 +251,13 @@ class PackageTable implements Repository {
     const bytes = this.bytesOf(name, entry);
     if (bytes === undefined) return undefined;
     try {
-      entry.value = this.fromBytes(name, entry, bytes);
+      return this.fromBytes(name, entry, bytes);
     } catch {
       entry.blob = undefined;
       entry.stored = undefined;
       const again = this.bytesOf(name, entry);
-      if (again === undefined) return undefined;
-      entry.value = this.fromBytes(name, entry, again);
+      return again === undefined ? undefined : this.fromBytes(name, entry, again);
     }
-    return entry.value;
   }
 
   /** What to write for `entry`: its text with the facts of its package once parsed, or a failure. */

@@ -47,23 +47,24 @@ export interface ContextOptions {
 
 export interface SolverContext {
   input: SolverInput;
-  /** The opam package behind a selected or offered version. */
+  /** The opam package behind a selected or offered version (decoded again on each call). */
   packageOf(name: string, version: string): OpamPackage | undefined;
 }
 
 export function createSolverContext(roots: Root[], options: ContextOptions): SolverContext {
-  const packages = new Map<string, OpamPackage>();
   const sources = new Map<string, SourceGroup>();
-  const key = (name: string, version: string) => `${name}\u0000${version}`;
   const candidates = (name: string): Candidate[] => {
     const { offered, excluded } = offeredPackages(name, options);
-    for (const pkg of offered) packages.set(key(pkg.name, pkg.version), pkg);
     return [...orderCandidates(name, offered, options, sources), ...excluded];
   };
-  return {
-    input: { roots, candidates, compareVersions },
-    packageOf: (name, version) => packages.get(key(name, version)),
+  // Packages are not kept once their candidates are made (the repository decodes them again):
+  // thousands of versions' formulas then die young instead of living as long as the process.
+  const packageOf = (name: string, version: string): OpamPackage | undefined => {
+    const fixed = options.fixed.get(name);
+    if (fixed !== undefined) return fixed.version === version ? fixed : undefined;
+    return options.repository.readOpam(name, version);
   };
+  return { input: { roots, candidates, compareVersions }, packageOf };
 }
 
 /**

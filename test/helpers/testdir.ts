@@ -23,7 +23,9 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 
 export async function removeTestdir(dir: string): Promise<void> {
   created.delete(dir);
-  await rm(dir, { recursive: true, force: true });
+  // Retried: a repository a test did not flush may still be writing its index in the background
+  // (ENOTEMPTY while the tree is removed).
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 }
 
 /** Removes what `testdir` made and no test removed (run once per test file, after its tests). */
