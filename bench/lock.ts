@@ -6,7 +6,6 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { projectRoot, sharedDataDir } from "../test/helpers/real-data.js";
 
 interface Request {
@@ -82,15 +81,15 @@ function requests(data: string): Request[] {
   ];
 }
 
-/** A child that runs the CLI's main() and reports its own peak RSS on fd 3. */
+/** A child that runs the CLI as bin/ does and reports its own peak RSS on fd 3. */
 const MEASURE = `import { writeSync } from "node:fs";
 const [main, ...args] = process.argv.slice(2);
 process.on("exit", () => {
   const usage = process.resourceUsage();
   writeSync(3, JSON.stringify({ maxRSS: usage.maxRSS, cpu: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
 });
-const cli = await import(main);
-await cli.main(args);
+const { createRequire } = await import("node:module");
+createRequire(import.meta.url)(main).launch(args);
 `;
 
 /** The Node flags bin/opam-monorepo starts Node with (its `exec node … "$0"` line), so that the
@@ -101,7 +100,8 @@ function binNodeFlags(): string[] {
 }
 
 function runLock(measure: string, cwd: string, request: Request, cacheHome: string): Promise<Run> {
-  const main = pathToFileURL(path.join(projectRoot(), "dist", "src", "cli", "main.bundle.js")).href;
+  // The launcher, as bin/ runs it (the bundle through its code cache).
+  const main = path.join(projectRoot(), "dist", "src", "cli", "launch.cjs");
   const env = { PATH: process.env.PATH, HOME: cacheHome, XDG_CACHE_HOME: cacheHome, OPAMROOT: path.join(cacheHome, "no-opam-root"), NO_COLOR: "1", ...request.env };
   return new Promise((resolve, reject) => {
     const start = performance.now();

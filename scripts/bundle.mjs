@@ -1,11 +1,13 @@
-// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports) into
-// dist/src/cli/main.bundle.js, which bin/ loads, and one chunk per command module (each command is
-// imported when it runs: `--version` loads no solver): resolving and linking ~130 small modules
-// costs ~100 ms at every start, a few files ~40 ms. undici stays external (loaded only to
-// download). The chunks sit beside the bundle (`bundle-*.js`): modules find their workers and
-// package.json relative to dist/src/cli/.
+// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports) into one CommonJS
+// file, dist/src/cli/main.bundle.cjs, which bin/ runs through src/cli/launch.ts with V8's code
+// cache (Node 20 keeps no compiled code for ES modules): resolving and linking ~130 small modules
+// cost ~100 ms at every start; a command's modules still run only when it is chosen. undici stays
+// external (loaded only to download). Beside it: main.bundle.digest (names the code cache of
+// this build) and code-cache/, emptied here. Modules find workers and package.json relative to
+// dist/src/cli/, where the bundle sits.
 import { build } from "esbuild";
-import { readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** commander's `require("node:child_process")` gets scripts/lazy-child-process.cjs (see there). */
@@ -18,24 +20,32 @@ const lazyChildProcess = {
   },
 };
 
-for (const file of readdirSync("dist/src/cli")) if (file.startsWith("bundle-") && file.endsWith(".js")) rmSync(`dist/src/cli/${file}`);
+// Earlier builds' outputs: ES module chunks, the cache of other code.
+for (const file of readdirSync("dist/src/cli")) {
+  if ((file.startsWith("bundle-") && file.endsWith(".js")) || file === "main.bundle.js") rmSync(`dist/src/cli/${file}`);
+}
+rmSync("dist/src/cli/code-cache", { recursive: true, force: true });
 
-await build({
-  entryPoints: ["dist/src/cli/main.js"],
-  outdir: "dist/src/cli",
-  entryNames: "[name].bundle",
-  chunkNames: "bundle-[name]-[hash]",
-  splitting: true,
-  plugins: [lazyChildProcess],
+const commonjs = {
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
-  external: ["undici"],
-  // commander is CommonJS: its require() of node built-ins needs a real require in an ES module.
-  banner: { js: 'import { createRequire as __bundleRequire } from "node:module";\nconst require = __bundleRequire(import.meta.url);' },
+  // `import()` becomes `require()`: starting Node's ES module loader costs ~12 ms.
+  supported: { "dynamic-import": false },
+  // Every module's `import.meta.url` is its output file's: all sit in dist/src/cli/.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
-});
+};
+const bundle = "dist/src/cli/main.bundle.cjs";
+await build({ ...commonjs, entryPoints: ["dist/src/cli/main.js"], outfile: bundle, plugins: [lazyChildProcess], external: ["undici"] });
+// bin/ requires the launcher, which runs the bundle (src/cli/launch.ts).
+await build({ ...commonjs, entryPoints: ["dist/src/cli/launch.js"], outfile: "dist/src/cli/launch.cjs" });
+for (const file of [bundle, "dist/src/cli/launch.cjs"]) {
+  if (/\bimport\(/u.test(readFileSync(file, "utf8"))) throw new Error(`${file} still holds an import(): it would need Node's ES module loader`);
+}
+writeFileSync("dist/src/cli/main.bundle.digest", `${createHash("sha256").update(readFileSync(bundle)).digest("hex").slice(0, 16)}\n`);
 
 // The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way.
 await build({

@@ -105,7 +105,7 @@ let fingerprint: string | undefined;
 export function codecFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = createHash("sha256").update(`codec ${CODEC_VERSION}\n`);
-  // This module and the CLI bundle (dist/src/cli/main.bundle.js) both sit one directory below
+  // This module and the CLI bundle (dist/src/cli/main.bundle.cjs) both sit one directory below
   // the source root, which still holds every module (compiled or not) the digest covers.
   const here = fileURLToPath(import.meta.url);
   const sourceRoot = path.join(path.dirname(here), "..");
@@ -113,7 +113,9 @@ export function codecFingerprint(): string {
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  const own = ["codec", "package-facts"].map((name) => path.join(sourceRoot, "repository", `${name}${path.extname(here)}`));
+  // Compiled modules end in .js (the bundle in .cjs), sources in .ts.
+  const extension = path.extname(here) === ".ts" ? ".ts" : ".js";
+  const own = ["codec", "package-facts"].map((name) => path.join(sourceRoot, "repository", `${name}${extension}`));
   for (const file of [...files.map((f) => path.join(opamDir, f)), ...own]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
