@@ -47,13 +47,7 @@ for (const file of [bundle, "dist/src/cli/launch.cjs"]) {
 }
 writeFileSync("dist/src/cli/main.bundle.digest", `${createHash("sha256").update(readFileSync(bundle)).digest("hex").slice(0, 16)}\n`);
 
-// The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way.
-await build({
-  entryPoints: ["dist/src/fetch/extract-worker.js"],
-  outfile: "dist/src/fetch/extract-worker.bundle.js",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  logLevel: "warning",
-});
+// The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way:
+// CommonJS too, so that each thread starts without an ES module loader.
+rmSync("dist/src/fetch/extract-worker.bundle.js", { force: true });
+await build({ ...commonjs, entryPoints: ["dist/src/fetch/extract-worker.js"], outfile: "dist/src/fetch/extract-worker.bundle.cjs" });

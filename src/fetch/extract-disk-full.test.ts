@@ -12,7 +12,7 @@ import { isUserError } from "../core/errors.js";
 import { createExtractor } from "./extract-pool.js";
 import { extractArchive } from "./extract.js";
 
-const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.js", import.meta.url);
+const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.cjs", import.meta.url);
 const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-disk-full-"));
 const full = path.join(scratch, "full");
 mkdirSync(full);

@@ -15,7 +15,7 @@ import { isUserError } from "../core/errors.js";
 import { createExtractor } from "./extract-pool.js";
 import { extractArchive, type Extraction } from "./extract.js";
 
-const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.js", import.meta.url);
+const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.cjs", import.meta.url);
 if (!existsSync(fileURLToPath(WORKER))) throw new Error(`${fileURLToPath(WORKER)} is missing: run \`npm run build\` first (npm test does)`);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "extract-pool-test-"));

@@ -40,7 +40,7 @@ interface Thread {
 
 /** The compiled worker beside this module (or beside the CLI bundle's directory); undefined from sources. */
 export function extractWorkerScript(): URL | undefined {
-  for (const name of ["extract-worker.bundle.js", "extract-worker.js"]) {
+  for (const name of ["extract-worker.bundle.cjs", "extract-worker.js"]) {
     const url = new URL(`../fetch/${name}`, import.meta.url);
     if (existsSync(fileURLToPath(url))) return url;
   }
