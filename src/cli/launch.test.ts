@@ -7,10 +7,10 @@ import path from "node:path";
 import { testdir } from "../../test/helpers/testdir.js";
 import { cacheDirFor, cacheFileFor, loadBundle } from "./launch.js";
 
-/** A small CommonJS bundle with enough functions for V8 to cache, exporting main(). */
+/** A small bundle (a CommonJS wrapper function) with enough functions for V8 to cache, exporting main(). */
 function bundleText(marker: string): string {
   const helpers = Array.from({ length: 40 }, (_, i) => `function helper${i}(x) { return x * ${i + 1} + ${JSON.stringify(marker)}.length; }`).join("\n");
-  return `"use strict";\n${helpers}\nexports.main = async (args) => { globalThis.__launchTest = [${JSON.stringify(marker)}, args, helper3(2), require("node:path").basename(__filename)]; };\n`;
+  return `(function (exports, require, module, __filename, __dirname) {\n"use strict";\n${helpers}\nexports.main = async (args) => { globalThis.__launchTest = [${JSON.stringify(marker)}, args, helper3(2), require("node:path").basename(__filename)]; };\n})`;
 }
 
 async function bundleIn(dir: string, marker = "first"): Promise<string> {

@@ -33,14 +33,16 @@ export function cacheDirFor(bundle: string): string {
 }
 
 /**
- * Compiles and runs a CommonJS bundle, with the code cache in `cacheFile` when it is there and V8
+ * Compiles and runs a bundle written as a CommonJS module's wrapper function, `(function (exports,
+ * require, module, __filename, __dirname) { … })`, with the code cache in `cacheFile` when it is there and V8
  * accepts it (V8 checks its own version, flags and the source's length).
  */
 export function loadBundle(bundle: string, cacheFile: string): LoadedBundle {
   const source = readFileSync(bundle, "utf8");
   const cachedData = readOptional(cacheFile);
-  // The bundle holds no `import()` (scripts/bundle.mjs checks): no ES module loader is needed.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+  // The bundle is the function CommonJS wraps a module in (scripts/bundle.mjs writes it so), and
+  // holds no `import()` (checked there too): no ES module loader is needed.
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   const cache: CacheUse = cachedData === undefined ? "absent" : script.cachedDataRejected === true ? "rejected" : "used";
   const module = { exports: {} as CliModule };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
