@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** commander's `require("node:child_process")` gets scripts/lazy-child-process.cjs (see there). */
 const lazyChildProcess = {
@@ -39,6 +40,8 @@ const commonjs = {
   logLevel: "warning",
 };
 const bundle = "dist/src/cli/main.bundle.cjs";
+// The index codec's fingerprint, of the compiled modules bundled here (src/repository/codec.ts).
+const { codecFingerprint } = await import(pathToFileURL(path.resolve("dist/src/repository/codec.js")).href);
 // The file is the function a CommonJS module is wrapped in, so that the launcher compiles the text
 // as read (one copy of ~0.75 MB, not a second one made by wrapping it).
 await build({
@@ -47,6 +50,7 @@ await build({
   outfile: bundle,
   plugins: [lazyChildProcess],
   external: ["undici"],
+  define: { ...commonjs.define, __CODEC_FINGERPRINT__: JSON.stringify(codecFingerprint()) },
   banner: { js: `(function (exports, require, module, __filename, __dirname) {\n${commonjs.banner.js}` },
   footer: { js: "})" },
 });
