@@ -1,10 +1,6 @@
-// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports) into one CommonJS
-// file, dist/src/cli/main.bundle.cjs, which bin/ runs through src/cli/launch.ts with V8's code
-// cache (Node 20 keeps no compiled code for ES modules): resolving and linking ~130 small modules
-// cost ~100 ms at every start; a command's modules still run only when it is chosen. undici stays
-// external (loaded only to download). Beside it: main.bundle.digest (names the code cache of
-// this build) and code-cache/, emptied here. Modules find workers and package.json relative to
-// dist/src/cli/, where the bundle sits.
+// Bundles the compiled CLI into one CommonJS file, dist/src/cli/main.bundle.cjs, that bin/ runs
+// through V8's code cache (src/cli/launch.ts, its launcher, bundled too), and the extraction
+// thread's bundle; fails if one of them would need Node's ES module loader.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,6 +17,10 @@ const lazyChildProcess = {
   },
 };
 
+// One bundle, not ~130 modules: resolving and linking them cost ~100 ms at every start; a
+// command's modules still run only when it is chosen. undici stays external (loaded only to
+// download). Beside the bundle: main.bundle.digest (names this build's code cache) and
+// code-cache/, emptied here. Modules find workers and package.json relative to dist/src/cli/.
 // Earlier builds' outputs: ES module chunks, the cache of other code.
 for (const file of readdirSync("dist/src/cli")) {
   if ((file.startsWith("bundle-") && file.endsWith(".js")) || file === "main.bundle.js") rmSync(`dist/src/cli/${file}`);
