@@ -50,6 +50,9 @@ await build({
   outfile: bundle,
   plugins: [lazyChildProcess],
   external: ["undici"],
+  // Without comments and indentation the file is ASCII only (esbuild escapes the rest), so the
+  // launcher reads it as Latin-1, ~3 times faster than decoding UTF-8; names stay in stack traces.
+  minifyWhitespace: true,
   define: { ...commonjs.define, __CODEC_FINGERPRINT__: JSON.stringify(codecFingerprint()) },
   banner: { js: `(function (exports, require, module, __filename, __dirname) {\n${commonjs.banner.js}` },
   footer: { js: "})" },
@@ -59,6 +62,7 @@ await build({ ...commonjs, entryPoints: ["dist/src/cli/launch.js"], outfile: "di
 for (const file of [bundle, "dist/src/cli/launch.cjs"]) {
   if (/\bimport\(/u.test(readFileSync(file, "utf8"))) throw new Error(`${file} still holds an import(): it would need Node's ES module loader`);
 }
+if (readFileSync(bundle).some((byte) => byte > 0x7f)) throw new Error(`${bundle} is not ASCII: the launcher reads it as Latin-1`);
 writeFileSync("dist/src/cli/main.bundle.digest", `${createHash("sha256").update(readFileSync(bundle)).digest("hex").slice(0, 16)}\n`);
 
 // The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way:

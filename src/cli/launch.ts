@@ -38,7 +38,8 @@ export function cacheDirFor(bundle: string): string {
  * accepts it (V8 checks its own version, flags and the source's length).
  */
 export function loadBundle(bundle: string, cacheFile: string): LoadedBundle {
-  const source = readFileSync(bundle, "utf8");
+  // ASCII (scripts/bundle.mjs checks): Latin-1 reads it as UTF-8 would, without decoding.
+  const source = readFileSync(bundle, "latin1");
   const cachedData = readOptional(cacheFile);
   // The bundle is the function CommonJS wraps a module in (scripts/bundle.mjs writes it so), and
   // holds no `import()` (checked there too): no ES module loader is needed.
