@@ -116,17 +116,15 @@ export function codecFingerprint(): string {
 
 function fingerprintOfSources(): string {
   const hash = createHash("sha256").update(`codec ${CODEC_VERSION}\n`);
-  // This module and the CLI bundle (dist/src/cli/main.bundle.cjs) both sit one directory below
-  // the source root, which still holds every module (compiled or not) the digest covers.
+  // This module sits one directory below the source root (src/ or dist/src/), which holds every
+  // module the digest covers, in this module's own extension (the bundle never gets here).
   const here = fileURLToPath(import.meta.url);
   const sourceRoot = path.join(path.dirname(here), "..");
   const opamDir = path.join(sourceRoot, "opam");
   const files = readdirSync(opamDir)
     .filter((file) => /\.(js|ts)$/u.test(file) && !/\.test\.(js|ts)$/u.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  // Compiled modules end in .js (the bundle in .cjs), sources in .ts.
-  const extension = path.extname(here) === ".ts" ? ".ts" : ".js";
-  const own = ["codec", "package-facts"].map((name) => path.join(sourceRoot, "repository", `${name}${extension}`));
+  const own = ["codec", "package-facts"].map((name) => path.join(sourceRoot, "repository", `${name}${path.extname(here)}`));
   for (const file of [...files.map((f) => path.join(opamDir, f)), ...own]) {
     hash.update(`${path.basename(file)}\n`).update(readFileSync(file));
   }
