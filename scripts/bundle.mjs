@@ -58,14 +58,18 @@ await build({
   footer: { js: "})" },
 });
 // bin/ requires the launcher, which runs the bundle (src/cli/launch.ts).
-await build({ ...commonjs, entryPoints: ["dist/src/cli/launch.js"], outfile: "dist/src/cli/launch.cjs" });
-for (const file of [bundle, "dist/src/cli/launch.cjs"]) {
-  if (/\bimport\(/u.test(readFileSync(file, "utf8"))) throw new Error(`${file} still holds an import(): it would need Node's ES module loader`);
-}
-if (readFileSync(bundle).some((byte) => byte > 0x7f)) throw new Error(`${bundle} is not ASCII: the launcher reads it as Latin-1`);
-writeFileSync("dist/src/cli/main.bundle.digest", `${createHash("sha256").update(readFileSync(bundle)).digest("hex").slice(0, 16)}\n`);
+const launcher = "dist/src/cli/launch.cjs";
+await build({ ...commonjs, entryPoints: ["dist/src/cli/launch.js"], outfile: launcher });
 
 // The extraction worker (src/fetch/extract-worker.ts), bundled beside its module the same way:
 // CommonJS too, so that each thread starts without an ES module loader.
+const worker = "dist/src/fetch/extract-worker.bundle.cjs";
 rmSync("dist/src/fetch/extract-worker.bundle.js", { force: true });
-await build({ ...commonjs, entryPoints: ["dist/src/fetch/extract-worker.js"], outfile: "dist/src/fetch/extract-worker.bundle.cjs" });
+await build({ ...commonjs, entryPoints: ["dist/src/fetch/extract-worker.js"], outfile: worker });
+
+for (const file of [bundle, launcher, worker]) {
+  if (/\bimport\(/u.test(readFileSync(file, "latin1"))) throw new Error(`${file} still holds an import(): it would need Node's ES module loader`);
+}
+const bundleBytes = readFileSync(bundle);
+if (bundleBytes.some((byte) => byte > 0x7f)) throw new Error(`${bundle} is not ASCII: the launcher reads it as Latin-1`);
+writeFileSync("dist/src/cli/main.bundle.digest", `${createHash("sha256").update(bundleBytes).digest("hex").slice(0, 16)}\n`);
