@@ -81,6 +81,11 @@ export function isFactsEntry(bytes: Buffer): boolean {
   return bytes[0] === FACTS;
 }
 
+/** How many leading bytes of a facts entry hold its file name and facts (0 for other entries). */
+export function factsHeadLength(bytes: Buffer): number {
+  return bytes[0] === FACTS ? layoutOf(bytes)!.text : 0;
+}
+
 /** The file name and facts JSON of a facts entry; undefined for other entries. */
 export function factsOfEntry(bytes: Buffer): { file: string; facts: string } | undefined {
   const layout = layoutOf(bytes);

@@ -193,11 +193,19 @@ describe("directory repository", () => {
     const { open, cacheDir, repoDir } = await setup();
     const { repo: fresh } = await open();
     const expected = fresh.readOpam("a", "1.0");
+    await fresh.flush();
     const file = indexFilePath(cacheDir, `directory:${repoDir}`);
     const bytes = await readFile(file);
     const at = bytes.lastIndexOf("example.com/a-1.0.tgz");
+    expect(at).toBeGreaterThan(0);
     bytes[at] = bytes[at]! ^ 0x01;
     await writeFile(file, bytes);
+    // The damage is in the opam text: the facts, read alone by their own checksum, still decode.
+    const loaded = loadIndex(file, { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() });
+    if (!loaded.ok) throw new Error(loaded.reason);
+    const stored = loaded.entries("a")!.find((e) => e[0] === "1.0")!;
+    expect(factsOfEntry(loaded.readHead(stored)!)?.file).toContain("a.1.0");
+    expect(loaded.read(stored)).toBeUndefined();
     const corrupt = await open();
     expect(corrupt.cold).toBeUndefined();
     expect(corrupt.repo.readOpam("a", "1.0")).toEqual(expected);

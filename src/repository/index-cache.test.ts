@@ -89,6 +89,43 @@ describe("index cache file", () => {
     expect(readAll(file)).toEqual({ a: ["1|s1|a.1 y", "2|s2|CORRUPT"], b: [`0.1||${"b.0.1 y".repeat(50)}`] });
   });
 
+  it("reads an entry's head alone or with its name's other heads, checked by its own checksum: a damaged body spoils the whole entry, not the head", async () => {
+    const dir = await testdir();
+    const file = indexFilePath(dir, key.identity);
+    const head = Buffer.from("HEAD:facts;");
+    const entries = new Map<string, EntryToWrite[]>([
+      ["a", [{ version: "1", stamp: "", blob: [head, Buffer.from("the opam text")], head: head.length }, { version: "2", stamp: "", blob: Buffer.from("H2;body 2"), head: 3 }]],
+      ["b", [{ version: "1", stamp: "", blob: Buffer.from("HEAD:b;tail of b"), head: 7 }, { version: "2", stamp: "", blob: Buffer.from("no head") }]],
+    ]);
+    await writeIndex(file, key, entries);
+    const load = () => {
+      const loaded = loadIndex(file, key);
+      if (!loaded.ok) throw new Error(loaded.reason);
+      return (name: string, version: string) => {
+        const entry = loaded.entries(name)!.find((e) => e[0] === version)!;
+        const together = loaded.readHeads(name).get(entry[5]);
+        expect(together?.toString()).toBe(loaded.readHead(entry)?.toString());
+        return [loaded.readHead(entry)?.toString() ?? "NONE", loaded.read(entry)?.toString() ?? "CORRUPT"];
+      };
+    };
+    const intact = load();
+    expect(intact("a", "1")).toEqual(["HEAD:facts;", "HEAD:facts;the opam text"]);
+    expect(intact("b", "1")).toEqual(["HEAD:b;", "HEAD:b;tail of b"]);
+    expect(intact("b", "2")).toEqual(["NONE", "no head"]);
+    // A name's heads sit side by side, before its bodies.
+    expect(intact("a", "2")).toEqual(["H2;", "H2;body 2"]);
+    expect(readFileSync(file).includes("HEAD:facts;H2;the opam textbody 2")).toBe(true);
+    const bytes = readFileSync(file);
+    const tail = bytes.indexOf("opam text");
+    bytes[tail] = "O".charCodeAt(0);
+    const inHead = bytes.indexOf("HEAD:b;");
+    bytes[inHead] = "h".charCodeAt(0);
+    writeFileSync(file, bytes);
+    const damaged = load();
+    expect(damaged("a", "1")).toEqual(["HEAD:facts;", "CORRUPT"]);
+    expect(damaged("b", "1")).toEqual(["NONE", "CORRUPT"]);
+  });
+
   it("concurrent writers leave one complete file and no temporary files; readers never see a mix", async () => {
     const file = await written("start");
     const seen = new Set<string>();

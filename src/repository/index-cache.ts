@@ -1,6 +1,6 @@
 // The parsed-index cache: one file per repository identity holding names → versions → entries,
 // with an offset table (index-table.ts) so a warm start reads the table and then only the
-// entries it is asked about. A file failing any check (magic, format, length, checksums,
+// entries it is asked about, or only their heads (a facts entry's facts). A file failing any check (magic, format, length, checksums,
 // identity, code fingerprint, content stamp) is never trusted; writes are atomic.
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
@@ -13,7 +13,7 @@ import { decodeTable, encodeTable, type StoredEntry } from "./index-table.js";
 export type { StoredEntry } from "./index-table.js";
 
 const MAGIC = "OMREPIDX";
-const INDEX_FORMAT_VERSION = 2;
+const INDEX_FORMAT_VERSION = 3;
 const PRELUDE = 32;
 
 /** What a cache file must match to be used. */
@@ -36,6 +36,10 @@ export interface IndexContents {
   entries(name: string): StoredEntry[] | undefined;
   /** An entry's bytes, or undefined when they fail their checksum or cannot be read. */
   read(entry: StoredEntry): Buffer | undefined;
+  /** An entry's head (EntryToWrite.head) alone; undefined when it has none or it fails its checksum. */
+  readHead(entry: StoredEntry): Buffer | undefined;
+  /** The heads of a name's entries in one read, by head offset (those failing their checksum left out). */
+  readHeads(name: string): Map<number, Buffer>;
 }
 
 export type LoadedIndex = IndexContents | { ok: false; reason: IndexRejection };
@@ -45,6 +49,8 @@ export interface EntryToWrite {
   version: string;
   stamp: string;
   blob: Buffer | readonly Buffer[];
+  /** The length of a prefix of the bytes (the head) read alone (readHead, readHeads); 0 or absent: none. */
+  head?: number;
 }
 
 export function indexFilePath(cacheDir: string, identity: string): string {
@@ -85,20 +91,69 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
   const rejection = checkMeta(table.header, key);
   if (rejection !== undefined) return { ok: false, reason: rejection };
   const base = PRELUDE + metaLength;
-  const read = (entry: StoredEntry): Buffer | undefined => {
+  const checked = (length: number, offset: number, crc: number): Buffer | undefined => {
     try {
-      const bytes = readAt(fd, entry[3], base + entry[2]);
-      return crc32(bytes) === entry[4] ? bytes : undefined;
+      const bytes = readAt(fd, length, base + offset);
+      return crc32(bytes) === crc ? bytes : undefined;
     } catch {
       return undefined;
     }
+  };
+  const readHead = (entry: StoredEntry) => (entry[6] > 0 ? checked(entry[6], entry[5], entry[7]) : undefined);
+  const read = (entry: StoredEntry) => {
+    const body = checked(entry[3], entry[2], entry[4]);
+    if (entry[6] === 0 || body === undefined) return body;
+    const head = readHead(entry);
+    return head === undefined ? undefined : Buffer.concat([head, body]);
   };
   const positions = new Map(table.names.map((name, i) => [name, i]));
   const entries = (name: string) => {
     const at = positions.get(name);
     return at === undefined ? undefined : table.entries(at);
   };
-  return { ok: true, names: table.names, entries, read };
+  let scratch = Buffer.allocUnsafeSlow(0);
+  const readHeads = (name: string) =>
+    headsOf(entries(name) ?? [], payloadLength, readHead, (length, offset) => {
+      if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * scratch.length, 65536));
+      const view = scratch.subarray(0, length);
+      let filled = 0;
+      while (filled < length) {
+        const n = readSync(fd, view, filled, length - filled, base + offset + filled);
+        if (n === 0) throw new Error("unexpected end of file");
+        filled += n;
+      }
+      return view;
+    });
+  return { ok: true, names: table.names, entries, read, readHead, readHeads };
+}
+
+/**
+ * The heads of `list` by head offset: one read of their span when they sit side by side (as
+ * written), else one read each; a span past the payload is never read.
+ */
+function headsOf(
+  list: readonly StoredEntry[],
+  payloadLength: number,
+  readHead: (entry: StoredEntry) => Buffer | undefined,
+  readSpan: (length: number, offset: number) => Buffer,
+): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  const withHead = list.filter((entry) => entry[6] > 0);
+  if (withHead.length === 0) return out;
+  const start = Math.min(...withHead.map((entry) => entry[5]));
+  const end = Math.max(...withHead.map((entry) => entry[5] + entry[6]));
+  const total = withHead.reduce((sum, entry) => sum + entry[6], 0);
+  let span: Buffer | undefined;
+  try {
+    span = end <= payloadLength && end - start === total ? readSpan(end - start, start) : undefined;
+  } catch {
+    span = undefined;
+  }
+  for (const entry of withHead) {
+    const head = span === undefined ? readHead(entry) : span.subarray(entry[5] - start, entry[5] - start + entry[6]);
+    if (head !== undefined && (span === undefined || crc32(head) === entry[7])) out.set(entry[5], head);
+  }
+  return out;
 }
 
 /** Opens and checks the index file; the descriptor stays open for lazy reads. */
@@ -123,25 +178,42 @@ export function loadIndex(file: string, key: IndexKey): LoadedIndex {
   }
 }
 
+/** `parts` cut after their first `head` bytes (views, no copies). */
+function cut(parts: readonly Buffer[], head: number): [Buffer[], Buffer[]] {
+  const before: Buffer[] = [];
+  const after: Buffer[] = [];
+  let left = head;
+  for (const part of parts) {
+    if (left >= part.length) before.push(part);
+    else if (left === 0) after.push(part);
+    else {
+      before.push(part.subarray(0, left));
+      after.push(part.subarray(left));
+    }
+    left = Math.max(0, left - part.length);
+  }
+  return [before, after];
+}
+
 function encodeFile(key: IndexKey, names: ReadonlyMap<string, readonly EntryToWrite[]>): Buffer[] {
   const blobs: Buffer[] = [];
   let offset = 0;
+  const append = (parts: readonly Buffer[]): [number, number, number] => {
+    const at = offset;
+    let crc = 0;
+    for (const part of parts) {
+      blobs.push(part);
+      offset += part.length;
+      crc = crc32(part, crc);
+    }
+    return [at, offset - at, crc];
+  };
   const table: [string, StoredEntry[]][] = [];
   for (const [name, entries] of names) {
-    const stored = entries.map((entry): StoredEntry => {
-      const parts = Buffer.isBuffer(entry.blob) ? [entry.blob] : entry.blob;
-      let length = 0;
-      let crc = 0;
-      for (const part of parts) {
-        blobs.push(part);
-        length += part.length;
-        crc = crc32(part, crc);
-      }
-      const item: StoredEntry = [entry.version, entry.stamp, offset, length, crc];
-      offset += length;
-      return item;
-    });
-    table.push([name, stored]);
+    const split = entries.map((entry) => cut(Buffer.isBuffer(entry.blob) ? [entry.blob] : entry.blob, entry.head ?? 0));
+    const heads = split.map(([head]) => append(head));
+    const bodies = split.map(([, body]) => append(body));
+    table.push([name, entries.map((entry, i): StoredEntry => [entry.version, entry.stamp, ...bodies[i]!, ...heads[i]!])]);
   }
   const metaBytes = encodeTable({ identity: key.identity, stamp: key.stamp, codec: key.codec }, table);
   const prelude = Buffer.alloc(PRELUDE);

@@ -2,8 +2,13 @@
 // the package names, and fixed-size binary records per name and per version, so a warm start
 // splits one string of names and decodes a name's versions only when that name is asked for.
 
-/** One version as stored: [version, per-file stamp, payload offset, length, crc32]. */
-export type StoredEntry = [string, string, number, number, number];
+/**
+ * One version as stored: [version, per-file stamp, body offset, body length, body crc32, head
+ * offset, head length, head crc32]. The bytes are the head then the body. A name's heads are
+ * written side by side, before its bodies, so that they are read in one go and checked alone (a
+ * facts entry's head is its facts, its body the opam text); a head length of 0 means none.
+ */
+export type StoredEntry = [string, string, number, number, number, number, number, number];
 
 export interface TableHeader {
   identity: string;
@@ -26,7 +31,7 @@ interface Layout extends TableHeader {
 }
 
 const NAME_RECORD = 8;
-const ENTRY_RECORD = 20;
+const ENTRY_RECORD = 32;
 
 export function encodeTable(header: TableHeader, names: readonly (readonly [string, readonly StoredEntry[]])[]): Buffer {
   const namesText = Buffer.from(names.map(([name]) => name).join("\n"), "utf8");
@@ -39,7 +44,7 @@ export function encodeTable(header: TableHeader, names: readonly (readonly [stri
   names.forEach(([, entries], i) => {
     nameRecords.writeUInt32LE(entry, i * NAME_RECORD);
     nameRecords.writeUInt32LE(entries.length, i * NAME_RECORD + 4);
-    for (const [version, stamp, offset, length, crc] of entries) {
+    for (const [version, stamp, offset, length, crc, headOffset, head, headCrc] of entries) {
       const text = `${version}\t${stamp}`;
       const bytes = Buffer.byteLength(text, "utf8");
       texts.push(text);
@@ -49,6 +54,9 @@ export function encodeTable(header: TableHeader, names: readonly (readonly [stri
       entryRecords.writeUInt32LE(crc, at + 8);
       entryRecords.writeUInt32LE(textOffset, at + 12);
       entryRecords.writeUInt32LE(bytes, at + 16);
+      entryRecords.writeUInt32LE(headOffset, at + 20);
+      entryRecords.writeUInt32LE(head, at + 24);
+      entryRecords.writeUInt32LE(headCrc, at + 28);
       textOffset += bytes;
     }
   });
@@ -80,7 +88,9 @@ export function decodeTable(bytes: Buffer): DecodedTable {
       const textAt = textStart + bytes.readUInt32LE(at + 12);
       const text = bytes.toString("utf8", textAt, textAt + bytes.readUInt32LE(at + 16));
       const tab = text.indexOf("\t");
-      out.push([text.slice(0, tab), text.slice(tab + 1), bytes.readUInt32LE(at), bytes.readUInt32LE(at + 4), bytes.readUInt32LE(at + 8)]);
+      const version = text.slice(0, tab);
+      const stamp = text.slice(tab + 1);
+      out.push([version, stamp, bytes.readUInt32LE(at), bytes.readUInt32LE(at + 4), bytes.readUInt32LE(at + 8), bytes.readUInt32LE(at + 20), bytes.readUInt32LE(at + 24), bytes.readUInt32LE(at + 28)]);
     }
     return out;
   };
