@@ -13,12 +13,12 @@ import {
   type PackageFormula,
   type VersionFormula,
 } from "../opam/formula.js";
-import { hasFlag, isAvailable, isSafePackage, isVirtual, type OpamPackage } from "../opam/package.js";
-import { normaliseDevRepo } from "../opam/url.js";
+import { hasFlag, isAvailable, isSafePackage, type OpamPackage } from "../opam/package.js";
 import { compareVersions, versionsEqual } from "../opam/version.js";
 import type { Repository } from "../repository/repository.js";
 import type { Candidate, Conflict, Implementation, Need, Root, SolverInput } from "./model.js";
 import type { Rejection } from "./rejection.js";
+import { sameSourceConflicts, sourceKeyOf, type SourceGroup, type SourceOffer } from "./same-source.js";
 
 /** A version restriction given by the user (`--ocaml-version`) or by the first solve's pins. */
 export interface UserConstraint {
@@ -54,8 +54,8 @@ export interface SolverContext {
 export function createSolverContext(roots: Root[], options: ContextOptions): SolverContext {
   const sources = new Map<string, SourceGroup>();
   const candidates = (name: string): Candidate[] => {
-    const { offered, excluded } = offeredPackages(name, options);
-    return [...orderCandidates(name, offered, options, sources), ...excluded];
+    const { offers, excluded } = offersOf(name, options);
+    return [...orderCandidates(offers, options, sources), ...excluded];
   };
   // Packages are not kept once their candidates are made (the repository decodes them again):
   // thousands of versions' formulas then die young instead of living as long as the process.
@@ -68,11 +68,29 @@ export function createSolverContext(roots: Root[], options: ContextOptions): Sol
 }
 
 /**
- * The packages of a name's versions, except those a user constraint (`--ocaml-version`, the
+ * What ordering a name's candidates needs of one version, derived as soon as the version is
+ * decoded so that its package dies before the next is decoded (rather than a name's hundreds of
+ * decoded versions outliving a scavenge together and being copied into the old generation).
+ */
+interface Offer extends SourceOffer {
+  fixed: boolean;
+  available: boolean;
+  /** Unavailable, or not built with dune; undefined when usable before the cross-compile check. */
+  rejection: Rejection | undefined;
+  crossCompileTag: boolean;
+  avoided: boolean;
+  /** The implementation, without its same-source conflicts (built for usable versions). */
+  impl: Implementation | undefined;
+  /** Kept instead when only the cross-compile check can tell whether it is needed. */
+  pkg: OpamPackage | undefined;
+}
+
+/**
+ * The offers of a name's versions, except those a user constraint (`--ocaml-version`, the
  * second solve's pins) excludes: their opam files are never read, they are rejected candidates
  * straight away (in the second solve that is nearly every version of every package).
  */
-function offeredPackages(name: string, options: ContextOptions): { offered: OpamPackage[]; excluded: Candidate[] } {
+function offersOf(name: string, options: ContextOptions): { offers: Offer[]; excluded: Candidate[] } {
   const constraint = options.userConstraints.get(name);
   const allowed = (version: string) => constraint === undefined || versionSatisfies(version, constraint.versions);
   const excluded: Candidate[] = [];
@@ -81,34 +99,43 @@ function offeredPackages(name: string, options: ContextOptions): { offered: Opam
   };
   const fixed = options.fixed.get(name);
   if (fixed) {
-    if (allowed(fixed.version)) return { offered: [fixed], excluded };
+    if (allowed(fixed.version)) return { offers: [offerOf(fixed, options)], excluded };
     exclude(fixed.version);
-    return { offered: [], excluded };
+    return { offers: [], excluded };
   }
-  const offered: OpamPackage[] = [];
+  const offers: Offer[] = [];
   for (const version of options.repository.versions(name)) {
     if (!allowed(version)) {
       exclude(version);
       continue;
     }
     const pkg = options.repository.readOpam(name, version);
-    if (pkg) offered.push(pkg);
+    if (pkg) offers.push(offerOf(pkg, options));
   }
-  return { offered, excluded };
+  return { offers, excluded };
 }
 
-/** The model rejection of one version (user constraints are applied before), before the dune and cross-compile checks. */
-function baseRejection(pkg: OpamPackage, options: ContextOptions): Rejection | undefined {
-  if (options.fixed.has(pkg.name)) return undefined;
-  if (!isAvailable(pkg, options.env)) return { kind: "unavailable" };
-  return undefined;
-}
-
-function buildRejection(pkg: OpamPackage, options: ContextOptions, crossCompile: boolean): Rejection | undefined {
-  if (options.fixed.has(pkg.name)) return undefined;
-  if (options.requireDune && !isSafePackage(pkg) && !buildsWithDune(pkg, options.allowJbuilder)) return { kind: "not-dune" };
-  if (crossCompile && !pkg.tags.includes("cross-compile")) return { kind: "no-cross-compile" };
-  return undefined;
+/** A version's offer: its model rejection (user constraints are applied before) and what ordering reads. */
+function offerOf(pkg: OpamPackage, options: ContextOptions): Offer {
+  const fixed = options.fixed.has(pkg.name);
+  const available = fixed || isAvailable(pkg, options.env);
+  const notDune = !fixed && options.requireDune && !isSafePackage(pkg) && !buildsWithDune(pkg, options.allowJbuilder);
+  const rejection: Rejection | undefined = !available ? { kind: "unavailable" } : notDune ? { kind: "not-dune" } : undefined;
+  const crossCompileTag = pkg.tags.includes("cross-compile");
+  // With --require-cross-compile, an untagged version is rejected if a sibling is tagged.
+  const undecided = rejection === undefined && !fixed && options.requireCrossCompile && !crossCompileTag;
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    fixed,
+    available,
+    rejection,
+    crossCompileTag,
+    avoided: hasFlag(pkg, "avoid-version") || hasFlag(pkg, "deprecated"),
+    source: fixed || rejection !== undefined ? undefined : sourceKeyOf(pkg),
+    impl: rejection === undefined && !undecided ? implementationOf(pkg, options) : undefined,
+    pkg: undecided ? pkg : undefined,
+  };
 }
 
 /** opam-monorepo's dune check (`dependsOnDune`), without building name sets: it runs for every version. */
@@ -120,103 +147,29 @@ function buildsWithDune(pkg: OpamPackage, allowJbuilder: boolean): boolean {
   return mentions(pkg.depends) || mentions(pkg.depopts);
 }
 
-function orderCandidates(name: string, offered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
-  const base = offered.map((pkg) => ({ pkg, rejection: baseRejection(pkg, options) }));
-  const crossCompile =
-    options.requireCrossCompile && base.some(({ pkg, rejection }) => rejection === undefined && pkg.tags.includes("cross-compile"));
-  const judged = base.map(({ pkg, rejection }) => ({ pkg, rejection: rejection ?? buildRejection(pkg, options, crossCompile) }));
-  const usable = judged.filter((entry) => entry.rejection === undefined).map((entry) => entry.pkg);
-  const avoided = (pkg: OpamPackage) => hasFlag(pkg, "avoid-version") || hasFlag(pkg, "deprecated");
-  const ordered = [...usable.filter((pkg) => !avoided(pkg)), ...usable.filter(avoided)];
-  const preferred = options.preferred.get(name);
+function orderCandidates(offers: readonly Offer[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
+  const crossCompile = options.requireCrossCompile && offers.some((offer) => offer.available && offer.crossCompileTag);
+  const judged = offers.map((offer) => ({
+    offer,
+    rejection: offer.rejection ?? (crossCompile && !offer.fixed && !offer.crossCompileTag ? ({ kind: "no-cross-compile" } as const) : undefined),
+  }));
+  const usable = judged.filter((entry) => entry.rejection === undefined).map((entry) => entry.offer);
+  const ordered = [...usable.filter((offer) => !offer.avoided), ...usable.filter((offer) => offer.avoided)];
+  const preferred = offers.length > 0 ? options.preferred.get(offers[0]!.name) : undefined;
   if (preferred !== undefined) {
-    const index = ordered.findIndex((pkg) => versionsEqual(pkg.version, preferred));
+    const index = ordered.findIndex((offer) => versionsEqual(offer.version, preferred));
     if (index > 0) ordered.unshift(...ordered.splice(index, 1));
   }
-  const sourceConflicts = sameSourceConflicts(ordered, options, sources);
-  const accepted: Candidate[] = ordered.map((pkg) => ({ ok: true, impl: implementationOf(pkg, options, sourceConflicts.get(pkg) ?? []) }));
+  const sourceConflicts = sameSourceConflicts(ordered, sources);
+  const accepted: Candidate[] = ordered.map((offer) => {
+    const impl = offer.impl ?? implementationOf(offer.pkg!, options);
+    const more = sourceConflicts.get(offer) ?? [];
+    return { ok: true, impl: more.length === 0 ? impl : { ...impl, conflicts: [...impl.conflicts, ...more] } };
+  });
   const rejected: Candidate[] = judged
     .filter((entry) => entry.rejection !== undefined)
-    .map((entry) => ({ ok: false, name: entry.pkg.name, version: entry.pkg.version, rejection: entry.rejection! }));
+    .map((entry) => ({ ok: false, name: entry.offer.name, version: entry.offer.version, rejection: entry.rejection! }));
   return [...accepted, ...rejected];
-}
-
-/** What one source repository (normalised dev-repo) has offered so far, indexed for conflicts. */
-interface SourceGroup {
-  /** Package name → its recorded versions (in offer order; complete once recorded). */
-  versions: Map<string, { list: string[]; set: Set<string> }>;
-  /** Checksum → every recorded [name, version] with it. */
-  byChecksum: Map<string, [string, string][]>;
-}
-
-/**
- * Packages of one source repository (same normalised dev-repo) must come from the same archive:
- * a version whose checksums share nothing with an already-offered version of a sibling package
- * conflicts with it. The table fills as names are asked for; every pair is covered by whichever
- * side is asked second. Pinned (fixed) and virtual packages are exempt.
- */
-function sameSourceConflicts(ordered: OpamPackage[], options: ContextOptions, sources: Map<string, SourceGroup>): Map<OpamPackage, Conflict[]> {
-  const result = new Map<OpamPackage, Conflict[]>();
-  const recorded: [SourceGroup, OpamPackage, string[]][] = [];
-  for (const pkg of ordered) {
-    if (options.fixed.has(pkg.name) || isVirtual(pkg) || pkg.devRepo === undefined) continue;
-    const checksums = [...new Set((pkg.url?.checksums ?? []).map((c) => `${c.algo}=${c.hex}`))];
-    if (checksums.length === 0) continue;
-    const devRepo = devRepoKey(pkg.devRepo.raw);
-    let group = sources.get(devRepo);
-    if (group === undefined) sources.set(devRepo, (group = { versions: new Map(), byChecksum: new Map() }));
-    result.set(pkg, siblingConflicts(group, pkg.name, checksums));
-    recorded.push([group, pkg, checksums]);
-  }
-  for (const [group, pkg, checksums] of recorded) {
-    let versions = group.versions.get(pkg.name);
-    if (versions === undefined) group.versions.set(pkg.name, (versions = { list: [], set: new Set() }));
-    versions.list.push(pkg.version);
-    versions.set.add(pkg.version);
-    for (const checksum of checksums) {
-      const ids = group.byChecksum.get(checksum);
-      if (ids === undefined) group.byChecksum.set(checksum, [[pkg.name, pkg.version]]);
-      else ids.push([pkg.name, pkg.version]);
-    }
-  }
-  return result;
-}
-
-/**
- * One conflict per sibling package name (not per version): the solver checks each conflict
- * against every version of the name, and a large source repository (dune's, with a dozen
- * packages and hundreds of versions) would otherwise give hundreds of thousands of them.
- */
-function siblingConflicts(group: SourceGroup, name: string, checksums: readonly string[]): Conflict[] {
-  const sharing = new Map<string, Set<string>>();
-  for (const checksum of checksums) {
-    for (const [sibling, version] of group.byChecksum.get(checksum) ?? []) {
-      const set = sharing.get(sibling);
-      if (set === undefined) sharing.set(sibling, new Set([version]));
-      else set.add(version);
-    }
-  }
-  const conflicts: Conflict[] = [];
-  for (const [sibling, versions] of group.versions) {
-    if (sibling === name) continue;
-    const shared = sharing.get(sibling);
-    const count = versions.list.length - (shared?.size ?? 0);
-    if (count === 0) continue;
-    // Exact spellings: the solver passes the versions this context offered for `sibling`.
-    const rejects = shared === undefined ? (v: string) => versions.set.has(v) : (v: string) => versions.set.has(v) && !shared.has(v);
-    // For explanations: every version but the same release(s), e.g. `foo != 1.2.0`.
-    const constraint = shared === undefined ? "" : [...shared].map((v) => `!= ${v}`).join(" & ");
-    conflicts.push({ name: sibling, rejects, constraint });
-  }
-  return conflicts;
-}
-
-const normalisedDevRepos = new Map<string, string>();
-
-function devRepoKey(raw: string): string {
-  let key = normalisedDevRepos.get(raw);
-  if (key === undefined) normalisedDevRepos.set(raw, (key = normaliseDevRepo(raw)));
-  return key;
 }
 
 /** The four filter_deps flag environments (with-test × dev), built once. */
@@ -230,7 +183,7 @@ function dependencyEnv(pkg: OpamPackage, options: ContextOptions): Env {
   return mergeEnvs(FLAG_ENVS[(withTest ? 2 : 0) + (dev ? 1 : 0)]!, packageEnv(pkg.name, pkg.version), options.env);
 }
 
-function implementationOf(pkg: OpamPackage, options: ContextOptions, sourceConflicts: Conflict[]): Implementation {
+function implementationOf(pkg: OpamPackage, options: ContextOptions): Implementation {
   const env = dependencyEnv(pkg, options);
   const depends = removeNames(filterDependencies(pkg.depends, env), options.opamProvided);
   const conflicts = formulaAtoms(filterDependencies(pkg.conflicts, env)).map(
@@ -240,7 +193,7 @@ function implementationOf(pkg: OpamPackage, options: ContextOptions, sourceConfl
       constraint: formatVersionFormula(atom.versions),
     }),
   );
-  return { name: pkg.name, version: pkg.version, needs: needOf(depends), conflicts: [...conflicts, ...sourceConflicts], conflictClasses: pkg.conflictClass };
+  return { name: pkg.name, version: pkg.version, needs: needOf(depends), conflicts, conflictClasses: pkg.conflictClass };
 }
 
 /** A filtered package formula as a solver need. */
