@@ -38,7 +38,10 @@ export interface IndexContents {
   read(entry: StoredEntry): Buffer | undefined;
   /** An entry's head (EntryToWrite.head) alone; undefined when it has none or it fails its checksum. */
   readHead(entry: StoredEntry): Buffer | undefined;
-  /** The heads of a name's entries in one read, by head offset (those failing their checksum left out). */
+  /**
+   * The heads of a name's entries in one read, by head offset (those failing their checksum left
+   * out). They are views of one reused buffer, valid until the next call: decode them or drop them.
+   */
   readHeads(name: string): Map<number, Buffer>;
 }
 
@@ -58,8 +61,9 @@ export function indexFilePath(cacheDir: string, identity: string): string {
   return path.join(cacheDir, "index", `${digest}.idx`);
 }
 
-function readAt(fd: number, length: number, position: number): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
+/** `length` bytes at `position`, read into `into` (a new buffer by default); returns the view of them. */
+function readAt(fd: number, length: number, position: number, into: Buffer = Buffer.allocUnsafe(length)): Buffer {
+  const buffer = into.subarray(0, length);
   let filled = 0;
   while (filled < length) {
     const n = readSync(fd, buffer, filled, length - filled, position + filled);
@@ -112,18 +116,12 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
     return at === undefined ? undefined : table.entries(at);
   };
   let scratch = Buffer.allocUnsafeSlow(0);
+  const intoScratch = (length: number) => {
+    if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * scratch.length, 65536));
+    return scratch;
+  };
   const readHeads = (name: string) =>
-    headsOf(entries(name) ?? [], payloadLength, readHead, (length, offset) => {
-      if (scratch.length < length) scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * scratch.length, 65536));
-      const view = scratch.subarray(0, length);
-      let filled = 0;
-      while (filled < length) {
-        const n = readSync(fd, view, filled, length - filled, base + offset + filled);
-        if (n === 0) throw new Error("unexpected end of file");
-        filled += n;
-      }
-      return view;
-    });
+    headsOf(entries(name) ?? [], payloadLength, readHead, (length, offset) => readAt(fd, length, base + offset, intoScratch(length)));
   return { ok: true, names: table.names, entries, read, readHead, readHeads };
 }
 

@@ -48,6 +48,7 @@ export interface StoredIndex {
   names: readonly string[];
   entries(name: string): StoredEntry[] | undefined;
   read(entry: StoredEntry): Buffer | undefined;
+  /** Views valid until the next call (see index-cache.ts). */
   readHeads(name: string): Map<number, Buffer>;
 }
 
@@ -76,7 +77,7 @@ class PackageTable implements Repository {
   private readonly sorted = new Map<string, string[]>();
   /** Versions checked alone (`probe`) of names not checked whole: `name\0version` → entry. */
   private readonly probed = new Map<string, TableEntry>();
-  /** The heads of the last name decoded from the cache file (its versions are decoded together). */
+  /** The heads of the last name decoded from the cache file (its versions are decoded together); replaced, never kept beside another name's: readHeads reuses its buffer. */
   private heads: { name: string; byOffset: Map<number, Buffer> } | undefined;
   private dirty = false;
   private scheduled = false;
