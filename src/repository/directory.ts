@@ -49,6 +49,8 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   };
   const refresh = (name: string, cached: readonly TableEntry[] | undefined): TableEntry[] => {
     const out: TableEntry[] = [];
+    // Names also come from lock files (`why`): only those a repository can hold make a path.
+    if (!isPackageName(name)) return out;
     for (const [version, file] of versionDirs(packagesDir, name)) {
       const known = cached?.find((entry) => entry.version === version);
       // A version the cache does not know is read at once (its stamp comes with the read).

@@ -1,7 +1,8 @@
 // The locked view `why` solves over: only each locked name's locked version (compare-equal
 // spellings match), nothing for other names; reading and providers go to the repository. A
-// locked version is found by probing its file alone; the stack decides whenever a member has the
-// name but not that exact spelling, and names from the lock file never make a path outside.
+// locked version is found by probing its file alone, below members that have the name but no
+// compare-equal spelling; the stack decides when one has; names from the lock file never make a
+// path outside.
 import { describe, expect, it } from "vitest";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -46,6 +47,29 @@ describe("locked view", () => {
     expect(view.providerOf("a", "1.0")).toBe(member);
     view.readOpam("a", "1.0");
     expect(asked).toEqual(["a.1.0"]);
+  });
+
+  it("looks below a member that has the name but no compare-equal spelling, listing only that member's versions", () => {
+    const listed: string[] = [];
+    const member = (label: string, versions: string[]): Repository => ({
+      label,
+      url: `file:///${label}`,
+      commit: undefined,
+      packageNames: () => ["a"],
+      versions: (name) => (listed.push(`${label}:${name}`), name === "a" ? versions : []),
+      readOpam: () => undefined,
+      probe: (name, version) => (name !== "a" ? "no-name" : versions.includes(version) ? "present" : "unknown"),
+      flush: async () => undefined,
+    });
+    const overlay = member("overlay", ["0.9", "2.0"]);
+    const repo = member("repo", ["0.9", "1.0", "1.5", "2.0"]);
+    const view = lockedView(stackRepositories([overlay, repo]), new Map([["a", "1.0"]]));
+    expect(view.providerOf("a", "1.0")).toBe(repo);
+    expect(view.versions("a")).toEqual(["1.0"]);
+    expect(listed).toEqual(["overlay:a"]);
+    const hidden = lockedView(stackRepositories([member("overlay", ["1.00"]), repo]), new Map([["a", "1.0"]]));
+    expect(hidden.versions("a")).toEqual(["1.00"]);
+    expect(hidden.providerOf("a", "1.00")?.label).toBe("overlay");
   });
 
   it("reads the locked file as it is now; a higher repository with the name decides as the stack does", async () => {

@@ -2,7 +2,8 @@
 // the lock file and the locked versions' opam files: the solve over that view has one candidate
 // per package, and reads no other opam file). Names the lock file does not list have no versions.
 // A locked version is found by probing the members in order for that exact spelling (one stat
-// each, no listing of the name's other versions); when a member cannot say, the stack decides.
+// each, no listing of the name's versions below the member that has it); when a member has a
+// compare-equal spelling instead, the stack decides.
 import { versionsEqual } from "../opam/version.js";
 import type { Repository, StackedRepository } from "./repository.js";
 
@@ -14,9 +15,10 @@ export function lockedView(repository: StackedRepository, locked: ReadonlyMap<st
     let found: Repository | undefined;
     for (const member of repository.members) {
       const answer = member.probe?.(name, version) ?? "unknown";
-      if (answer === "no-name") continue;
       if (answer === "present") found = member;
-      break;
+      // A member with the name but not this spelling hides the members below only if it has a
+      // compare-equal spelling (then the stack decides); its own versions say (overlays hold few).
+      if (answer === "present" || (answer === "unknown" && member.versions(name).some((v) => versionsEqual(v, version)))) break;
     }
     probed.set(name, found);
     return found;
