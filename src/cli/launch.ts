@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { fnv1a } from "../core/name-hash.js";
 
 /** What the bundle exports. */
 export interface CliModule {
@@ -91,14 +92,4 @@ function writeCache(cacheFile: string, script: vm.Script): void {
       // Nothing to clean or nothing allowed: either way no cache.
     }
   }
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 code units, in hex: a name, not a defence. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }

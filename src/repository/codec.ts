@@ -1,8 +1,8 @@
 // The bytes of one index-cache entry: an opam text (parsed on first use), an opam text with the
 // facts the solver reads (package-facts.ts), or the UserError its file produced; and a
 // fingerprint of the code the bytes depend on.
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError, type ErrorCode } from "../core/errors.js";
@@ -120,6 +120,8 @@ export function codecFingerprint(): string {
 }
 
 function fingerprintOfSources(): string {
+  // Loaded here only: the bundle never gets here, and node:crypto costs a command ~6 ms to load.
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   const hash = createHash("sha256").update(`codec ${CODEC_VERSION}\n`);
   // This module sits one directory below the source root (src/ or dist/src/), which holds every
   // module the digest covers, in this module's own extension (the bundle never gets here).

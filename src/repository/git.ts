@@ -2,12 +2,13 @@
 // system git into `<cache>/repos/<digest of URL>/` on every open (a shallow fetch of one ref,
 // cheap when nothing changed), checked out at the fetched commit and read as a directory whose
 // index cache is keyed by that commit.
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { isUserError, UserError } from "../core/errors.js";
 import { runCommand } from "../core/exec.js";
+import { sha256Hex } from "../core/digest.js";
+import { siblingTempPath } from "../core/fs.js";
 import { checkGitRef, checkGitUrl, GIT_SAFE_CONFIG } from "../core/git-safety.js";
 import { openTree } from "./directory.js";
 import { withLock } from "./lock.js";
@@ -67,7 +68,7 @@ async function fetchCommit(git: Git, dir: string, ref: string | undefined): Prom
 
 async function updateCheckout(git: Git, dir: string, location: GitLocation): Promise<string> {
   if (!existsSync(path.join(dir, ".git"))) {
-    const temp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const temp = siblingTempPath(dir);
     await mkdir(temp, { recursive: true });
     try {
       await git(["init", "--quiet"], temp);
@@ -87,8 +88,8 @@ async function updateCheckout(git: Git, dir: string, location: GitLocation): Pro
 }
 
 /** The checkout directory of a git URL under the cache. */
-function gitCheckoutDir(cacheDir: string, url: string): string {
-  return path.join(cacheDir, "repos", createHash("sha256").update(url).digest("hex").slice(0, 24));
+async function gitCheckoutDir(cacheDir: string, url: string): Promise<string> {
+  return path.join(cacheDir, "repos", (await sha256Hex(url)).slice(0, 24));
 }
 
 /** Fetches and opens a git repository; the result records the commit. */
@@ -97,7 +98,7 @@ export async function openGit(spec: { url: string; label?: string }, deps: OpenD
   const where = `the repository ${spec.url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@#?]*@/iu, "$1")}`;
   checkGitUrl(location.transport, where);
   if (location.ref !== undefined) checkGitRef(location.ref, where);
-  const dir = gitCheckoutDir(deps.cacheDir, spec.url);
+  const dir = await gitCheckoutDir(deps.cacheDir, spec.url);
   const git = gitRunner(spec.url, deps.env ?? process.env);
   deps.reporter?.info(`Fetching repository ${spec.url}`);
   const label = spec.label ?? spec.url.replace(/#.*$/u, "");

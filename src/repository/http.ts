@@ -1,12 +1,13 @@
 // A repository published as an http(s) tarball (a `.tar.gz`/`.tgz` URL, or a repository root
 // serving opam's `index.tar.gz`): downloaded with undici into `<cache>/repos/`, revalidated on
 // every open with ETag/Last-Modified (a 304 costs one round trip), then read as an archive.
-import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { isUserError, UserError } from "../core/errors.js";
+import { sha256Hex } from "../core/digest.js";
+import { siblingTempPath } from "../core/fs.js";
 import { loadUndici } from "../core/undici.js";
 import { httpGet, httpLimits } from "../fetch/http-get.js";
 import { openArchive } from "./archive.js";
@@ -62,7 +63,7 @@ async function refresh(url: string, target: string, validators: Validators | und
       response.body.destroy();
       throw new Error(`HTTP ${response.statusCode}`);
     }
-    const temp = `${target}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const temp = siblingTempPath(target);
     try {
       await pipeline(response.body, createWriteStream(temp));
       // The same bytes again keep the old file, and with it the archive's stat stamp: the index
@@ -105,7 +106,7 @@ async function download(url: string, archive: string, deps: OpenDeps): Promise<v
 /** Downloads (or revalidates) and opens an http(s) repository tarball. */
 export async function openHttp(spec: { url: string; label?: string }, deps: OpenDeps): Promise<Repository> {
   const url = archiveUrlOf(spec.url);
-  const digest = createHash("sha256").update(url).digest("hex").slice(0, 24);
+  const digest = (await sha256Hex(url)).slice(0, 24);
   const archive = path.join(deps.cacheDir, "repos", `${digest}.tar.gz`);
   await mkdir(path.dirname(archive), { recursive: true });
   deps.reporter?.info(`Fetching repository ${withoutCredentials(spec.url)}`);

@@ -2,12 +2,13 @@
 // with an offset table (index-table.ts) so a warm start reads the table and then only the
 // entries it is asked about, or only their heads (a facts entry's facts). A file failing any check (magic, format, length, checksums,
 // identity, code fingerprint, content stamp) is never trusted; writes are atomic.
-import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { errnoCode } from "../core/errors.js";
+import { siblingTempPath } from "../core/fs.js";
+import { nameHash } from "../core/name-hash.js";
 import { decodeTable, encodeTable, type StoredEntry } from "./index-table.js";
 
 export type { StoredEntry } from "./index-table.js";
@@ -57,8 +58,8 @@ export interface EntryToWrite {
 }
 
 export function indexFilePath(cacheDir: string, identity: string): string {
-  const digest = createHash("sha256").update(identity).digest("hex").slice(0, 32);
-  return path.join(cacheDir, "index", `${digest}.idx`);
+  // The file holds its identity (checked on load): its name only needs to be stable.
+  return path.join(cacheDir, "index", `${nameHash(identity)}.idx`);
 }
 
 /** `length` bytes at `position`, read into `into` (a new buffer by default); returns the view of them. */
@@ -236,7 +237,7 @@ async function writeAll(handle: FileHandle, parts: Buffer[]): Promise<void> {
 export async function writeIndex(file: string, key: IndexKey, names: ReadonlyMap<string, readonly EntryToWrite[]>): Promise<void> {
   const parts = encodeFile(key, names);
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const temp = siblingTempPath(file);
   try {
     const handle = await open(temp, "w");
     try {
