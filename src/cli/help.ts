@@ -8,6 +8,7 @@ import { addCommonOptions } from "./args.js";
 import { COMMANDS } from "./commands/index.js";
 import { commandPage, programPage, type HelpPage } from "./help-model.js";
 import { renderGroff, renderPlain } from "./help-render.js";
+import { standardOutputs } from "./output.js";
 
 export const HELP_FORMATS = ["auto", "pager", "groff", "plain"] as const;
 export type HelpFormat = (typeof HELP_FORMATS)[number];
@@ -97,9 +98,9 @@ export async function answerHelp(program: Command, argv: readonly string[], vers
   const request = helpRequest(argv);
   if (request === undefined) return undefined;
   if (request.kind === "bad") {
-    process.stderr.write(`${PROGRAM}: ${request.message}\nUsage: ${PROGRAM} COMMAND …; try \`${PROGRAM} --help\` or \`${PROGRAM} COMMAND --help\`.\n`);
+    standardOutputs().stderr.write(`${PROGRAM}: ${request.message}\nUsage: ${PROGRAM} COMMAND …; try \`${PROGRAM} --help\` or \`${PROGRAM} COMMAND --help\`.\n`);
     return 124;
   }
-  await showHelp(await pageFor(program, argv), request.format, version, process.stdout);
+  await showHelp(await pageFor(program, argv), request.format, version, standardOutputs().stdout);
   return 0;
 }

@@ -1,6 +1,7 @@
 // The transient progress line of `lock` (and `why`) on a terminal: which repositories are being
 // fetched or read, with counts, then the solve and the git pins. Drawn through the Reporter, which
 // draws nothing unless stderr is a TTY, so piped output never changes.
+import { nowMs } from "../core/clock.js";
 import type { Reporter } from "../core/reporter.js";
 import type { OpenProgress } from "../repository/repository.js";
 
@@ -20,7 +21,7 @@ const REDRAW_MS = 250;
 /** A progress line for opening the repositories, redrawn while waiting (git, http). */
 export function lockProgress(reporter: Reporter): LockProgress {
   let total = 0;
-  let started = performance.now();
+  let started = nowMs();
   const opened = new Map<string, () => number>();
   const busy = new Map<string, string>();
   let phase: string | undefined;
@@ -28,7 +29,7 @@ export function lockProgress(reporter: Reporter): LockProgress {
   let timer: NodeJS.Timeout | undefined;
   // Thousands with commas, written out: toLocaleString would load ICU (~20 ms) on every lock.
   const count = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
-  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const elapsed = () => `${((nowMs() - started) / 1000).toFixed(1)} s`;
   const line = (): string => {
     if (phase !== undefined) return `${phase} ${elapsed()}`;
     const packages = [...opened.values()].reduce((sum, n) => sum + n(), 0);
@@ -65,7 +66,7 @@ export function lockProgress(reporter: Reporter): LockProgress {
       if (finished) return;
       stop();
       phase = text;
-      started = performance.now();
+      started = nowMs();
       draw();
     },
     finish() {

@@ -1,14 +1,14 @@
 // Parses argv, runs one command, prints its result or error and sets the exit code:
 // 0 ok, 1 handled error, 124 bad command line (an unknown option or a bad option value), 130/143 interrupted by SIGINT/SIGTERM (after the
 // command's registered cleanups ran). The only file that calls process.exit.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, type OutputConfiguration } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
 import { createInterrupts, type InterruptController } from "../core/interrupt.js";
 import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, resolvePrefix, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
-import { quietOnClosedPipes } from "./pipes.js";
+import { standardOutputs } from "./output.js";
 import { toolVersion } from "./version.js";
 import { answerHelp } from "./help.js";
 import { helpFooter } from "./help-model.js";
@@ -42,6 +42,21 @@ export function selectedCommand(argv: readonly string[]): string | undefined {
   }
 }
 
+/** commander's output through standardOutputs() (its defaults would create both streams). */
+function commanderOutput(): OutputConfiguration {
+  const { stdout, stderr } = standardOutputs();
+  const width = (stream: NodeJS.WriteStream) => (stream.isTTY === true ? stream.columns : undefined) ?? 80;
+  const colors = (stream: NodeJS.WriteStream) => stream.isTTY === true && stream.hasColors?.() === true;
+  return {
+    writeErr: (text) => stderr.write(commandLineError(text)),
+    writeOut: (text) => stdout.write(text),
+    getOutHelpWidth: () => width(stdout),
+    getErrHelpWidth: () => width(stderr),
+    getOutHasColors: () => colors(stdout),
+    getErrHasColors: () => colors(stderr),
+  };
+}
+
 type OnRun = (spec: CommandSpec, options: CommonOptions, operands: string[]) => Promise<void>;
 
 /** Every command for the top-level help; only `selected` is loaded and configured in full. */
@@ -51,7 +66,7 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
     .version(toolVersion(), "--version", "print the version")
     .exitOverride()
     .showHelpAfterError(false)
-    .configureOutput({ writeErr: (text) => process.stderr.write(commandLineError(text)), writeOut: (text) => process.stdout.write(text) });
+    .configureOutput(commanderOutput());
   const selected = selectedCommand(argv);
   for (const entry of COMMANDS) {
     const command = addCommonOptions(program.command(entry.name).description(entry.summary));
@@ -75,9 +90,8 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
 }
 
 export async function main(argv: string[]): Promise<void> {
-  quietOnClosedPipes();
   const interrupts = createInterrupts();
-  const stopCatching = catchSignals(interrupts, () => colorEnabled(process.stderr));
+  const stopCatching = catchSignals(interrupts, () => colorEnabled(standardOutputs().stderr));
   try {
     const code = await run(argv, interrupts);
     // An interrupted command's own outcome is not reported: the signal handler exits.
@@ -100,7 +114,7 @@ function catchSignals(interrupts: InterruptController, color: () => boolean): ()
     exiting = true;
     const leave = (messages: string[]) => {
       const text = messages.length > 0 ? messages.join("; ") : "interrupted";
-      process.stderr.write(renderUserError(new UserError("INTERRUPTED", text), color()));
+      standardOutputs().stderr.write(renderUserError(new UserError("INTERRUPTED", text), color()));
       process.exit(EXIT_SIGNAL[signal]);
     };
     interrupts.interrupt().then(leave, (error: unknown) => leave([`interrupted; the clean-up failed: ${(error as Error).message}`]));
@@ -114,15 +128,16 @@ function catchSignals(interrupts: InterruptController, color: () => boolean): ()
 }
 
 async function run(argv: string[], interrupts: InterruptController): Promise<number> {
+  const { stdout, stderr } = standardOutputs();
   let exit = EXIT_OK;
   let jsonErrors = false;
-  let color = colorEnabled(process.stderr);
+  let color = colorEnabled(stderr);
   const onRun: OnRun = async (spec, options, operands) => {
-    color = colorEnabled(process.stderr, options.color);
+    color = colorEnabled(stderr, options.color);
     jsonErrors = options.json === true;
-    const reporter = new TerminalReporter({ program: PROGRAM, level: logLevel(options), color, stdout: process.stdout, stderr: process.stderr });
+    const reporter = new TerminalReporter({ program: PROGRAM, level: logLevel(options), color, stdout, stderr });
     const subcommandIndex = argv.findIndex((word) => !word.startsWith("-"));
-    const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout: process.stdout, color, interrupts };
+    const context: CommandContext = { reporter, env: process.env, cwd: process.cwd(), rawArgs: argv.slice(subcommandIndex + 1), stdout, color, interrupts };
     exit = await spec.run(context, options as never, operands);
   };
   try {
@@ -142,15 +157,15 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
       return error.exitCode === 0 ? EXIT_OK : EXIT_CLI;
     }
     if (error instanceof AmbiguousPrefix) {
-      process.stderr.write(`${PROGRAM}: ${error.message}\n`);
+      stderr.write(`${PROGRAM}: ${error.message}\n`);
       return EXIT_CLI;
     }
     if (isUserError(error)) {
-      if (jsonErrors) process.stdout.write(renderUserErrorJson(error));
-      process.stderr.write(renderUserError(error, color));
+      if (jsonErrors) stdout.write(renderUserErrorJson(error));
+      stderr.write(renderUserError(error, color));
       return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }
-    process.stderr.write(renderBug(error));
+    stderr.write(renderBug(error));
     return EXIT_ERROR;
   }
 }

@@ -2,6 +2,7 @@
 // decides how things look: colour only on a TTY, never with NO_COLOR, always with FORCE_COLOR.
 import { InternalError, UserError } from "../core/errors.js";
 import { PROGRAM } from "../core/paths.js";
+import { standardOutputs } from "./output.js";
 
 /**
  * FORCE_COLOR (as Node and chalk read it: `0`/`false` off, anything else on) and CLICOLOR_FORCE
@@ -24,7 +25,7 @@ export function colorEnabled(
   stream: NodeJS.WriteStream,
   mode: "auto" | "always" | "never" = "auto",
   env = process.env,
-  outputs: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr],
+  outputs: readonly NodeJS.WriteStream[] = [standardOutputs().stdout, standardOutputs().stderr],
 ): boolean {
   if (mode === "always") return true;
   if (mode === "never") return false;

@@ -5,6 +5,7 @@ import { hostGlobalEnv } from "../../opam/env.js";
 import { confirm, depextFilterEvaluator, dryRunText, formatCommand, runDepext, runningAsRoot, systemRunner, systemRunnerToStderr, type DepextOutcome } from "../../depext/index.js";
 import { stepsAsInfo } from "../../core/reporter.js";
 import { renderJson } from "../render.js";
+import { standardOutputs } from "../output.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
 import type { CommandContext, CommandSpec } from "./index.js";
 
@@ -28,7 +29,7 @@ async function runDepextCommand(commandContext: CommandContext, options: DepextO
     reporter: context.reporter,
     lockfile: loaded.path,
     confirm: (question) =>
-      confirm(question, { yes: options.yes, defaultAnswer: true, streams: { input: process.stdin, output: options.json ? process.stderr : process.stdout } }),
+      confirm(question, { yes: options.yes, defaultAnswer: true, streams: { input: process.stdin, output: options.json ? standardOutputs().stderr : standardOutputs().stdout } }),
   });
   if (options.json) context.stdout.write(renderJson({ lockfile: loaded.path, ...outcomeJson(outcome) }));
   else if (outcome.kind === "dry-run") context.stdout.write(dryRunText(outcome.packages));

@@ -2,6 +2,7 @@
 // each lives in its own module. Prints only through the Reporter (and stdout for --json).
 import type { Command } from "commander";
 import path from "node:path";
+import { nowMs } from "../../core/clock.js";
 import { UserError } from "../../core/errors.js";
 import { stepsAsInfo } from "../../core/reporter.js";
 import { previousLockfile, readLockfile, writeLockfileIfChanged } from "../../lockfile/file.js";
@@ -102,7 +103,7 @@ export async function solveProject(context: CommandContext, options: LockOptions
   };
   const project = await loadProject({ root: options.root, packages, recurse: options.recurseOpam, lockfile: options.lockfile, cli: cliConfig(options), onTargets, command: invokedAs(undefined, context.env) });
   context.reporter.info(`Target package${project.targets.length > 1 ? "s" : ""}: ${project.targets.map((t) => t.name).join(", ")}.`);
-  const opened = performance.now();
+  const opened = nowMs();
   const progress = lockProgress(context.reporter);
   try {
     return await solveWithProgress(context, options, project, progress, opened, lockedOnly);
@@ -131,7 +132,7 @@ async function solveWithProgress(
     loadPins(project, context),
     preferredVersions(project, options),
   ]);
-  const solving = performance.now();
+  const solving = nowMs();
   progress.phase(`Solving for ${project.targets.length} local package${project.targets.length > 1 ? "s" : ""} against ${inputs.repository.members.length} repositor${inputs.repository.members.length > 1 ? "ies" : "y"}…`);
   context.reporter.debug(`timing: repositories and pins opened in ${(solving - opened).toFixed(0)} ms`);
   const locals = project.locals.map((local) => packageFromOpam(local.opam, local.name, local.version));
@@ -153,7 +154,7 @@ async function solveWithProgress(
     deadline,
   }));
   void inputs.repository.flush().catch(() => undefined);
-  context.reporter.debug(`timing: solved in ${(performance.now() - solving).toFixed(0)} ms`);
+  context.reporter.debug(`timing: solved in ${(nowMs() - solving).toFixed(0)} ms`);
   for (const stats of result.stats) context.reporter.debug(`solve: ${JSON.stringify(stats)}`);
   return { project, inputs, targets, result };
 }
@@ -181,9 +182,9 @@ async function runLock(commandContext: CommandContext, lockOptions: LockOptions,
   if (!result.ok) {
     const logError = (line: string) => context.reporter.error(line);
     const command = invokedAs(undefined, context.env);
-    const analysing = performance.now();
+    const analysing = nowMs();
     const causes = { analysis: analyseFailure(result, targets), targets: targets.map((t) => t.name), buildOnly: options.buildOnly, command };
-    context.reporter.debug(`timing: failure analysed in ${(performance.now() - analysing).toFixed(0)} ms`);
+    context.reporter.debug(`timing: failure analysed in ${(nowMs() - analysing).toFixed(0)} ms`);
     throw solveFailure(result.diagnostics, { verbose: options.verbose > 0, overlayConfigured: inputs.overlayConfigured, phase: result.phase, logError, causes });
   }
   context.reporter.step(`Found ${result.packages.length} opam dependencies for the target package${plural}.`);

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { stepsAsInfo } from "../../core/reporter.js";
+import { nowMs } from "../../core/clock.js";
 import { UserError } from "../../core/errors.js";
 import { runCommand } from "../../core/exec.js";
 import { confirm } from "../../depext/index.js";
@@ -14,6 +15,7 @@ import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { invokedAs } from "../invocation.js";
 import { renderJson } from "../render.js";
+import { standardOutputs } from "../output.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
 import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
@@ -57,7 +59,7 @@ async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promi
 }
 
 function askUser(context: CommandContext, args: PullArgs): (question: string) => Promise<boolean> {
-  const output = args.json ? process.stderr : context.stdout;
+  const output = args.json ? standardOutputs().stderr : context.stdout;
   return (question) => confirm(question, { yes: args.yes, defaultAnswer: true, streams: { input: process.stdin, output } });
 }
 
@@ -81,7 +83,7 @@ async function runPull(commandContext: CommandContext, args: PullArgs, dirs: str
     return 0;
   }
   await checkDuneProject(root, context.reporter, askUser(context, args));
-  const started = performance.now();
+  const started = nowMs();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
   const summary = await pullDuniverse({
     ...options,
@@ -90,15 +92,15 @@ async function runPull(commandContext: CommandContext, args: PullArgs, dirs: str
     only,
     keepGitDir: args.keepGitDir,
     keepSymlinkedDir: args.keepSymlinkedDir,
-    tty: process.stderr.isTTY === true,
+    tty: standardOutputs().stderr.isTTY === true,
     interrupts: context.interrupts,
     force: args.force,
   });
   context.reporter.info(`${summary.fromCache} read from the download cache, ${summary.fromMirror} from mirrors, ${summary.downloaded} downloaded, ${summary.git} fetched with git, ${summary.gitStore} from the git store`);
   const kept = summary.kept > 0 ? `${summary.kept} unchanged since the last pull, kept as they were` : "";
   const origins = [originText(summary), kept].filter((part) => part !== "").join(", ");
-  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (performance.now() - started) / 1000));
-  const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
+  context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (nowMs() - started) / 1000));
+  const seconds = Number(((nowMs() - started) / 1000).toFixed(3));
   json({ duniverse: path.join(root, "duniverse"), ...summary, seconds });
   await checkCompiler(context, lockfile);
   return 0;
