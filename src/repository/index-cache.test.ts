@@ -103,7 +103,7 @@ describe("index cache file", () => {
       if (!loaded.ok) throw new Error(loaded.reason);
       return (name: string, version: string) => {
         const entry = loaded.entries(name)!.find((e) => e[0] === version)!;
-        const together = loaded.readHeads(name).get(entry[5]);
+        const together = loaded.readHeads(name)(entry);
         expect(together?.toString()).toBe(loaded.readHead(entry)?.toString());
         return [loaded.readHead(entry)?.toString() ?? "NONE", loaded.read(entry)?.toString() ?? "CORRUPT"];
       };

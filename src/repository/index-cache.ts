@@ -40,10 +40,11 @@ export interface IndexContents {
   /** An entry's head (EntryToWrite.head) alone; undefined when it has none or it fails its checksum. */
   readHead(entry: StoredEntry): Buffer | undefined;
   /**
-   * The heads of a name's entries in one read, by head offset (those failing their checksum left
-   * out). They are views of one reused buffer, valid until the next call: decode them or drop them.
+   * The heads of a name's entries, read in one go: the function gives an entry's head, checked
+   * (undefined when it fails). Its answers are views of one reused buffer, valid until the next
+   * readHeads call: decode them or drop them.
    */
-  readHeads(name: string): Map<number, Buffer>;
+  readHeads(name: string): (entry: StoredEntry) => Buffer | undefined;
 }
 
 export type LoadedIndex = IndexContents | { ok: false; reason: IndexRejection };
@@ -127,18 +128,18 @@ function parseFile(fd: number, key: IndexKey): LoadedIndex {
 }
 
 /**
- * The heads of `list` by head offset: one read of their span when they sit side by side (as
- * written), else one read each; a span past the payload is never read.
+ * The heads of `list`, each checked against its crc32 when asked for (a lock decodes only some of
+ * a name's versions): one read of their span when they sit side by side (as written), else one
+ * read each; a span past the payload is never read.
  */
 function headsOf(
   list: readonly StoredEntry[],
   payloadLength: number,
   readHead: (entry: StoredEntry) => Buffer | undefined,
   readSpan: (length: number, offset: number) => Buffer,
-): Map<number, Buffer> {
-  const out = new Map<number, Buffer>();
+): (entry: StoredEntry) => Buffer | undefined {
   const withHead = list.filter((entry) => entry[6] > 0);
-  if (withHead.length === 0) return out;
+  if (withHead.length === 0) return () => undefined;
   const start = Math.min(...withHead.map((entry) => entry[5]));
   const end = Math.max(...withHead.map((entry) => entry[5] + entry[6]));
   const total = withHead.reduce((sum, entry) => sum + entry[6], 0);
@@ -148,11 +149,13 @@ function headsOf(
   } catch {
     span = undefined;
   }
-  for (const entry of withHead) {
-    const head = span === undefined ? readHead(entry) : span.subarray(entry[5] - start, entry[5] - start + entry[6]);
-    if (head !== undefined && (span === undefined || crc32(head) === entry[7])) out.set(entry[5], head);
-  }
-  return out;
+  if (span === undefined) return readHead;
+  const bytes = span;
+  return (entry) => {
+    if (entry[6] === 0 || entry[5] < start || entry[5] + entry[6] > end) return undefined;
+    const head = bytes.subarray(entry[5] - start, entry[5] - start + entry[6]);
+    return crc32(head) === entry[7] ? head : undefined;
+  };
 }
 
 /** Opens and checks the index file; the descriptor stays open for lazy reads. */

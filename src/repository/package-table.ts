@@ -48,8 +48,8 @@ export interface StoredIndex {
   names: readonly string[];
   entries(name: string): StoredEntry[] | undefined;
   read(entry: StoredEntry): Buffer | undefined;
-  /** Views valid until the next call (see index-cache.ts). */
-  readHeads(name: string): Map<number, Buffer>;
+  /** Answers valid until the next call (see index-cache.ts). */
+  readHeads(name: string): (entry: StoredEntry) => Buffer | undefined;
 }
 
 export interface TableOptions {
@@ -78,7 +78,7 @@ class PackageTable implements Repository {
   /** Versions checked alone (`probe`) of names not checked whole: `name\0version` → entry. */
   private readonly probed = new Map<string, TableEntry>();
   /** The heads of the last name decoded from the cache file (its versions are decoded together); replaced, never kept beside another name's: readHeads reuses its buffer. */
-  private heads: { name: string; byOffset: Map<number, Buffer> } | undefined;
+  private heads: { name: string; of: (entry: StoredEntry) => Buffer | undefined } | undefined;
   private dirty = false;
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
@@ -205,8 +205,8 @@ class PackageTable implements Repository {
   private factsHeadOf(name: string, entry: TableEntry): Buffer | undefined {
     const stored = this.options.stored;
     if (entry.blob !== undefined || entry.stored === undefined || stored === undefined) return undefined;
-    if (this.heads?.name !== name) this.heads = { name, byOffset: stored.readHeads(name) };
-    const head = entry.stored[6] > 0 ? this.heads.byOffset.get(entry.stored[5]) : undefined;
+    if (this.heads?.name !== name) this.heads = { name, of: stored.readHeads(name) };
+    const head = this.heads.of(entry.stored);
     return head !== undefined && isFactsEntry(head) ? head : undefined;
   }
 
