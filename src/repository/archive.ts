@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
 import { parseOpamMemberPath } from "./layout.js";
-import { groupByName, type TableEntry } from "./package-table.js";
+import { groupByName, type TableEntry } from "./table-entry.js";
 import { encodeText } from "./codec.js";
 import type { OpenDeps, Repository } from "./repository.js";
 import { readTarFiles, TarFormatError } from "./tar.js";

@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { UserError } from "../core/errors.js";
 import { openIndexed } from "./indexed.js";
-import { groupByName, type TableEntry, type TableSource } from "./package-table.js";
+import { groupByName, type TableEntry, type TableSource } from "./table-entry.js";
 import { defaultThreads, parseTree } from "./cold-parse.js";
 import { fileStamp } from "./file-read.js";
 import { entryBytes, readFileEntry } from "./opam-text.js";

@@ -4,7 +4,8 @@
 // failures never fail the command.
 import { codecFingerprint } from "./codec.js";
 import { indexFilePath, loadIndex, writeIndex, type EntryToWrite, type IndexKey } from "./index-cache.js";
-import { createTableRepository, type TableEntry, type TableSource } from "./package-table.js";
+import { createTableRepository } from "./package-table.js";
+import type { TableEntry, TableSource } from "./table-entry.js";
 import type { OpenDeps, Repository } from "./repository.js";
 
 export interface IndexedOptions {

@@ -1,72 +1,20 @@
 // The in-memory index behind every single repository: names → versions → entries (held in
-// memory or in the index-cache file), decoded (or, for a text entry, parsed) on first use and
-// memoised. The cache holds texts, never parsed models: parsing one costs about what decoding a
-// model did (~0.1 ms), while encoding and rewriting models cost a cold lock a quarter of its
-// time. A flush is scheduled whenever the table learns something. The source hooks revalidate a name
-// on first use and re-derive an entry whose cached bytes fail their checksum.
+// memory or in the index-cache file), decoded on first use. The cache holds each version's opam
+// text and, once it has been parsed, its solver facts as JSON (package-facts.ts): a warm lock
+// decodes facts, read a name at a time, and parses no text. A flush is scheduled whenever the
+// table learns something. The source hooks revalidate a name on first use and re-derive an entry
+// whose cached bytes fail their checksum.
 import { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import { compareVersions } from "../opam/version.js";
 import { decodeFailure, factsEntryHeader, factsHeadLength, factsOfEntry, isFactsEntry, textBytesOfEntry, textEntryHeader, textOfEntry } from "./codec.js";
 import { parseOpamText } from "./opam-text.js";
 import { encodeFacts, factsOnly, packageFromFacts } from "./package-facts.js";
-import type { ParsedText } from "./cold-parse.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
+import type { TableEntry, TableOptions } from "./table-entry.js";
 import type { Probe, Repository } from "./repository.js";
 
-export interface TableEntry {
-  version: string;
-  /** Per-file stamp (directory repositories), "" otherwise. */
-  stamp: string;
-  /** The entry's bytes (codec.ts: a text or a failure), when in memory. */
-  blob?: Buffer;
-  /** Where the entry's bytes sit in the loaded index file. */
-  stored?: StoredEntry;
-  /** The package (or its error), once parsed from text (a package decoded from facts is not kept). */
-  value?: OpamPackage | UserError;
-  /** The opam text, kept as read (a cold load keeps views of its buffers), to parse on first use. */
-  text?: { file: string; bytes: Buffer };
-}
-
-export interface TableSource {
-  /** Current entries of `name`, reusing `cached` ones whose stamp still matches. Absent: trust. */
-  refresh?(name: string, cached: readonly TableEntry[] | undefined): TableEntry[];
-  /** Every name present in the source; absent: the table's own names. */
-  listNames?(): string[];
-  /** The entry's bytes re-derived from the source; undefined when it no longer exists. */
-  reparse(name: string, version: string): Buffer | undefined;
-  /**
-   * One version checked alone (with `refresh`): `cached` when its stamp still matches, a fresh
-   * entry when the file changed, "no-name" when the package has no directory, undefined when the
-   * version's file is absent (or the name or version is not one a repository can hold).
-   */
-  probe?(name: string, version: string, cached: TableEntry | undefined): TableEntry | "no-name" | undefined;
-}
-
-/** The loaded index-cache file (see index-cache.ts `IndexContents`). */
-export interface StoredIndex {
-  names: readonly string[];
-  entries(name: string): StoredEntry[] | undefined;
-  read(entry: StoredEntry): Buffer | undefined;
-  /** Answers valid until the next call (see index-cache.ts). */
-  readHeads(name: string): (entry: StoredEntry) => Buffer | undefined;
-}
-
-export interface TableOptions {
-  label: string;
-  url: string;
-  commit: string | undefined;
-  /** Entries known up front (a cold parse); names not here are looked up in `stored`. */
-  entries: Map<string, TableEntry[]>;
-  source: TableSource;
-  stored?: StoredIndex;
-  /** Writes the index cache from `snapshot()` (never rejects); absent when the cache is off. */
-  persist?: (snapshot: () => Map<string, EntryToWrite[]>) => Promise<void>;
-  /** True after a cold parse: everything is fresh and the cache needs writing. */
-  fresh: boolean;
-}
-
-/** A Repository over a table of entries (see TableOptions); a class because it is a cache. */
+/** A Repository over a table of entries (see table-entry.ts); a class because it is a cache. */
 class PackageTable implements Repository {
   readonly label: string;
   readonly url: string;
@@ -312,16 +260,4 @@ class PackageTable implements Repository {
 
 export function createTableRepository(options: TableOptions): Repository {
   return new PackageTable(options);
-}
-
-/** Cold-parse results grouped into table entries per name. */
-export function groupByName(parsed: readonly ParsedText[]): Map<string, TableEntry[]> {
-  const entries = new Map<string, TableEntry[]>();
-  for (const { name, version, stamp, file, text, failure } of parsed) {
-    const entry: TableEntry = text === undefined ? { version, stamp, blob: failure! } : { version, stamp, text: { file, bytes: text } };
-    const list = entries.get(name);
-    if (list === undefined) entries.set(name, [entry]);
-    else list.push(entry);
-  }
-  return entries;
 }
