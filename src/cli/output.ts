@@ -42,16 +42,19 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream, dir
     if (mode === "stream") return typeof encoding === "string" ? created().write(chunk, encoding, done) : created().write(chunk, done);
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8") : chunk;
     let offset = 0;
-    try {
-      while (mode === "direct" && offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    } catch (error) {
-      const code = errnoCode(error);
-      if (code === "EPIPE") mode = "closed";
-      else if (code === "EAGAIN") {
-        // A non-blocking descriptor that is full: the stream waits for it; from now on it writes.
-        mode = "stream";
-        return created().write(bytes.subarray(offset), done);
-      } else throw error;
+    while (mode === "direct" && offset < bytes.length) {
+      try {
+        offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code === "EINTR") continue;
+        if (code === "EPIPE") mode = "closed";
+        else if (code === "EAGAIN") {
+          // A non-blocking descriptor that is full: the stream waits for it; from now on it writes.
+          mode = "stream";
+          return created().write(bytes.subarray(offset), done);
+        } else throw error;
+      }
     }
     if (done !== undefined) queueMicrotask(() => done(null));
     return true;
