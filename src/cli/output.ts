@@ -5,7 +5,7 @@
 // (`opam-monorepo list | head -1`) drops the rest of the output quietly, as pipes.ts does.
 import { fstatSync, writeSync } from "node:fs";
 import { errnoCode } from "../core/errors.js";
-import { quietOnClosedPipes } from "./pipes.js";
+import { quietOnClosedPipe } from "./pipes.js";
 
 /** Memory devices (/dev/null, /dev/zero, /dev/full): character devices that are never terminals. */
 const MEMORY_DEVICES_MAJOR = 1;
@@ -32,7 +32,7 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream, dir
   const created = () => {
     if (real === undefined) {
       real = stream();
-      quietOnClosedPipes([real]);
+      quietOnClosedPipe(real);
     }
     return real;
   };

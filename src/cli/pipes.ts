@@ -14,12 +14,10 @@ function silence(stream: NodeJS.WriteStream): void {
   stream.write = drop as NodeJS.WriteStream["write"];
 }
 
-/** Installs the handlers once; an error other than a closed pipe is rethrown (a bug). */
-export function quietOnClosedPipes(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
-  for (const stream of streams) {
-    stream.on("error", (error: unknown) => {
-      if (!CLOSED.has(errnoCode(error) ?? "")) throw error;
-      silence(stream);
-    });
-  }
+/** Installs the handler once (output.ts, when it makes the stream); an error other than a closed pipe is rethrown (a bug). */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: unknown) => {
+    if (!CLOSED.has(errnoCode(error) ?? "")) throw error;
+    silence(stream);
+  });
 }

@@ -88,8 +88,8 @@ async function updateCheckout(git: Git, dir: string, location: GitLocation): Pro
 }
 
 /** The checkout directory of a git URL under the cache. */
-async function gitCheckoutDir(cacheDir: string, url: string): Promise<string> {
-  return path.join(cacheDir, "repos", (await sha256Hex(url)).slice(0, 24));
+function gitCheckoutDir(cacheDir: string, url: string): string {
+  return path.join(cacheDir, "repos", sha256Hex(url).slice(0, 24));
 }
 
 /** Fetches and opens a git repository; the result records the commit. */
@@ -98,7 +98,7 @@ export async function openGit(spec: { url: string; label?: string }, deps: OpenD
   const where = `the repository ${spec.url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@#?]*@/iu, "$1")}`;
   checkGitUrl(location.transport, where);
   if (location.ref !== undefined) checkGitRef(location.ref, where);
-  const dir = await gitCheckoutDir(deps.cacheDir, spec.url);
+  const dir = gitCheckoutDir(deps.cacheDir, spec.url);
   const git = gitRunner(spec.url, deps.env ?? process.env);
   deps.reporter?.info(`Fetching repository ${spec.url}`);
   const label = spec.label ?? spec.url.replace(/#.*$/u, "");

@@ -106,7 +106,7 @@ async function download(url: string, archive: string, deps: OpenDeps): Promise<v
 /** Downloads (or revalidates) and opens an http(s) repository tarball. */
 export async function openHttp(spec: { url: string; label?: string }, deps: OpenDeps): Promise<Repository> {
   const url = archiveUrlOf(spec.url);
-  const digest = (await sha256Hex(url)).slice(0, 24);
+  const digest = sha256Hex(url).slice(0, 24);
   const archive = path.join(deps.cacheDir, "repos", `${digest}.tar.gz`);
   await mkdir(path.dirname(archive), { recursive: true });
   deps.reporter?.info(`Fetching repository ${withoutCredentials(spec.url)}`);

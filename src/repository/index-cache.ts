@@ -1,7 +1,8 @@
 // The parsed-index cache: one file per repository identity holding names → versions → entries,
 // with an offset table (index-table.ts) so a warm start reads the table and then only the
-// entries it is asked about, or only their heads (a facts entry's facts). A file failing any check (magic, format, length, checksums,
-// identity, code fingerprint, content stamp) is never trusted; writes are atomic.
+// entries it is asked about, or only their heads (a facts entry's facts). A file failing any
+// check (magic, format, length, checksums, identity, code fingerprint, content stamp) is never
+// trusted; writes are atomic.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";

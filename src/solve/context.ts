@@ -55,7 +55,7 @@ export function createSolverContext(roots: Root[], options: ContextOptions): Sol
   const sources = new Map<string, SourceGroup>();
   const candidates = (name: string): Candidate[] => {
     const { offers, excluded } = offersOf(name, options);
-    return [...orderCandidates(offers, options, sources), ...excluded];
+    return [...orderCandidates(name, offers, options, sources), ...excluded];
   };
   // Packages are not kept once their candidates are made (the repository decodes them again):
   // thousands of versions' formulas then die young instead of living as long as the process.
@@ -147,7 +147,7 @@ function buildsWithDune(pkg: OpamPackage, allowJbuilder: boolean): boolean {
   return mentions(pkg.depends) || mentions(pkg.depopts);
 }
 
-function orderCandidates(offers: readonly Offer[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
+function orderCandidates(name: string, offers: readonly Offer[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
   const crossCompile = options.requireCrossCompile && offers.some((offer) => offer.available && offer.crossCompileTag);
   const judged = offers.map((offer) => ({
     offer,
@@ -155,7 +155,7 @@ function orderCandidates(offers: readonly Offer[], options: ContextOptions, sour
   }));
   const usable = judged.filter((entry) => entry.rejection === undefined).map((entry) => entry.offer);
   const ordered = [...usable.filter((offer) => !offer.avoided), ...usable.filter((offer) => offer.avoided)];
-  const preferred = offers.length > 0 ? options.preferred.get(offers[0]!.name) : undefined;
+  const preferred = options.preferred.get(name);
   if (preferred !== undefined) {
     const index = ordered.findIndex((offer) => versionsEqual(offer.version, preferred));
     if (index > 0) ordered.unshift(...ordered.splice(index, 1));
