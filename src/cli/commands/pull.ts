@@ -11,6 +11,7 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
+import { prestartExtractThreads } from "../../fetch/extract-pool.js";
 import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { invokedAs } from "../invocation.js";
@@ -38,10 +39,13 @@ async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefine
   }
 }
 
-/** opam-monorepo's check after a pull: the switch's compiler against the locked one (a warning). */
-async function checkCompiler(context: CommandContext, lockfile: Lockfile): Promise<void> {
+/**
+ * opam-monorepo's check after a pull: the switch's compiler against the locked one (a warning).
+ * `installed` was asked for when the pull started, so that `ocamlc` runs while archives extract.
+ */
+async function checkCompiler(context: CommandContext, lockfile: Lockfile, installedAnswer: Promise<string | undefined>): Promise<void> {
   const locked = lockedOcamlVersion(lockfile);
-  const installed = await installedOcaml(context.env);
+  const installed = await installedAnswer;
   if (installed === undefined) {
     context.reporter.warn("unable to find an installed ocamlc: the pulled sources need OCaml " + (locked ?? "") + " to build");
     return;
@@ -65,6 +69,10 @@ function askUser(context: CommandContext, args: PullArgs): (question: string) =>
 
 async function runPull(commandContext: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const context = args.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
+  // A pull that extracts starts its extraction threads and the compiler check first: both run on
+  // other cores while this thread reads the lock file and plans.
+  if (!args.downloadOnly) prestartExtractThreads();
+  const installed = args.downloadOnly ? Promise.resolve(undefined) : installedOcaml(context.env);
   const { root, lockfile, path: lockfilePath } = await loadLockfileArg(context, args);
   await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
   const json = (fields: Record<string, unknown>) => args.json && context.stdout.write(renderJson({ lockfile: lockfilePath, ...fields }));
@@ -102,7 +110,7 @@ async function runPull(commandContext: CommandContext, args: PullArgs, dirs: str
   context.reporter.step(pulledLine(summary.pulled + summary.kept, summary.total - summary.preserved.length, summary.bytes, origins, (nowMs() - started) / 1000));
   const seconds = Number(((nowMs() - started) / 1000).toFixed(3));
   json({ duniverse: path.join(root, "duniverse"), ...summary, seconds });
-  await checkCompiler(context, lockfile);
+  await checkCompiler(context, lockfile, installed);
   return 0;
 }
 
