@@ -8,7 +8,7 @@ import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
 import { addCommonOptions, AmbiguousPrefix, expandPrefixes, logLevel, resolvePrefix, type CommonOptions } from "./args.js";
 import { colorEnabled, renderBug, renderUserError, renderUserErrorJson } from "./render.js";
-import { standardOutputs } from "./output.js";
+import { outputFailure, standardOutputs } from "./output.js";
 import { toolVersion } from "./version.js";
 import { answerHelp } from "./help.js";
 import { helpFooter } from "./help-model.js";
@@ -92,14 +92,35 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
 export async function main(argv: string[]): Promise<void> {
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(standardOutputs().stderr));
+  reportLateOutputFailure(() => colorEnabled(standardOutputs().stderr));
   try {
     const code = await run(argv, interrupts);
     // An interrupted command's own outcome is not reported: the signal handler exits.
     if (interrupts.interrupted) await new Promise<never>(() => undefined);
-    process.exitCode = code;
+    process.exitCode = outputFailure() === undefined ? code : EXIT_ERROR;
   } finally {
     stopCatching();
   }
+}
+
+/** Set once the failure of an output has been printed (as the command's error). */
+let outputFailureShown = false;
+
+/**
+ * An output that failed without stopping the command (a stream's late error: a full disk under a
+ * terminal's redirection, an I/O error) is said on stderr when the process ends, and exits 1.
+ */
+function reportLateOutputFailure(color: () => boolean): void {
+  process.once("exit", () => {
+    const failure = outputFailure();
+    if (failure === undefined || outputFailureShown) return;
+    process.exitCode = EXIT_ERROR;
+    try {
+      standardOutputs().stderr.write(renderUserError(failure, color()));
+    } catch {
+      // stderr failed too: the exit code is all that is left.
+    }
+  });
 }
 
 /**
@@ -161,7 +182,9 @@ async function run(argv: string[], interrupts: InterruptController): Promise<num
       return EXIT_CLI;
     }
     if (isUserError(error)) {
-      if (jsonErrors) stdout.write(renderUserErrorJson(error));
+      // A failed stdout cannot take the JSON error; stderr can still say it (and drops it if it failed).
+      if (error === outputFailure()) outputFailureShown = true;
+      else if (jsonErrors) stdout.write(renderUserErrorJson(error));
       stderr.write(renderUserError(error, color));
       return error.code === "BAD_OPTION_VALUE" ? EXIT_CLI : EXIT_ERROR;
     }

@@ -1,13 +1,15 @@
 // stdout/stderr without streams: a file, /dev/null and a pipe are written directly (the stream is
 // never made), in order, with callbacks; a full non-blocking pipe hands the rest to the stream; a
-// pipe whose reader is gone drops the rest quietly; a possible terminal gets the stream itself.
+// pipe whose reader is gone drops the rest quietly; a possible terminal gets the stream itself; a
+// write that fails otherwise (/dev/full, a stream's error) is WRITE_FAILED naming the output.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { closeSync, constants, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { testdir } from "../../test/helpers/testdir.js";
-import { standardOutput, surelyNotTerminal } from "./output.js";
+import { isUserError } from "../core/errors.js";
+import { outputFailure, standardOutput, surelyNotTerminal } from "./output.js";
 
 /** A Writable standing for a terminal's stream: collects what it is given. */
 function collector(): { stream: NodeJS.WriteStream; text: () => string } {
@@ -105,6 +107,38 @@ describe("standard output", () => {
       expect(called).toBe(true);
     } finally {
       closeSync(writer);
+    }
+  });
+
+  it.skipIf(process.platform !== "linux")("stops once with WRITE_FAILED naming the output on a full device, then drops", () => {
+    const fd = openSync("/dev/full", "w");
+    try {
+      const out = standardOutput(fd, never, true, "standard output");
+      let thrown: unknown;
+      try {
+        out.write("no room\n");
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isUserError(thrown) && [thrown.code, thrown.message]).toEqual(["WRITE_FAILED", "cannot write standard output: no space left on device (ENOSPC)"]);
+      expect(outputFailure()).toBe(thrown);
+      expect(out.write("dropped\n")).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it("records a stream's failure other than a closed pipe, and sets exit code 1", async () => {
+    const failing = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error("EIO: i/o error, write"), { code: "EIO" })) }) as unknown as NodeJS.WriteStream;
+    const before = process.exitCode;
+    try {
+      const out = standardOutput(2, () => failing, false);
+      out.write("lost\n");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(process.exitCode).toBe(1);
+      expect(out.write("dropped\n")).toBe(true);
+    } finally {
+      process.exitCode = before;
     }
   });
 

@@ -2,10 +2,27 @@
 // a socket, /dev/null), text goes straight to it with writeSync: Node's stream machinery (net,
 // stream, tty: ~6-9 ms of a short command's start) is loaded only for a terminal, for anything
 // else a caller asks of the stream, or once a write cannot complete at once. A closed pipe
-// (`opam-monorepo list | head -1`) drops the rest of the output quietly, as pipes.ts does.
+// (`opam-monorepo list | head -1`) drops the rest of the output quietly, as pipes.ts does; any
+// other failure (a full disk under `>`) is WRITE_FAILED: the command stops with it, exit 1.
 import { fstatSync, writeSync } from "node:fs";
-import { errnoCode } from "../core/errors.js";
+import { errnoCode, type UserError } from "../core/errors.js";
+import { writeFailed } from "../core/fs.js";
 import { quietOnClosedPipe } from "./pipes.js";
+
+const OUTPUT_HINT = "the output goes to a file or device that cannot take it: free some space or redirect it elsewhere";
+
+/** The first output that failed (other than a closed pipe), for the exit code; later writes to it are dropped. */
+let failure: UserError | undefined;
+
+export function outputFailure(): UserError | undefined {
+  return failure;
+}
+
+function failed(name: string, error: unknown): UserError {
+  const wrapped = writeFailed(name, error, OUTPUT_HINT);
+  failure ??= wrapped;
+  return wrapped;
+}
 
 /** Memory devices (/dev/null, /dev/zero, /dev/full): character devices that are never terminals. */
 const MEMORY_DEVICES_MAJOR = 1;
@@ -27,12 +44,15 @@ type WriteCallback = (error?: Error | null) => void;
  * The stream for `fd` as its callers see it: `write`, `isTTY` and `columns` answered without
  * creating `stream()` while the descriptor is not a terminal; anything else is the stream's own.
  */
-export function standardOutput(fd: number, stream: () => NodeJS.WriteStream, direct = surelyNotTerminal(fd)): NodeJS.WriteStream {
+export function standardOutput(fd: number, stream: () => NodeJS.WriteStream, direct = surelyNotTerminal(fd), name = fd === 2 ? "standard error" : "standard output"): NodeJS.WriteStream {
   let real: NodeJS.WriteStream | undefined;
   const created = () => {
     if (real === undefined) {
       real = stream();
-      quietOnClosedPipe(real);
+      quietOnClosedPipe(real, (error) => {
+        failed(name, error);
+        process.exitCode = 1;
+      });
     }
     return real;
   };
@@ -53,7 +73,11 @@ export function standardOutput(fd: number, stream: () => NodeJS.WriteStream, dir
           // A non-blocking descriptor that is full: the stream waits for it; from now on it writes.
           mode = "stream";
           return created().write(bytes.subarray(offset), done);
-        } else throw error;
+        } else {
+          // Thrown once, so the command stops and says why; what follows is dropped.
+          mode = "closed";
+          throw failed(name, error);
+        }
       }
     }
     if (done !== undefined) queueMicrotask(() => done(null));

@@ -49,13 +49,11 @@ const WRITE_REASONS: Record<string, string> = {
   EISDIR: "it is a directory",
 };
 
-function writeFailed(target: string, error: unknown): UserError {
+/** WRITE_FAILED for `target` (a path, or "standard output"), with the reason its errno gives. */
+export function writeFailed(target: string, error: unknown, hint = "free some space or write access in that directory, or pass another path"): UserError {
   const code = errnoCode(error);
   const reason = (code && WRITE_REASONS[code]) ?? (error as Error).message;
-  return new UserError("WRITE_FAILED", `cannot write ${target}: ${reason}${code && WRITE_REASONS[code] ? ` (${code})` : ""}`, {
-    hint: "free some space or write access in that directory, or pass another path",
-    cause: error,
-  });
+  return new UserError("WRITE_FAILED", `cannot write ${target}: ${reason}${code && WRITE_REASONS[code] ? ` (${code})` : ""}`, { hint, cause: error });
 }
 
 /** True when `child` is `parent` itself or lies below it (after normalisation). */

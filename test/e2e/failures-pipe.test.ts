@@ -1,8 +1,9 @@
 // Issue 12 item 4: a closed stdout (`opam-monorepo list | head -1`) is not an error. lock, list and
 // pull finish their work (lock writes its lock file, pull fills duniverse/), print no stack trace and
-// keep their exit code. Before: a 25-line Node EPIPE stack trace, exit 1, and no lock file.
+// keep their exit code. Before: a 25-line Node EPIPE stack trace, exit 1, and no lock file. A stdout
+// that cannot be written (a full disk) is one [ERROR] naming it, exit 1, never a stack trace.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliPath, pinnedEnv } from "../helpers/cli.js";
@@ -77,5 +78,41 @@ describe("a closed stdout", () => {
   it("an error with stderr closed still exits 1, without a trace", async () => {
     const missing = await runWithClosedStdout(["list", "-l", "no-such.opam.locked"], { closeStderr: true });
     expect(missing.code).toBe(1);
+  });
+});
+
+/** Runs the CLI with stdout (and, when asked, stderr) on /dev/full: every write fails with ENOSPC. */
+function runOnFullDevice(args: string[], options: { stderrFull?: boolean } = {}): Promise<Closed> {
+  return new Promise((resolve, reject) => {
+    const full = openSync("/dev/full", "w");
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: copy.example, env: pinnedEnv(copy.dir), stdio: ["ignore", full, options.stderrFull === true ? full : "pipe"] });
+    closeSync(full);
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+const FULL = "opam-monorepo: [ERROR] cannot write standard output: no space left on device (ENOSPC)\n";
+
+describe.skipIf(!existsSync("/dev/full"))("stdout on a full disk (/dev/full)", () => {
+  it("list, --help and lock stop with one [ERROR] naming standard output, exit 1, no stack trace", async () => {
+    for (const args of [["list", "-l", "hello.opam.locked"], ["--help"], ["list", "--json", "-l", "hello.opam.locked"]]) {
+      const run = await runOnFullDevice(args);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr.startsWith(FULL), run.stderr).toBe(true);
+      expect(run.stderr).toContain("Hint: the output goes to a file or device that cannot take it");
+      expect(run.stderr).not.toMatch(NO_TRACE);
+    }
+    const lock = await runOnFullDevice(["lock", "--ocaml-version", "4.13.1", "-l", "full.opam.locked", "hello"]);
+    expect(lock.code, lock.stderr).toBe(1);
+    expect(lock.stderr.startsWith(FULL), lock.stderr).toBe(true);
+    expect(existsSync(path.join(copy.example, "full.opam.locked"))).toBe(false);
+  });
+
+  it("with stderr full too, the exit code still says it", async () => {
+    const run = await runOnFullDevice(["list", "-l", "hello.opam.locked"], { stderrFull: true });
+    expect(run.code).toBe(1);
   });
 });
