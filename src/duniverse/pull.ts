@@ -189,7 +189,7 @@ async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records:
   session.extractor.prepare();
   try {
     await fetchAll(run, repos, trackExtractions(session, run), (repo, result) => {
-      const entries = scanTree(path.join(run.staging!.newDir, repo.dir), { previous: writtenEntries(result.files) }).entries;
+      const entries = scanTree(path.join(run.staging!.newDir, repo.dir), { written: writtenEntries(result.files) }).entries;
       records.set(repo.dir, { source: sourceRecord(repo, options.keepGitDir), entries });
       count(summary, result);
       progress.done(repo.dir, result.from);
@@ -203,8 +203,8 @@ async function fetchInto(run: PullRun, repos: readonly DuniverseRepo[], records:
 }
 
 /**
- * What the extraction recorded of the files it wrote: the scan reuses a digest where the file's
- * stat is still the one taken as it was closed, and reads the file again otherwise.
+ * What the extraction recorded of the files it wrote (stat as each was closed, digest of the data
+ * written): the scan takes them as they are; files it did not record (hard links) are read.
  */
 function writtenEntries(files: FetchResult["files"]): Map<string, TreeEntry> | undefined {
   if (files === undefined) return undefined;

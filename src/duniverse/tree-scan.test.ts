@@ -1,11 +1,13 @@
-// The tree scan (stat reuse, symlinks never followed), diffs and their wording, and the manifest's
-// validation of what it reads.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+// The tree scan (stat reuse, an extraction's own records taken as they are, symlinks never
+// followed), diffs and their wording, and the manifest's validation of what it reads.
+import { execFileSync } from "node:child_process";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { decodeManifest, encodeManifest, isPinnedSource, sourceRecord } from "./manifest.js";
-import { describeDiff, diffTrees, scanTree } from "./tree-scan.js";
+import { extractTree } from "../fetch/extract.js";
+import { describeDiff, diffTrees, scanTree, type TreeEntry } from "./tree-scan.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "tree-scan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,6 +29,25 @@ describe("scanTree", () => {
     const touched = scanTree(top, { previous });
     expect(touched.hashed).toBe(1);
     expect(diffTrees(first.entries, touched.entries)).toEqual({ modified: [], added: [], removed: [] });
+  });
+
+  test("an extraction's records are the entries a full scan finds; a hard link and its target are read", async () => {
+    const source = path.join(scratch, "linked", "pkg-1.0");
+    mkdirSync(path.join(source, "src"), { recursive: true });
+    writeFileSync(path.join(source, "src/a.ml"), "let a = 1\n");
+    writeFileSync(path.join(source, "src/b.ml"), "let b = 2\n");
+    linkSync(path.join(source, "src/a.ml"), path.join(source, "src/same.ml"));
+    symlinkSync("src/b.ml", path.join(source, "b-link"));
+    const archive = path.join(scratch, "linked.tar.gz");
+    execFileSync("tar", ["-czf", archive, "-C", path.dirname(source), "pkg-1.0"]);
+    const { content, files } = await extractTree(archive, path.join(scratch, "linked-out"), "linked.tar.gz");
+    expect([...files.keys()].sort()).toEqual(["src/b.ml"]);
+    const written = new Map<string, TreeEntry>([...files].map(([name, file]) => [name, { path: name, type: "file", ...file }]));
+    const trusted = scanTree(content, { written });
+    const full = scanTree(content);
+    expect(trusted.entries).toEqual(full.entries);
+    expect(JSON.stringify(trusted.entries)).toBe(JSON.stringify(full.entries));
+    expect([trusted.hashed, full.hashed]).toEqual([2, 3]);
   });
 
   test("diffs name modified, added and removed paths", () => {

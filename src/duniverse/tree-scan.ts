@@ -2,7 +2,7 @@
 // mode, size, times, sha256 of a file, target of a symlink), reusing a recorded digest when the
 // stat of a file is unchanged; and compares two descriptions. Never follows a symlink.
 import { createHash } from "node:crypto";
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 
 export type EntryType = "file" | "symlink" | "dir" | "other";
@@ -25,6 +25,12 @@ export interface TreeEntry {
 export interface ScanOptions {
   /** Entries recorded before, by path: a file whose stat matches keeps its recorded digest. */
   previous?: ReadonlyMap<string, TreeEntry>;
+  /**
+   * Files this process has just written, with the stat taken as each was closed: taken as they
+   * are, without a stat of their own. Safe: any later change to such a file moves its ctime, so
+   * the next comparison with this record sees it (the writer drops the record of a file it links).
+   */
+  written?: ReadonlyMap<string, TreeEntry>;
   /** Hash every file even when its stat matches (verify). */
   rehash?: boolean;
 }
@@ -76,13 +82,24 @@ function describe(full: string, relative: string, info: Stats, options: ScanOpti
   return { ...entry, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, sha256 };
 }
 
+/** The names in `dir`, sorted as strings, and whether each was a regular file when listed. */
+function sortedEntries(dir: string): { name: string; file: boolean }[] {
+  const listed = readdirSync(dir, { withFileTypes: true }).map((entry: Dirent) => ({ name: entry.name, file: entry.isFile() }));
+  return listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** Every entry below `top` (a real directory), depth first, sorted by path. */
 export function scanTree(top: string, options: ScanOptions = {}): Scan {
   const scan: Scan = { entries: [], hashed: 0 };
   const walk = (dir: string, prefix: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
+    for (const { name, file } of sortedEntries(dir)) {
       const relative = prefix === "" ? name : `${prefix}/${name}`;
+      const written = file ? options.written?.get(relative) : undefined;
+      if (written !== undefined && written.type === "file") {
+        scan.entries.push(written);
+        continue;
+      }
+      const full = path.join(dir, name);
       const info = lstatSync(full);
       scan.entries.push(describe(full, relative, info, options, scan));
       if (info.isDirectory()) walk(full, relative);

@@ -34,7 +34,7 @@ export class TreeWriter implements EntrySink {
   /** The file being written (between `entry` and `end`). */
   private open: { fd: number; path: string; hash: Hash } | undefined;
   private written = 0;
-  /** Every regular file written (hard links excepted), by its path below `root`. */
+  /** Every regular file written and left as closed (hard links and their targets excepted), by its path below `root`. */
   readonly files = new Map<string, WrittenFile>();
 
   constructor(private readonly root: string, private readonly label: string, private readonly maxBytes = DEFAULT_MAX_EXTRACTED_SIZE) {}
@@ -100,6 +100,8 @@ export class TreeWriter implements EntrySink {
     }
     if (target === entry) return;
     this.place(entry, "file", (full) => linkSync(path.join(this.root, target), full));
+    // Linking moved the target's ctime: its record no longer describes it (the scan stats it).
+    this.files.delete(target);
   }
 
   /** A directory entry over an earlier file or symlink replaces it (never writes through it). */
