@@ -71,14 +71,16 @@ describe("hard links, and writes through what an earlier entry made", () => {
     expect(statSync(path.join(linked, "p", "b")).ino).toBe(statSync(path.join(linked, "p", "a")).ino);
   });
 
-  test("the files recorded are the regular files as last written, below the stripped top directory", async () => {
+  test("the files recorded are the regular files as last written and not linked since, below the stripped top directory", async () => {
     const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
     const out = fresh("out");
     const archive = tarOf(tarFile("p/a", "first"), tarFile("p/a", "second"), tarHeader("p/b", "1", 0, "p/a"), tarHeader("p/s", "2", 0, "a"), tarFile("p/d/c", "third"), tarHeader("p/d/c/", "5", 0), tarFile("p/e", "fourth"));
     const { content, files } = await extractTree(archive, out, "t.tar");
     expect(content).toBe(path.join(out, "p"));
-    expect([...files.keys()].sort()).toEqual(["a", "e"]);
-    expect(files.get("a")).toMatchObject({ size: 6, sha256: sha256("second") });
+    // "a" (written twice) is the target of the hard link "b": linking moved its ctime, so it is
+    // not recorded, and the pull's scan reads it like the link.
+    expect([...files.keys()].sort()).toEqual(["e"]);
+    expect(readFileSync(path.join(content, "a"), "utf8")).toBe("second");
     expect(files.get("e")).toMatchObject({ size: 6, sha256: sha256("fourth"), mtimeMs: statSync(path.join(content, "e")).mtimeMs });
   });
 
