@@ -1,7 +1,7 @@
 // Checksums as opam writes them (`sha256=<hex>`, `sha512=…`, `md5=…`): parsing, ordering
 // (strongest first), and hashing while bytes stream past. Never trusts a file it has not hashed.
 import { createHash, type Hash as NodeHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { UserError } from "../core/errors.js";
 
 export type HashAlgo = "sha512" | "sha256" | "md5";
@@ -72,14 +72,18 @@ const HASH_CHUNK = 1 << 20;
  */
 export async function hashFile(file: string, algos: readonly HashAlgo[]): Promise<Map<HashAlgo, string>> {
   const hasher = new MultiHasher(algos);
-  const handle = await open(file, "r");
+  // Synchronous reads: most archives are a few KB, read in one call, where each thread-pool
+  // round trip (open, stat, read, read, close) cost more than the read; a large file lets other
+  // work run between its 1 MB chunks.
+  const fd = openSync(file, "r");
   try {
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(HASH_CHUNK, (await handle.stat()).size)));
-    for (let read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead; read > 0; read = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) {
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(HASH_CHUNK, fstatSync(fd).size)));
+    for (let read = readSync(fd, buffer, 0, buffer.length, null); read > 0; read = readSync(fd, buffer, 0, buffer.length, null)) {
       hasher.update(buffer.subarray(0, read));
+      if (read === HASH_CHUNK) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return hasher.digests();
 }
