@@ -3,6 +3,7 @@
 // command's registered cleanups ran). The only file that calls process.exit.
 import { Command, CommanderError, type OutputConfiguration } from "commander";
 import { isUserError, UserError } from "../core/errors.js";
+import { restoreDeferredCaCerts } from "../core/extra-ca.js";
 import { createInterrupts, type InterruptController } from "../core/interrupt.js";
 import { PROGRAM } from "../core/paths.js";
 import { TerminalReporter } from "../core/reporter.js";
@@ -90,6 +91,7 @@ async function buildProgram(argv: readonly string[], onRun: OnRun): Promise<Comm
 }
 
 export async function main(argv: string[]): Promise<void> {
+  restoreDeferredCaCerts(process.env);
   const interrupts = createInterrupts();
   const stopCatching = catchSignals(interrupts, () => colorEnabled(standardOutputs().stderr));
   reportLateOutputFailure(() => colorEnabled(standardOutputs().stderr));

@@ -20,8 +20,8 @@ afterAll(async () => {
 });
 
 test("request() sends the path and query through the given agent", async () => {
-  const { Agent, request } = await loadUndici();
-  const agent = new Agent({ connections: 1 });
+  const { newAgent, request } = await loadUndici();
+  const agent = newAgent({ connections: 1 });
   try {
     const response = await request(`${base}/a%20b/c.tar.gz?x=1&y=%2F`, { dispatcher: agent, method: "GET" });
     expect(response.statusCode).toBe(200);

@@ -45,8 +45,8 @@ export function createDownloader(options: DownloaderOptions): Downloader {
   // undici is loaded on first use: importing it costs every command a large share of its start-up.
   let pool: Promise<{ agent: Dispatcher; dispatcher: Dispatcher }> | undefined;
   const open = () =>
-    (pool ??= loadUndici().then(({ Agent }) => {
-      const agent = new Agent({
+    (pool ??= loadUndici().then(({ newAgent }) => {
+      const agent = newAgent({
         connections: Math.max(1, options.connections),
         keepAliveTimeout: 10_000,
         connectTimeout: Math.min(timeout, 30_000),

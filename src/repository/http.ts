@@ -48,8 +48,8 @@ async function sameContent(a: string, b: string): Promise<boolean> {
 async function refresh(url: string, target: string, validators: Validators | undefined, env: NodeJS.ProcessEnv): Promise<Validators | "unchanged"> {
   const limits = httpLimits(env);
   // Loaded on first use: importing undici costs every command a large share of its start-up.
-  const { Agent } = await loadUndici();
-  const agent = new Agent({ connectTimeout: 30_000 });
+  const { newAgent } = await loadUndici();
+  const agent = newAgent({ connectTimeout: 30_000 });
   try {
     const headers: Record<string, string> = { "user-agent": "opam-monorepo (TypeScript)" };
     if (validators?.url === url && validators.etag !== undefined) headers["if-none-match"] = validators.etag;
