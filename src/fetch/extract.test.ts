@@ -72,6 +72,28 @@ test("unknown and corrupt archives are ARCHIVE_INVALID", async () => {
   await expectCode(extractArchive(corrupt, fresh("out"), "corrupt.tgz"), "ARCHIVE_INVALID");
 });
 
+describe("a small .tar.gz is inflated in one call; past 32 MiB inflated it is streamed", () => {
+  test("a truncated one names the archive and the gzip error, as the stream does", async () => {
+    const gz = readFileSync(archiveOf(TREE, fresh("good.tar.gz"), "tar.gz"));
+    const truncated = fresh("truncated.tar.gz");
+    writeFileSync(truncated, gz.subarray(0, gz.length - 30));
+    const error = await extractArchive(truncated, fresh("out"), "https://example.org/t.tar.gz").then(() => undefined, (caught: unknown) => caught);
+    expect(isUserError(error) && error.code).toBe("ARCHIVE_INVALID");
+    expect((error as Error).message).toBe("https://example.org/t.tar.gz: corrupt gzip archive: unexpected end of file");
+  });
+
+  test("40 MiB of zeros in a 40 KB archive: streamed, extracted whole", async () => {
+    const dir = fresh("zeros-src");
+    execFileSync("mkdir", ["-p", path.join(dir, "pkg-1.0")]);
+    writeFileSync(path.join(dir, "pkg-1.0", "zeros"), Buffer.alloc(40 * 1024 * 1024));
+    const archive = fresh("zeros.tar.gz");
+    execFileSync("tar", ["-czf", archive, "-C", dir, "pkg-1.0"]);
+    expect(statSync(archive).size).toBeLessThan(1024 * 1024);
+    const content = await extractArchive(archive, fresh("out"), "zeros.tar.gz");
+    expect(statSync(path.join(content, "zeros")).size).toBe(40 * 1024 * 1024);
+  });
+});
+
 describe("hostile archives are refused and write nothing outside", () => {
   const kinds: UnsafeKind[] = ["dotdot", "absolute", "symlink-escape", "symlink-absolute", "symlink-then-write", "hardlink-escape"];
   for (const kind of kinds) {

@@ -4,17 +4,18 @@
 //
 // Why this split: 44% of real archives are bzip2, which has no fast JS decoder, so `bzip2 -dc`
 // (or lbzip2) and `xz -dc` decode in their own process, in parallel with us; gzip is decoded
-// in-process by node:zlib, and so are zip archives (zip-extract.ts). The tar stream is read by
-// our TarScanner (which enforces the path rules on every header) and written by TreeWriter,
-// in-process and in chunks (memory stays bounded whatever an entry inflates to): spawning `tar` or `unzip` forks this large process and blocks the event loop while
+// in-process by node:zlib (an archive of at most 1 MiB in one call, while it inflates to at most
+// 32 MiB), and so are zip archives (zip-extract.ts). The tar stream is read by our TarScanner
+// (which enforces the path rules on every header) and written by TreeWriter, in-process and in
+// chunks (memory stays bounded whatever an entry inflates to): spawning `tar` or `unzip` forks this large process and blocks the event loop while
 // it does, which measured as the bottleneck of parallel pulls; and writing into a fresh directory
 // needs no lstat/utimes per file, unlike node-tar. So an archive costs at most one spawn (GNU
 // tar needs two for a .tbz).
 import { spawn } from "node:child_process";
-import { closeSync, createReadStream, mkdirSync, openSync, readdirSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readdirSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createGunzip, gunzipSync } from "node:zlib";
 import { isUserError, UserError } from "../core/errors.js";
 import { newEntryChecker } from "./entry-check.js";
 import { sharedDecoderPool, type Decoding } from "./decoder-pool.js";
@@ -127,6 +128,8 @@ function filesBelow(files: ReadonlyMap<string, WrittenFile>, top: string): Reado
 
 /** Returns whether the archive contained symlinks. */
 async function extractTar(archive: string, kind: Exclude<ArchiveKind, "zip">, writer: TreeWriter, label: string): Promise<boolean> {
+  const inflated = kind === "gzip" ? gunzipSmall(archive, label) : undefined;
+  if (inflated !== undefined) return unpackWhole(inflated, writer, label);
   const decoder = kind === "bzip2" || kind === "xz" ? await startDecoder(kind, archive) : undefined;
   const decoded: Readable = decoder ? decoder.stream : kind === "gzip" ? gunzipFile(archive) : createReadStream(archive, { highWaterMark: 1 << 20 });
   return unpackTar(decoded, decoder?.done, kind, writer, label);
@@ -173,6 +176,51 @@ export function archiveError(error: unknown, kind: string, label: string): UserE
 async function unpack(decoded: Readable, scanner: TarScanner): Promise<void> {
   for await (const chunk of decoded) scanner.feed(chunk as Buffer);
   scanner.finish();
+}
+
+/** A .tar.gz of at most this size is read whole… */
+const SMALL_GZIP = 1 << 20;
+/** …and inflated in one call while it inflates to at most this (memory stays bounded). */
+const SMALL_INFLATED = 32 << 20;
+
+/**
+ * A small .tar.gz inflated in one call: no stream, no thread-pool round trip per chunk (most
+ * source archives are a few KB). undefined when it is larger, or inflates to more than
+ * SMALL_INFLATED (then it is streamed, from the start).
+ */
+function gunzipSmall(archive: string, label: string): Buffer | undefined {
+  const fd = openSync(archive, "r");
+  let compressed: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    if (size > SMALL_GZIP) return undefined;
+    compressed = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let got = -1; got !== 0 && read < size; read += got) got = readSync(fd, compressed, read, size - read, read);
+    compressed = compressed.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return gunzipSync(compressed, { maxOutputLength: SMALL_INFLATED });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return undefined;
+    throw archiveError(error, "gzip", label);
+  }
+}
+
+/** unpackTar for a tar held whole in memory. */
+function unpackWhole(tar: Buffer, writer: TreeWriter, label: string): boolean {
+  const scanner = new TarScanner(label, newEntryChecker(label), writer);
+  try {
+    scanner.feed(tar);
+    scanner.finish();
+  } catch (error) {
+    throw archiveError(error, "gzip", label);
+  } finally {
+    writer.finish();
+  }
+  return scanner.symlinks > 0;
 }
 
 function gunzipFile(archive: string): Readable {
