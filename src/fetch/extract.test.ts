@@ -152,4 +152,25 @@ describe("zip, read in-process", () => {
     writeFileSync(truncated, readFileSync(truncated).subarray(0, 200));
     await expect(extractArchive(truncated, fresh("out"), "z.zip")).rejects.toMatchObject({ code: "ARCHIVE_INVALID" });
   });
+
+  test("a deflated entry that inflates past the size its directory records is refused", async () => {
+    const deflated = zipOf(["-9"]);
+    const bytes = readFileSync(deflated);
+    // The central directory's record of big.ml: its uncompressed size (offset 24) made 100 bytes short.
+    const central = bytes.indexOf("pkg-1.0/big.ml", bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))) - 46;
+    expect(bytes.readUInt32LE(central)).toBe(0x02014b50);
+    bytes.writeUInt32LE(bytes.readUInt32LE(central + 24) - 100, central + 24);
+    writeFileSync(deflated, bytes);
+    await expect(extractArchive(deflated, fresh("out"), "z.zip")).rejects.toMatchObject({ code: "ARCHIVE_INVALID", message: "z.zip: not a valid zip archive (pkg-1.0/big.ml fails its CRC check (longer than its recorded size))" });
+  });
+
+  test("an entry announcing more than 32 MiB is inflated as a stream, whole", async () => {
+    const dir = fresh("zip-zeros");
+    execFileSync("mkdir", ["-p", path.join(dir, "pkg-1.0")]);
+    writeFileSync(path.join(dir, "pkg-1.0", "zeros"), Buffer.alloc(40 * 1024 * 1024));
+    const out = fresh("zeros.zip");
+    execFileSync("zip", ["-q", "-r", out, "pkg-1.0"], { cwd: dir });
+    const content = await extractArchive(out, fresh("out"), "zeros.zip");
+    expect(statSync(path.join(content, "zeros")).size).toBe(40 * 1024 * 1024);
+  });
 });

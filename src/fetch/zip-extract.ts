@@ -1,9 +1,10 @@
 // Extracts a zip archive in-process: entries come from the central directory (zip-scan.ts),
-// stored or deflated data is streamed in chunks to the TreeWriter (never an entry whole in
-// memory), checked against its size and CRC, after the same path rules as tar entries.
+// stored or deflated data is streamed in chunks to the TreeWriter (a small entry, at most 1 MiB
+// deflated and 32 MiB announced, is inflated whole), checked against its size and CRC, after the
+// same path rules as tar entries.
 // No `unzip` process: starting one costs a pull ~20 ms per archive.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
-import { crc32, createInflateRaw } from "node:zlib";
+import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 import type { TreeWriter } from "./tree-writer.js";
 import { invalidZip, readZipDirectory, type ZipEntry, type ZipReader } from "./zip-scan.js";
@@ -12,6 +13,9 @@ const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 const CHUNK = 1 << 20;
+/** A deflated entry of at most this many bytes, announcing at most SMALL_INFLATED, is inflated whole. */
+const SMALL_COMPRESSED = 1 << 20;
+const SMALL_INFLATED = 32 << 20;
 /** A symlink's target is read whole: never more than a path can be. */
 const MAX_LINK = 4096;
 
@@ -53,6 +57,10 @@ async function* rawChunks(zip: Zip, entry: ZipEntry, start: number): AsyncGenera
   }
   if (entry.method !== DEFLATED) throw invalidZip(zip.label, `${entry.name} uses compression method ${entry.method}, which is not supported`);
   if (entry.compressedSize === 0) return;
+  if (entry.compressedSize <= SMALL_COMPRESSED && entry.size <= SMALL_INFLATED) {
+    yield inflateSmall(zip, entry, start);
+    return;
+  }
   const source = createReadStream(zip.file, { start, end: start + entry.compressedSize - 1, highWaterMark: CHUNK });
   const inflate = createInflateRaw({ chunkSize: 1 << 18 });
   source.on("error", (error) => inflate.destroy(error));
@@ -63,6 +71,21 @@ async function* rawChunks(zip: Zip, entry: ZipEntry, start: number): AsyncGenera
   } finally {
     source.destroy();
     inflate.destroy();
+  }
+}
+
+/**
+ * A small deflated entry inflated in one call (a stream pair per entry costs more than most
+ * entries' data), never to more than the size the directory announces (+1, so that a longer
+ * one is seen by the size check).
+ */
+function inflateSmall(zip: Zip, entry: ZipEntry, start: number): Buffer {
+  const compressed = zip.read(start, entry.compressedSize);
+  try {
+    return inflateRawSync(compressed, { maxOutputLength: entry.size + 1 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw invalidZip(zip.label, `${entry.name} fails its CRC check (longer than its recorded size)`);
+    throw invalidZip(zip.label, `${entry.name}: ${(error as Error).message}`);
   }
 }
 
