@@ -82,10 +82,13 @@ function describe(full: string, relative: string, info: Stats, options: ScanOpti
   return { ...entry, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, sha256 };
 }
 
+/** Code-unit order, as `Array.prototype.sort` without a comparator (plan.ts and lockfile/encode.ts say it so too). */
+const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The names in `dir`, sorted as strings, and whether each was a regular file when listed. */
 function sortedEntries(dir: string): { name: string; file: boolean }[] {
   const listed = readdirSync(dir, { withFileTypes: true }).map((entry: Dirent) => ({ name: entry.name, file: entry.isFile() }));
-  return listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return listed.sort((a, b) => bytewise(a.name, b.name));
 }
 
 /** Every entry below `top` (a real directory), depth first, sorted by path. */
@@ -106,7 +109,7 @@ export function scanTree(top: string, options: ScanOptions = {}): Scan {
     }
   };
   walk(top, "");
-  scan.entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  scan.entries.sort((a, b) => bytewise(a.path, b.path));
   return scan;
 }
 

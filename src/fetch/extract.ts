@@ -17,6 +17,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { createGunzip, gunzipSync } from "node:zlib";
 import { isUserError, UserError } from "../core/errors.js";
+import { readFully } from "../core/read-fully.js";
 import { newEntryChecker } from "./entry-check.js";
 import { sharedDecoderPool, type Decoding } from "./decoder-pool.js";
 import { bzip2Command, waitForExit } from "./tools.js";
@@ -195,9 +196,7 @@ function gunzipSmall(archive: string, label: string): Buffer | undefined {
     const size = fstatSync(fd).size;
     if (size > SMALL_GZIP) return undefined;
     compressed = Buffer.allocUnsafe(size);
-    let read = 0;
-    for (let got = -1; got !== 0 && read < size; read += got) got = readSync(fd, compressed, read, size - read, read);
-    compressed = compressed.subarray(0, read);
+    compressed = compressed.subarray(0, readFully(fd, compressed, 0, size, 0));
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,8 @@
 // deflated and 32 MiB announced, is inflated whole), checked against its size and CRC, after the
 // same path rules as tar entries.
 // No `unzip` process: starting one costs a pull ~20 ms per archive.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
+import { readFully } from "../core/read-fully.js";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 import type { TreeWriter } from "./tree-writer.js";
@@ -32,13 +33,7 @@ function readerOf(fd: number, size: number): ZipReader {
   return (position, length) => {
     if (!(position >= 0) || position >= size) return Buffer.alloc(0);
     const buffer = Buffer.alloc(Math.min(length, size - position));
-    let done = 0;
-    while (done < buffer.length) {
-      const count = readSync(fd, buffer, done, buffer.length - done, position + done);
-      if (count === 0) break;
-      done += count;
-    }
-    return buffer.subarray(0, done);
+    return buffer.subarray(0, readFully(fd, buffer, 0, buffer.length, position));
   };
 }
 

@@ -1,7 +1,8 @@
 // Reading opam files of a repository tree with their stamps (size, mtime, inode): what decides
 // whether an index-cache entry is still valid. No parsing here (the reader worker loads this).
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, statSync, type BigIntStats } from "node:fs";
 import { errnoCode } from "../core/errors.js";
+import { readFully } from "../core/read-fully.js";
 import { fileKind, notRegular } from "../core/read-input.js";
 
 /** What changes when a file is edited or replaced: size, mtime (ns) and inode. */
@@ -34,16 +35,6 @@ function withFile<T>(file: string, read: (fd: number, stats: BigIntStats) => T):
   } finally {
     closeSync(fd);
   }
-}
-
-function readFully(fd: number, target: Buffer, offset: number, size: number): number {
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, target, offset + filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
 }
 
 /**
