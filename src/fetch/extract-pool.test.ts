@@ -2,7 +2,6 @@
 // first): the same trees as in-thread extraction, each file's stat and digest recorded as it
 // landed, errors that keep their code across the thread, many archives at once on two threads, a
 // thread that dies rejects instead of hanging, and the real snapshots extracted file for file.
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -13,7 +12,7 @@ import { ALL_FORMATS, SAMPLE_TREE, archiveOf, unsafeTar, unsafeZip } from "../..
 import { readSnapshotEntries, snapshotArchive, SNAPSHOT_NAMES } from "../../test/helpers/real-data.js";
 import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
-import { createExtractor, prestartExtractThreads, prestartedThreadCount } from "./extract-pool.js";
+import { createExtractor } from "./extract-pool.js";
 import { extractArchive, type Extraction } from "./extract.js";
 
 const WORKER = new URL("../../dist/src/fetch/extract-worker.bundle.cjs", import.meta.url);
@@ -43,30 +42,6 @@ async function errorOf(promise: Promise<unknown>): Promise<{ code: string; messa
   if (!isUserError(error)) throw new Error(`expected a UserError, got ${String(error)}`);
   return { code: error.code, message: error.message };
 }
-
-describe("prestarted threads", () => {
-  test("the next extractor adopts them and extracts as a new thread would", async () => {
-    const archive = archiveOf(TREE, fresh("a.tar.gz"), "tar.gz");
-    prestartExtractThreads(2, WORKER);
-    expect(prestartedThreadCount()).toBe(2);
-    const extractor = createExtractor(2, WORKER);
-    try {
-      const extractions = await Promise.all([0, 1].map(() => extractor.extract(archive, fresh("out"), "https://example.org/a.tar.gz")));
-      expect(prestartedThreadCount()).toBe(0);
-      for (const { content } of extractions) expect(describeTree(content)).toEqual(describeTree(await extractArchive(archive, fresh("out"), "here")));
-    } finally {
-      await extractor.close();
-    }
-  });
-
-  test("unused, they do not keep the process alive", () => {
-    const pool = new URL("../../dist/src/fetch/extract-pool.js", import.meta.url).href;
-    const script = `import(${JSON.stringify(pool)}).then((m) => { m.prestartExtractThreads(2, new URL(${JSON.stringify(WORKER.href)})); console.log(m.prestartedThreadCount()); })`;
-    const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
-    expect(run.error).toBeUndefined();
-    expect([run.status, run.stdout.trim()]).toEqual([0, "2"]);
-  });
-});
 
 describe("on a worker thread", () => {
   for (const format of ALL_FORMATS) {

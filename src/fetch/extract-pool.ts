@@ -100,47 +100,9 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
   }
 }
 
-/** Threads started ahead of any extractor (prestartExtractThreads), not holding the process open. */
-const prestarted: { script: string; worker: Worker }[] = [];
-
-/**
- * Start the threads the next extractor will use now, while the main thread is still reading the
- * lock file and planning: a thread takes ~60 ms to start on a small VM, which otherwise delays
- * the first extraction. Threads nobody adopts end with the process.
- */
-export function prestartExtractThreads(threads = defaultExtractThreads(), script: URL | undefined = extractWorkerScript()): void {
-  if (script === undefined) return;
-  while (prestarted.length < threads) {
-    const worker = new Worker(script);
-    worker.unref();
-    // Adopted threads get their own handlers; an idle one that fails is dropped without a trace.
-    const spare = { script: script.href, worker };
-    worker.on("error", () => undefined);
-    worker.once("exit", () => {
-      const index = prestarted.indexOf(spare);
-      if (index >= 0) prestarted.splice(index, 1);
-    });
-    prestarted.push(spare);
-  }
-}
-
-/** How many prestarted threads wait for an extractor. */
-export function prestartedThreadCount(): number {
-  return prestarted.length;
-}
-
-/** A prestarted thread running `script`, now keeping the process open, or a new one. */
-function adoptOrStart(script: URL): Worker {
-  const index = prestarted.findIndex((spare) => spare.script === script.href);
-  if (index < 0) return new Worker(script);
-  const [{ worker }] = prestarted.splice(index, 1);
-  worker.ref();
-  return worker;
-}
-
 /** A new thread in `pool`; it leaves the pool when it ends, rejecting what it had not answered. */
 function startThread(script: URL, pool: Thread[]): Thread {
-  const worker = adoptOrStart(script);
+  const worker = new Worker(script);
   const pending = new Map<number, Waiter>();
   const exited = new Promise<void>((resolve) =>
     worker.once("exit", (code) => {

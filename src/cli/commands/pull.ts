@@ -11,7 +11,6 @@ import { checkDuneProject } from "../../duniverse/dune-project.js";
 import { downloadOnly, pullDuniverse } from "../../duniverse/pull.js";
 import { lockedOcamlVersion, type Lockfile } from "../../lockfile/model.js";
 import { compareVersions } from "../../opam/version.js";
-import { prestartExtractThreads } from "../../fetch/extract-pool.js";
 import { originText, pulledLine } from "../../fetch/pull-progress.js";
 import { addFetchOptions, fetchOptions, type FetchArgs } from "../fetch-options.js";
 import { invokedAs } from "../invocation.js";
@@ -41,7 +40,7 @@ async function installedOcaml(env: NodeJS.ProcessEnv): Promise<string | undefine
 
 /**
  * opam-monorepo's check after a pull: the switch's compiler against the locked one (a warning).
- * `installed` was asked for when the pull started, so that `ocamlc` runs while archives extract.
+ * `installedAnswer` was asked for when the pull started, so that `ocamlc` runs while archives extract.
  */
 async function checkCompiler(context: CommandContext, lockfile: Lockfile, installedAnswer: Promise<string | undefined>): Promise<void> {
   const locked = lockedOcamlVersion(lockfile);
@@ -69,9 +68,7 @@ function askUser(context: CommandContext, args: PullArgs): (question: string) =>
 
 async function runPull(commandContext: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const context = args.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
-  // A pull that extracts starts its extraction threads and the compiler check first: both run on
-  // other cores while this thread reads the lock file and plans.
-  if (!args.downloadOnly) prestartExtractThreads();
+  // The compiler check starts first: `ocamlc` runs on another core while the pull goes on.
   const installed = args.downloadOnly ? Promise.resolve(undefined) : installedOcaml(context.env);
   const { root, lockfile, path: lockfilePath } = await loadLockfileArg(context, args);
   await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
