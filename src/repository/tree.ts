@@ -16,12 +16,17 @@ function listDir(dir: string): Dirent[] {
 
 const maybeDir = (entry: Dirent): boolean => entry.isDirectory() || entry.isSymbolicLink();
 
-/** `[version, absolute opam path]` of each version directory of `name`. */
+/**
+ * `[version, absolute opam path]` of each version directory of `name`. The paths are joined by
+ * hand below the one `path.join` (an entry name holds no `/` and is never `.` or `..`): a warm
+ * lock lists every reached name of every repository, and `path.join` per entry was most of it.
+ */
 export function versionDirs(packagesDir: string, name: string): [string, string][] {
   const out: [string, string][] = [];
-  for (const entry of listDir(path.join(packagesDir, name))) {
+  const dir = path.join(packagesDir, name);
+  for (const entry of listDir(dir)) {
     const version = maybeDir(entry) ? versionOfDir(name, entry.name) : undefined;
-    if (version !== undefined) out.push([version, path.join(packagesDir, name, entry.name, "opam")]);
+    if (version !== undefined) out.push([version, `${dir}/${entry.name}/opam`]);
   }
   return out;
 }
