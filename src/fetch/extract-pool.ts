@@ -100,9 +100,16 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
   }
 }
 
+/**
+ * An extraction thread's young generation: 2 MB, where V8's default lets it grow with the allocation rate.
+ * bin/ gives a pull no V8 flags (they would cost Node's built-in code cache), so the threads'
+ * heaps are bounded here: peak RSS of a warm-cache pull 97 -> 90 MB, at the same speed.
+ */
+const THREAD_YOUNG_GENERATION_MB = 2;
+
 /** A new thread in `pool`; it leaves the pool when it ends, rejecting what it had not answered. */
 function startThread(script: URL, pool: Thread[]): Thread {
-  const worker = new Worker(script);
+  const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
   const pending = new Map<number, Waiter>();
   const exited = new Promise<void>((resolve) =>
     worker.once("exit", (code) => {
