@@ -101,9 +101,9 @@ export function createExtractor(threads = defaultExtractThreads(), script: URL |
 }
 
 /**
- * An extraction thread's young generation: 2 MB, where V8's default lets it grow with the allocation rate.
- * bin/ gives a pull no V8 flags (they would cost Node's built-in code cache), so the threads'
- * heaps are bounded here: peak RSS of a warm-cache pull 97 -> 90 MB, at the same speed.
+ * An extraction thread's young generation: 2 MB, where V8's default lets it grow with the
+ * allocation rate. bin/ gives a pull no V8 flags (they would cost Node's built-in code cache), so
+ * the threads' heaps are bounded here: peak RSS of a warm-cache pull 97 -> 90 MB, same speed.
  */
 const THREAD_YOUNG_GENERATION_MB = 2;
 
