@@ -9,6 +9,7 @@ import { lockedOpamFiles, lockedPackages, type LockedSolve } from "./locked-solv
 import { lockGraph } from "./commands/tree.js";
 import { PROGRAM } from "../core/paths.js";
 import { toolVersion } from "./version.js";
+import { bytewise } from "../core/compare.js";
 
 function lockSources(solved: LockedSolve): Map<string, SbomSource> {
   const sources = new Map<string, SbomSource>();
@@ -33,7 +34,7 @@ export function sbomInput(solved: LockedSolve, timestamp: string): SbomInput {
       const source = pkg.kind === "local" ? undefined : (sources.get(pkg.name) ?? opamSource(opam));
       return { ...pkg, licenses: opam?.license ?? [], homepage: opam?.homepage?.[0], devRepo: opam?.devRepo?.raw, source };
     })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => bytewise(a.name, b.name));
   const dependencies = new Map([...graph.edges].map(([name, edges]) => [name, edges.map((edge) => edge.to)]));
   return { tool: { name: PROGRAM, version: toolVersion() }, timestamp, roots: graph.roots.filter((name) => solved.lockfile.rootPackages.includes(name)), packages, dependencies };
 }

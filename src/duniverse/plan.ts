@@ -9,6 +9,7 @@ import { formatChecksum } from "../opam/checksum.js";
 import { isSafePackage, type OpamPackage } from "../opam/package.js";
 import { formatUrl, normaliseDevRepo, parseUrl, urlWithoutFragment } from "../opam/url.js";
 import { compareVersions } from "../opam/version.js";
+import { bytewise } from "../core/compare.js";
 
 /** A package id split in two: `name.version`. */
 export interface PackageRef {
@@ -68,7 +69,6 @@ interface Candidate {
   pinned: boolean;
 }
 
-const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const compareRefs = (a: PackageRef, b: PackageRef): number =>
   bytewise(a.name.toLowerCase(), b.name.toLowerCase()) || bytewise(a.name, b.name) || compareVersions(a.version, b.version);
 const idOf = (ref: PackageRef): string => `${ref.name}.${ref.version}`;

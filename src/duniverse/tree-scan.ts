@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
+import { bytewise } from "../core/compare.js";
 
 export type EntryType = "file" | "symlink" | "dir" | "other";
 
@@ -83,7 +84,6 @@ function describe(full: string, relative: string, info: Stats, options: ScanOpti
 }
 
 /** Code-unit order, as `Array.prototype.sort` without a comparator (plan.ts and lockfile/encode.ts say it so too). */
-const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The names in `dir`, sorted as strings, and whether each was a regular file when listed. */
 function sortedEntries(dir: string): { name: string; file: boolean }[] {

@@ -25,6 +25,7 @@ import { TarScanner } from "./tar-scan.js";
 import { DEFAULT_MAX_EXTRACTED_SIZE, TreeWriter, type WrittenFile } from "./tree-writer.js";
 import { assertTreeContained } from "./tree-check.js";
 import { extractZipInto } from "./zip-extract.js";
+import { SMALL_COMPRESSED, SMALL_INFLATED } from "./inflate-whole.js";
 
 export type ArchiveKind = "gzip" | "bzip2" | "xz" | "tar" | "zip";
 
@@ -179,11 +180,6 @@ async function unpack(decoded: Readable, scanner: TarScanner): Promise<void> {
   scanner.finish();
 }
 
-/** A .tar.gz of at most this size is read whole… */
-const SMALL_GZIP = 1 << 20;
-/** …and inflated in one call while it inflates to at most this (memory stays bounded). */
-const SMALL_INFLATED = 32 << 20;
-
 /**
  * A small .tar.gz inflated in one call: no stream, no thread-pool round trip per chunk (most
  * source archives are a few KB). undefined when it is larger, or inflates to more than
@@ -194,7 +190,7 @@ function gunzipSmall(archive: string, label: string): Buffer | undefined {
   let compressed: Buffer;
   try {
     const size = fstatSync(fd).size;
-    if (size > SMALL_GZIP) return undefined;
+    if (size > SMALL_COMPRESSED) return undefined;
     compressed = Buffer.allocUnsafe(size);
     compressed = compressed.subarray(0, readFully(fd, compressed, 0, size, 0));
   } finally {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { crashPoint } from "../core/crash-point.js";
 import { errnoCode, UserError } from "../core/errors.js";
 import { pathExists, removeInside } from "../core/fs.js";
+import { bytewise } from "../core/compare.js";
 
 export const TEMP_PREFIX = ".opam-monorepo-tmp-";
 /** Only names of this exact form are ever taken for staging directories (by recovery too). */
@@ -82,7 +83,7 @@ export async function fullPullOps(duniverse: string, staging: Staging, keep: Rea
   const staged = new Set(await readdir(staging.newDir));
   const existing = staging.fresh ? [] : (await readdir(duniverse)).filter((name) => !staged.has(name) && !keep.has(name) && !isStagingName(name));
   const ops: SwapOp[] = [...[...staged].map((name) => ({ action: "replace" as const, name })), ...existing.map((name) => ({ action: "remove" as const, name }))];
-  return ops.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return ops.sort((a, b) => bytewise(a.name, b.name));
 }
 
 /**

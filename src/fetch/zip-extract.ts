@@ -9,14 +9,12 @@ import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { checkEntryPath, checkLinkTarget, newEntryChecker, type EntryChecker } from "./entry-check.js";
 import type { TreeWriter } from "./tree-writer.js";
 import { invalidZip, readZipDirectory, type ZipEntry, type ZipReader } from "./zip-scan.js";
+import { SMALL_COMPRESSED, SMALL_INFLATED } from "./inflate-whole.js";
 
 const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
 const CHUNK = 1 << 20;
-/** A deflated entry of at most this many bytes, announcing at most SMALL_INFLATED, is inflated whole. */
-const SMALL_COMPRESSED = 1 << 20;
-const SMALL_INFLATED = 32 << 20;
 /** A symlink's target is read whole: never more than a path can be. */
 const MAX_LINK = 4096;
 

@@ -2,6 +2,7 @@
 // constraint), and its views: the part reachable from some packages within a depth, and the graph
 // inverted (who needs a package). No I/O; the CLI builds it from a re-solve of the lock file.
 import { ROOT, type Requirement } from "../solve/model.js";
+import { bytewise } from "../core/compare.js";
 
 /** local: a package of the project; vendored: pulled into duniverse/; opam: installed by opam (not vendored). */
 export type PackageKind = "local" | "vendored" | "opam";
@@ -35,7 +36,6 @@ export interface GraphInput {
   requiredBy: ReadonlyMap<string, readonly Requirement[]>;
 }
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Joins the constraints of several requirements of one package on another ("" when any is ""). */
 function joinConstraints(constraints: readonly string[]): string {
@@ -45,7 +45,7 @@ function joinConstraints(constraints: readonly string[]): string {
 }
 
 export function buildGraph(input: GraphInput): DependencyGraph {
-  const packages = new Map([...input.packages].sort((a, b) => byName(a.name, b.name)).map((pkg) => [pkg.name, pkg]));
+  const packages = new Map([...input.packages].sort((a, b) => bytewise(a.name, b.name)).map((pkg) => [pkg.name, pkg]));
   const found = new Map<string, Map<string, string[]>>();
   const requested: string[] = [];
   for (const [to, requirements] of input.requiredBy) {
@@ -60,12 +60,12 @@ export function buildGraph(input: GraphInput): DependencyGraph {
   }
   const edges = new Map<string, GraphEdge[]>();
   for (const name of packages.keys()) {
-    const targets = [...(found.get(name) ?? new Map<string, string[]>())].sort(([a], [b]) => byName(a, b));
+    const targets = [...(found.get(name) ?? new Map<string, string[]>())].sort(([a], [b]) => bytewise(a, b));
     edges.set(name, targets.map(([to, constraints]) => ({ from: name, to, constraint: joinConstraints(constraints) })));
   }
   const roots = [...input.rootPackages.filter((name) => packages.has(name))];
   // What the request needs directly (the compiler), then anything else, when no root reaches it.
-  for (const name of [...[...new Set(requested)].sort(byName), ...packages.keys()]) {
+  for (const name of [...[...new Set(requested)].sort(bytewise), ...packages.keys()]) {
     if (!reachable(roots, edges, Infinity).has(name)) roots.push(name);
   }
   return { roots, packages, edges };
@@ -95,7 +95,7 @@ export function invertGraph(graph: DependencyGraph, name: string): DependencyGra
   for (const list of graph.edges.values()) {
     for (const edge of list) edges.get(edge.to)!.push({ from: edge.to, to: edge.from, constraint: edge.constraint });
   }
-  for (const list of edges.values()) list.sort((a, b) => byName(a.to, b.to));
+  for (const list of edges.values()) list.sort((a, b) => bytewise(a.to, b.to));
   return { roots: [name], packages: graph.packages, edges };
 }
 

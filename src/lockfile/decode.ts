@@ -9,6 +9,7 @@ import { expectList, expectString, ocamlQuoted, positionText, unexpectedValue, v
 import { dirListProblems } from "../duniverse/dir-names.js";
 import type { DuniverseRepo, PackageRef } from "../duniverse/plan.js";
 import type { LockedDependency, LockedDepext, Lockfile, PinDepend } from "./model.js";
+import { bytewise } from "../core/compare.js";
 
 const X = "x-opam-monorepo-";
 const DEPENDS_SHAPE =
@@ -171,7 +172,7 @@ function reposOf(file: string, pins: readonly PinDepend[], dirs: ReadonlyMap<str
     if (isGitUrl(url) && !/#./.test(url)) {
       throw invalid(`Invalid-monorepo lockfile pin URL ${url}: Git URL must be resolved to a commit hash`, `in ${file}`);
     }
-    provides.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    provides.sort((a, b) => bytewise(a.name, b.name));
     return { dir: entry.dir, url, hashes: entry.hashes, provides };
   });
   checkDirNames(file, repos.map((repo) => ({ ...repo, pos: dirs.get(repo.url)!.pos })));

@@ -7,11 +7,11 @@ import { compareVersions } from "../opam/version.js";
 import { rewriteRepositoryOut } from "../project/config.js";
 import type { DuniverseRepo } from "../duniverse/plan.js";
 import type { GlobalVarValue, LockedDependency, LockedDepext, Lockfile, PinDepend } from "./model.js";
+import { bytewise } from "../core/compare.js";
 
 export const SYNOPSIS = "opam-monorepo generated lockfile";
 export const MAINTAINER = "opam-monorepo";
 
-const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const lowerCode = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 

@@ -1,5 +1,7 @@
-// opam's package-name rule (OpamPackage.Name.of_string): `A-Za-z0-9_+-` with at least one letter.
-// The one implementation of it; also used for conflict classes and filter scopes. Pure.
+// opam's package-name rule (OpamPackage.Name.of_string): `A-Za-z0-9_+-` with at least one letter,
+// and its order (OpamPackage.Name.compare). The one implementation of each; the rule also serves
+// conflict classes and filter scopes. Pure.
+import { bytewise } from "../core/compare.js";
 
 export function isValidPackageName(name: string): boolean {
   let letter = false;
@@ -16,4 +18,11 @@ export function packageNameProblem(name: string): string | undefined {
   if (isValidPackageName(name)) return undefined;
   if (/[^A-Za-z0-9_+-]/.test(name)) return `Invalid character in package name ${JSON.stringify(name)}`;
   return `Package name ${JSON.stringify(name)} should contain at least one letter`;
+}
+
+/** opam's package-name order (OpamPackage.Name.compare): case-insensitive, then bytewise. */
+export function compareOpamNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x !== y ? bytewise(x, y) : bytewise(a, b);
 }

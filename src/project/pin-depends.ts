@@ -4,6 +4,7 @@ import { UserError } from "../core/errors.js";
 import { findField, type OpamFile, type Value } from "../opam/ast.js";
 import { expectString, unexpectedValue } from "../opam/values.js";
 import { splitPackageId } from "./package-name.js";
+import { compareOpamNames } from "../opam/names.js";
 
 export interface PinDependEntry {
   name: string;
@@ -36,13 +37,6 @@ export function pinDependsOf(opam: OpamFile): PinDependEntry[] {
   return value.items.map((item) => pinOfValue(opam.file, item));
 }
 
-function compareNames(a: string, b: string): number {
-  const la = a.toLowerCase();
-  const lb = b.toLowerCase();
-  if (la !== lb) return la < lb ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * One entry per package name, sorted by name: identical entries are merged, and the same
  * package pinned to another version or URL is an error (the reference's exact message).
@@ -59,7 +53,7 @@ export function sortUniqPins(pins: readonly PinDependEntry[]): PinDependEntry[] 
       );
     }
   }
-  return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
+  return [...byName.values()].sort((a, b) => compareOpamNames(a.name, b.name));
 }
 
 export const LOCAL_PIN_MESSAGE = "You have a locally defined package in a pin-depends field of another locally defined package";

@@ -4,6 +4,7 @@ import { UserError } from "../core/errors.js";
 import { findField, type OpamFile } from "../opam/ast.js";
 import type { LocalPackage } from "./local-packages.js";
 import { splitPackageId } from "./package-name.js";
+import { bytewise } from "../core/compare.js";
 
 export interface Target extends LocalPackage {
   /** The version given on the command line (`irmin.2.7.1` → `2.7.1`), if any. */
@@ -64,7 +65,7 @@ export function chooseTargets(locals: readonly LocalPackage[], request: TargetRe
     targets = chosen.map((local) => ({ ...local, explicitVersion: undefined }));
   }
   if (targets.length === 0) throw new UserError("NO_TARGETS", NO_TARGETS_MESSAGE, { hint: subdirectoryHint(locals, request.command ?? "opam-monorepo") });
-  return targets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return targets.sort((a, b) => bytewise(a.name, b.name));
 }
 
 /** `==> Using N locally scanned package[s] as the target[s].` */

@@ -9,6 +9,7 @@ import type { Repository } from "../repository/repository.js";
 import { createSolverContext, type ContextOptions, type UserConstraint } from "./context.js";
 import type { Diagnostics, Implementation, Requirement, Root, SolveStats, SolverInput } from "./model.js";
 import { solve } from "./solver.js";
+import { compareOpamNames } from "../opam/names.js";
 
 /** Local packages depending on one of these keep the compiler choice open (§4.1). */
 const COMPILER_CHOICE_PACKAGES: ReadonlySet<string> = new Set([
@@ -63,13 +64,6 @@ export type LockSolveResult =
   /** `input`: what the failing pass solved, for the failure explanation (explain-cause.ts). */
   | { ok: false; phase: "dune" | "opam-provided"; diagnostics: Diagnostics; stats: SolveStats[]; input: SolverInput };
 
-/** opam's package-name order (OpamPackage.Name.compare): case-insensitive, then bytewise. */
-function compareNames(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (x !== y) return x < y ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The request as opam-monorepo's `mk_request` builds it: `ocaml-base-compiler` FIRST (unless a
@@ -78,7 +72,7 @@ function compareNames(a: string, b: string): number {
  * (betas) decides the OCaml version before a target's `ocaml` dependency can pick the newest.
  */
 export function lockRoots(request: Pick<LockSolveRequest, "targets" | "locals">): Root[] {
-  const roots: Root[] = [...request.targets].sort(compareNames).map((name) => ({ name }));
+  const roots: Root[] = [...request.targets].sort(compareOpamNames).map((name) => ({ name }));
   const choosesCompiler = request.locals.some((pkg) => [...formulaNames(pkg.depends)].some((name) => COMPILER_CHOICE_PACKAGES.has(name)));
   if (!choosesCompiler) roots.unshift({ name: "ocaml-base-compiler" });
   return roots;

@@ -5,7 +5,8 @@ import { InternalError } from "../core/errors.js";
 import type { Diagnostics, RejectReason, RejectedVersion, Restriction, RoleProblem, SolverInput } from "./model.js";
 import { posLit, type Lit } from "./sat-literals.js";
 import { buildProblem, describeNeed, type Dep, type Problem } from "./sat-problem.js";
-import { compareNames, makeDecider, readRequiredBy, selectedRequirer, selectedVar, shortestChains } from "./sat-walk.js";
+import { makeDecider, readRequiredBy, selectedRequirer, selectedVar, shortestChains } from "./sat-walk.js";
+import { bytewise } from "../core/compare.js";
 
 interface Component {
   role: number;
@@ -26,19 +27,19 @@ export function diagnose(input: SolverInput): Diagnostics {
   for (const component of failing) explainDummy(problem, component, classes);
   const requiredBy = readRequiredBy(problem, true);
   const problems = failing.map((component) => toRoleProblem(problem, component, input, requiredBy));
-  problems.sort((a, b) => Number(a.virtual) - Number(b.virtual) || compareNames(a.name, b.name));
+  problems.sort((a, b) => Number(a.virtual) - Number(b.virtual) || bytewise(a.name, b.name));
   const selected = [...report.values()]
     .map((component) => problem.vars[component.selected].impl)
     .filter((impl) => impl !== undefined)
     .map(({ name, version }) => ({ name, version }))
-    .sort((a, b) => compareNames(a.name, b.name));
+    .sort((a, b) => bytewise(a.name, b.name));
   return {
     selected,
     problems,
     notBuildableWithDune: problems.filter(isNotDune).map((p) => p.name),
     noEligibleVersion: failing
       .flatMap((component) => noEligibleVersion(problem, component))
-      .sort((a, b) => compareNames(a.name, b.name)),
+      .sort((a, b) => bytewise(a.name, b.name)),
   };
 }
 

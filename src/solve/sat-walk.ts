@@ -3,6 +3,7 @@
 import { ROOT, type Implementation, type Requirement } from "./model.js";
 import { posLit, type Lit } from "./sat-literals.js";
 import type { Problem } from "./sat-problem.js";
+import { bytewise } from "../core/compare.js";
 
 /** The selected variable of a role, or -1. */
 export function selectedVar(problem: Problem, role: number): number {
@@ -104,7 +105,7 @@ export function readSelection(problem: Problem): Map<string, Implementation> {
     const impl = variable < 0 ? undefined : problem.vars[variable].impl;
     if (info.kind === "real" && impl !== undefined) selection.push([info.name, impl]);
   });
-  return new Map(selection.sort(([a], [b]) => compareNames(a, b)));
+  return new Map(selection.sort(([a], [b]) => bytewise(a, b)));
 }
 
 /** A role's selected real (non-dummy) variable and who its dependencies are required by. */
@@ -142,7 +143,7 @@ export function readRequiredBy(problem: Problem, includeDummies: boolean): Map<s
       requiredBy.set(dep.name, list);
     }
   });
-  return new Map([...requiredBy].sort(([a], [b]) => compareNames(a, b)));
+  return new Map([...requiredBy].sort(([a], [b]) => bytewise(a, b)));
 }
 
 /** Up to `limit` shortest chains of package names from a requested package down to `target`. */
@@ -160,7 +161,7 @@ export function shortestChains(requiredBy: Map<string, Requirement[]>, target: s
     const wanted = (distance.get(name) as number) - 1;
     const parents = [...new Set((requiredBy.get(name) ?? []).map((r) => r.by))]
       .filter((parent) => distance.get(parent) === wanted)
-      .sort(compareNames);
+      .sort(bytewise);
     for (const parent of parents) if (chains.length < limit) walkBack(parent);
     path.pop();
   };
@@ -187,9 +188,4 @@ function distancesFromRoot(requiredBy: Map<string, Requirement[]>): Map<string, 
     }
   }
   return distance;
-}
-
-/** Bytewise name order (locale-independent). */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import { invokedAs } from "../invocation.js";
 import { addLockfileOptions, loadLockfileArg, type LockfileArgs } from "../lockfile-arg.js";
 import { checkLockFresh } from "../stale-lock.js";
 import type { CommandContext, CommandSpec } from "./index.js";
+import { bytewise } from "../../core/compare.js";
 
 interface ListOptions extends LockfileArgs {
   short: boolean;
@@ -47,7 +48,7 @@ async function listedPackages(root: string, repos: readonly DuniverseRepo[]): Pr
   const listed = await Promise.all(
     entries.map(async (entry) => ({ ...entry, pinned: isPinnedSource(entry.version, entry.url), synopsis: await synopsisOf(duniverse, entry.dir, entry.name) })),
   );
-  return listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return listed.sort((a, b) => bytewise(a.name, b.name));
 }
 
 function table(rows: readonly Listed[]): string {
