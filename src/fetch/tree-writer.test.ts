@@ -14,6 +14,7 @@ import { paxHeader, TAR_END, tarData, tarFile, tarHeader } from "../../test/help
 import { freshPaths } from "../../test/helpers/testdir.js";
 import { isUserError } from "../core/errors.js";
 import { extractArchive, extractTree } from "./extract.js";
+import { TreeWriter } from "./tree-writer.js";
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), "tree-writer-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -148,5 +149,44 @@ describe("the extracted-size cap", () => {
     const out = fresh("out");
     const content = await extractArchive(bomb("zip"), out, "bomb.zip", { maxBytes: 8 * MiB });
     expect(statSync(path.join(content, "zeros")).size).toBe(8 * MiB);
+  });
+});
+
+describe("the writer joins only normalised entry paths below its root", () => {
+  const errorOf = (step: () => void): { code: string; message: string } => {
+    try {
+      step();
+    } catch (error) {
+      if (isUserError(error)) return { code: error.code, message: error.message };
+      throw error;
+    }
+    throw new Error("expected a UserError");
+  };
+  for (const bad of ["../escaped", "a/../../escaped", "/abs", "a//b", "./a", "a/.", "a/"]) {
+    test(`${JSON.stringify(bad)} given to it directly is refused, and nothing is written`, () => {
+      const sentinel = fresh("sentinel");
+      const root = path.join(sentinel, "a", "root");
+      mkdirSync(root, { recursive: true });
+      const writer = new TreeWriter(root, "hand-made");
+      const error = errorOf(() => writer.entry({ kind: "file", path: bad, mode: 0o644 }));
+      expect(error.code).toBe("ARCHIVE_UNSAFE");
+      expect(error.message).toContain("not a normalised relative path");
+      writer.finish();
+      expect(findNamed(sentinel, "escaped")).toEqual([]);
+      expect(readdirSync(root)).toEqual([]);
+    });
+  }
+  test("nested entries whose parents it made land below the root", () => {
+    const root = fresh("root");
+    mkdirSync(root);
+    const writer = new TreeWriter(root, "hand-made");
+    for (const entry of ["p/a/b/one.ml", "p/a/b/two.ml", "p/a/c/three.ml"]) {
+      writer.entry({ kind: "file", path: entry, mode: 0o644 });
+      writer.data(Buffer.from(entry));
+      writer.end();
+    }
+    writer.finish();
+    expect(readFileSync(path.join(root, "p", "a", "c", "three.ml"), "utf8")).toBe("p/a/c/three.ml");
+    expect([...writer.files.keys()]).toEqual(["p/a/b/one.ml", "p/a/b/two.ml", "p/a/c/three.ml"]);
   });
 });

@@ -43,6 +43,7 @@ export class TreeWriter implements EntrySink {
   entry(entry: ScannedEntry): void {
     this.closeFile();
     this.guard(entry.path, () => {
+      if (!NORMALISED.test(entry.path)) throw unsafe(this.label, entry.path, "not a normalised relative path");
       if (entry.kind === "dir") this.makeDir(entry.path);
       else if (entry.kind === "file") this.createFile(entry.path, entry.mode);
       else if (entry.kind === "symlink") this.place(entry.path, "symlink", (full) => symlinkSync(entry.target, full));
@@ -132,11 +133,10 @@ export class TreeWriter implements EntrySink {
 
   /**
    * `entry` below `root`. Entries come checked and normalised (entry-check.ts: relative, no `.`,
-   * `..` or empty segment), so joining by hand equals `path.join` (whose normalising showed
-   * among an extraction thread's top costs); one that is not is refused here all the same.
+   * `..` or empty segment; `entry()` refuses one that is not before writing anything), so joining
+   * by hand equals `path.join`, whose normalising showed among an extraction thread's top costs.
    */
   private fullPath(entry: string): string {
-    if (!NORMALISED.test(entry)) throw unsafe(this.label, entry, "not a normalised relative path");
     return `${this.root}/${entry}`;
   }
 
