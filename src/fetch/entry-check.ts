@@ -20,8 +20,18 @@ function refuse(checker: EntryChecker, entry: string, why: string): UserError {
   });
 }
 
+/** A relative path of non-empty segments, none of them `.` or `..` (what `normalise` returns). */
+const NORMALISED = /^(?!\.\.?(?:\/|$))[^/\\]+(?:\/(?!\.\.?(?:\/|$))[^/\\]+)*$/u;
+
+/** Whether `entry` is already in the form `normalise` gives (the tree writer writes no other). */
+export function isNormalisedPath(entry: string): boolean {
+  return NORMALISED.test(entry) && !/^[a-zA-Z]:/.test(entry);
+}
+
 /** `./a//b/` → `a/b`; undefined for the archive root itself. Throws on escaping paths. */
 function normalise(checker: EntryChecker, entry: string): string | undefined {
+  // Most entries are already normalised: no splitting and joining for them.
+  if (isNormalisedPath(entry)) return entry;
   const slashed = entry.replace(/\\/g, "/");
   if (slashed.startsWith("/") || /^[a-zA-Z]:/.test(slashed)) throw refuse(checker, entry, "absolute path");
   const parts = slashed.split("/").filter((part) => part !== "" && part !== ".");

@@ -7,10 +7,9 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, symlinkSync, unlinkSync, writeSync } from "node:fs";
 import { errnoCode, UserError } from "../core/errors.js";
+import { isNormalisedPath } from "./entry-check.js";
 import type { EntrySink, ScannedEntry } from "./tar-scan.js";
 
-/** A relative path of non-empty segments, none of them `.` or `..`. */
-const NORMALISED = /^(?!\.\.?(?:\/|$))[^/]+(?:\/(?!\.\.?(?:\/|$))[^/]+)*$/u;
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 /** The default cap on the file data one archive may extract (--max-extracted-size). */
 export const DEFAULT_MAX_EXTRACTED_SIZE = 4 * 1024 ** 3;
@@ -43,7 +42,7 @@ export class TreeWriter implements EntrySink {
   entry(entry: ScannedEntry): void {
     this.closeFile();
     this.guard(entry.path, () => {
-      if (!NORMALISED.test(entry.path)) throw unsafe(this.label, entry.path, "not a normalised relative path");
+      if (!isNormalisedPath(entry.path)) throw unsafe(this.label, entry.path, "not a normalised relative path");
       if (entry.kind === "dir") this.makeDir(entry.path);
       else if (entry.kind === "file") this.createFile(entry.path, entry.mode);
       else if (entry.kind === "symlink") this.place(entry.path, "symlink", (full) => symlinkSync(entry.target, full));
