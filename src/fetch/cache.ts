@@ -119,14 +119,7 @@ export class DownloadCache {
       const other = this.entryPath(hash);
       if (other === file || isFile(other)) continue;
       this.ensureDir(path.dirname(other));
-      const temp = await this.tempFile();
-      try {
-        linkOrCopy(file, temp);
-        renameSync(temp, other);
-      } catch (error) {
-        rmSync(temp, { force: true });
-        throw error;
-      }
+      publishLink(file, await this.tempFile(), other);
     }
   }
 
@@ -155,6 +148,20 @@ function isFile(file: string): boolean {
   } catch (error) {
     if (errnoCode(error) === "ENOENT" || errnoCode(error) === "ENOTDIR") return false;
     throw error;
+  }
+}
+
+/**
+ * `file` also as `other`, atomically: linked (or copied) to `temp`, then renamed over `other`.
+ * When another process linked the same file as `other` meanwhile, both names are links to one
+ * file and rename(2) then does nothing and leaves `temp`: it is removed in every case.
+ */
+export function publishLink(file: string, temp: string, other: string): void {
+  try {
+    linkOrCopy(file, temp);
+    renameSync(temp, other);
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 
