@@ -153,8 +153,9 @@ function isFile(file: string): boolean {
 
 /**
  * `file` also as `other`, atomically: linked (or copied) to `temp`, then renamed over `other`.
- * When another process linked the same file as `other` meanwhile, both names are links to one
- * file and rename(2) then does nothing and leaves `temp`: it is removed in every case.
+ * When `other` already is a link to the same file (another pull linked it meanwhile, or `mirror`
+ * runs again into the same directory), rename(2) does nothing and leaves `temp`: it is removed
+ * in every case. Used by the cache and by mirror.ts.
  */
 export function publishLink(file: string, temp: string, other: string): void {
   try {

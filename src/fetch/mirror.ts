@@ -1,13 +1,14 @@
 // `mirror DIR`: writes every locked archive into DIR in opam's cache layout
 // (`<algo>/<2 hex>/<hex>`), so any static file server can act as an archive mirror.
 // Writes are atomic (temp file + rename); it never deletes anything in DIR.
-import { copyFile, link, mkdir, rename, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { mapConcurrent } from "../core/concurrency.js";
 import { siblingTempPath } from "../core/fs.js";
 import { UserError } from "../core/errors.js";
 import { unreachableError } from "./pull-support.js";
 import type { LockedSource } from "./cache-key.js";
+import { publishLink } from "./cache.js";
 import { formatHash, parseHashes, type Hash } from "./checksum.js";
 import { obtainArchive } from "./obtain.js";
 import { openFetchSession, type FetchOptions } from "./session.js";
@@ -51,12 +52,9 @@ async function placeInMirror(dir: string, file: string, hashes: readonly Hash[])
   for (const hash of hashes) {
     const target = path.join(dir, hash.algo, hash.hex.slice(0, 2), hash.hex);
     await mkdir(path.dirname(target), { recursive: true });
-    const temp = siblingTempPath(target);
     try {
-      await link(file, temp).catch(() => copyFile(file, temp));
-      await rename(temp, target);
+      publishLink(file, siblingTempPath(target), target);
     } catch (error) {
-      await rm(temp, { force: true });
       throw new UserError("DOWNLOAD_FAILED", `Could not write ${target} (${formatHash(hash)}): ${(error as Error).message}`, { cause: error });
     }
   }

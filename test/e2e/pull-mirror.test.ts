@@ -1,7 +1,7 @@
 // `mirror DIR` writes the locked archives in opam's cache layout; a static server over that
 // directory then serves a whole pull (the original URLs are never contacted).
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { pullDuniverse } from "../../src/duniverse/pull.js";
@@ -46,4 +46,18 @@ test("writeMirror lays out every archive under each of its hashes and skips git 
   } finally {
     await mirror.close();
   }
+});
+
+test("writing the same mirror again from the same cache leaves nothing but the archives", async () => {
+  const mirrorDir = path.join(scratch, "mirror-again");
+  const options = fetchOptions(path.join(scratch, "cache-again"));
+  const first = await writeMirror(mirrorDir, world.repos, options);
+  const listing = () => readdirSync(mirrorDir, { recursive: true, encoding: "utf8" }).sort();
+  const after = listing();
+  // The mirror's entries are hard links to the cache's files: the second run renames a new link
+  // of each file over a link of the same file, which rename(2) skips, leaving the new link.
+  const again = await writeMirror(mirrorDir, world.repos, options);
+  expect(again.written).toBe(first.written);
+  expect(listing()).toEqual(after);
+  expect(after.filter((name) => path.basename(name).startsWith("."))).toEqual([]);
 });
