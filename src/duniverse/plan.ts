@@ -10,6 +10,7 @@ import { isSafePackage, type OpamPackage } from "../opam/package.js";
 import { formatUrl, normaliseDevRepo, parseUrl, urlWithoutFragment } from "../opam/url.js";
 import { compareVersions } from "../opam/version.js";
 import { bytewise } from "../core/compare.js";
+import { compareOpamNames } from "../opam/names.js";
 
 /** A package id split in two: `name.version`. */
 export interface PackageRef {
@@ -69,8 +70,7 @@ interface Candidate {
   pinned: boolean;
 }
 
-const compareRefs = (a: PackageRef, b: PackageRef): number =>
-  bytewise(a.name.toLowerCase(), b.name.toLowerCase()) || bytewise(a.name, b.name) || compareVersions(a.version, b.version);
+const compareRefs = (a: PackageRef, b: PackageRef): number => compareOpamNames(a.name, b.name) || compareVersions(a.version, b.version);
 const idOf = (ref: PackageRef): string => `${ref.name}.${ref.version}`;
 
 const REPO_NAME = /\/?\.*([^./]+)(?:\.[^/]*)?\/*$/;

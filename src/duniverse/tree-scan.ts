@@ -83,8 +83,6 @@ function describe(full: string, relative: string, info: Stats, options: ScanOpti
   return { ...entry, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, sha256 };
 }
 
-/** Code-unit order, as `Array.prototype.sort` without a comparator (plan.ts and lockfile/encode.ts say it so too). */
-
 /** The names in `dir`, sorted as strings, and whether each was a regular file when listed. */
 function sortedEntries(dir: string): { name: string; file: boolean }[] {
   const listed = readdirSync(dir, { withFileTypes: true }).map((entry: Dirent) => ({ name: entry.name, file: entry.isFile() }));

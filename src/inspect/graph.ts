@@ -36,7 +36,6 @@ export interface GraphInput {
   requiredBy: ReadonlyMap<string, readonly Requirement[]>;
 }
 
-
 /** Joins the constraints of several requirements of one package on another ("" when any is ""). */
 function joinConstraints(constraints: readonly string[]): string {
   const unique = [...new Set(constraints)];

@@ -12,7 +12,6 @@ import { bytewise } from "../core/compare.js";
 export const SYNOPSIS = "opam-monorepo generated lockfile";
 export const MAINTAINER = "opam-monorepo";
 
-
 const lowerCode = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 
 /**
