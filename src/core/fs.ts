@@ -1,8 +1,8 @@
 // Filesystem helpers shared by every stage: atomic writes, containment checks, and deletion
 // that never follows a symlink out of the directory it was asked to clean.
 import { lstatSync } from "node:fs";
-import { mkdir, rename, rm, writeFile, lstat } from "node:fs/promises";
 import path from "node:path";
+import { lstat, mkdir, remove, rename, writeFile } from "./async-fs.js";
 import { errnoCode, UserError } from "./errors.js";
 import { fileKind } from "./read-input.js";
 
@@ -30,11 +30,11 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
   }
   const temp = siblingTempPath(target);
   try {
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(temp, content, mode === undefined ? undefined : { mode });
+    await mkdir(path.dirname(target));
+    await writeFile(temp, content, mode);
     await rename(temp, target);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
+    await remove(temp).catch(() => undefined);
     throw writeFailed(target, error);
   }
 }
@@ -75,7 +75,7 @@ export async function removeInside(root: string, target: string): Promise<void> 
   // call costs far less than a thread-pool round trip.
   const info = lstatSync(target, { throwIfNoEntry: false });
   if (info === undefined) return;
-  await rm(target, { recursive: true, force: true });
+  await remove(target);
 }
 
 export async function pathExists(target: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 // opened without blocking, only regular files accepted (a FIFO, device or directory is refused,
 // never waited on or read forever) and at most MAX_INPUT_BYTES. Missing files keep their errno.
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
-import { open } from "node:fs/promises";
+import { close, fstat, open, readFd } from "./async-fs.js";
 import { UserError } from "./errors.js";
 
 /** Far above any real opam file, lock file or dune-project. */
@@ -32,16 +32,16 @@ export function isDirectoryError(error: unknown): boolean {
 
 /** The text of `file` (UTF-8); `what` names it in errors ("a lock file", "an opam file"). */
 export async function readInputText(file: string, what: string, maxBytes = MAX_INPUT_BYTES): Promise<string> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const stats = await handle.stat();
+    const stats = await fstat(fd);
     if (!stats.isFile()) throw notRegular(file, fileKind(stats), what);
     if (stats.size > maxBytes) {
       throw new UserError("FILE_TOO_LARGE", `${file} is ${stats.size} bytes, more than the ${maxBytes} bytes allowed for ${what}`);
     }
-    return await handle.readFile("utf8");
+    return await readFd(fd, "utf8");
   } finally {
-    await handle.close();
+    await close(fd);
   }
 }
 

@@ -2,9 +2,9 @@
 // OPAMVAR_* overrides, dependency flags, package variables, host detection as opam polls it).
 // Pure except detectHostFacts/hostGlobalEnv, which read files and may run one command.
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { readFile } from "../core/async-fs.js";
 import { runCommand } from "../core/exec.js";
 
 /** What a variable holds (opam's B / S / L). */

@@ -1,6 +1,6 @@
 // Finds the project's local packages: every `<name>.opam` under the root, skipping hidden
 // entries, `_build`, `_opam`, `duniverse` and opam repositories. Reads only; never writes.
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "../core/async-fs.js";
 import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { UserError, errnoCode } from "../core/errors.js";

@@ -1,6 +1,6 @@
 // Where the lock file is (§2.1): the path `lock` writes (`-l`, one target, or the dune-project
 // name) and the path `pull`/`depext`/`list` read (`-l`, or the single `*.opam.locked` at the root).
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "../core/async-fs.js";
 import { readInputText } from "../core/read-input.js";
 import path from "node:path";
 import { UserError, errnoCode } from "../core/errors.js";

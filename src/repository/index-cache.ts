@@ -4,9 +4,9 @@
 // check (magic, format, length, checksums, identity, code fingerprint, content stamp) is never
 // trusted; writes are atomic.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { crc32 } from "node:zlib";
+import { close, mkdir, open, remove, rename, writeAll } from "../core/async-fs.js";
 import { errnoCode } from "../core/errors.js";
 import { siblingTempPath } from "../core/fs.js";
 import { nameHash } from "../core/name-hash.js";
@@ -228,30 +228,21 @@ function encodeFile(key: IndexKey, names: ReadonlyMap<string, readonly EntryToWr
   return [prelude, metaBytes, ...blobs];
 }
 
-async function writeAll(handle: FileHandle, parts: Buffer[]): Promise<void> {
-  for (let i = 0; i < parts.length; i += 512) {
-    const group = parts.slice(i, i + 512);
-    const total = group.reduce((sum, part) => sum + part.length, 0);
-    const { bytesWritten } = await handle.writev(group);
-    if (bytesWritten < total) await handle.write(Buffer.concat(group).subarray(bytesWritten));
-  }
-}
-
 /** Writes the index to a unique temporary file beside `file`, then renames it into place. */
 export async function writeIndex(file: string, key: IndexKey, names: ReadonlyMap<string, readonly EntryToWrite[]>): Promise<void> {
   const parts = encodeFile(key, names);
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(path.dirname(file));
   const temp = siblingTempPath(file);
   try {
-    const handle = await open(temp, "w");
+    const fd = await open(temp, "w");
     try {
-      await writeAll(handle, parts);
+      await writeAll(fd, parts);
     } finally {
-      await handle.close();
+      await close(fd);
     }
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true });
+    await remove(temp);
     throw error;
   }
 }
