@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { loadUndici } from "./undici.js";
+import { loadUndici, withTrust } from "./undici.js";
 
 let server: http.Server;
 let base: string;
@@ -36,4 +36,14 @@ test("undici's index (fetch, WebSocket, caching, mocking) is not loaded", async 
   const loaded = Object.keys(createRequire(import.meta.url).cache);
   expect(loaded.some((file) => /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]agent\.js$/.test(file))).toBe(true);
   expect(loaded.filter((file) => /[\\/]undici[\\/]index\.js$/.test(file))).toEqual([]);
+});
+
+test("withTrust adds the deferred certificates to a caller's connect options, never over them", () => {
+  const ca = ["ROOT", "EXTRA"];
+  expect(withTrust({ connections: 2 }, ca)).toEqual({ connections: 2, connect: { ca } });
+  expect(withTrust({ connect: { timeout: 5 } }, ca)).toEqual({ connect: { timeout: 5, ca } });
+  expect(withTrust({ connect: { timeout: 5 } }, null)).toEqual({ connect: { timeout: 5 } });
+  expect(withTrust({ connect: { ca: "MINE" } }, ca)).toEqual({ connect: { ca: "MINE" } });
+  const connector = () => undefined;
+  expect(withTrust({ connect: connector as never }, ca).connect).toBe(connector);
 });

@@ -21,6 +21,16 @@ export interface Undici {
 let trusted: string[] | null | undefined;
 
 /**
+ * `options` trusting `ca` as well: added to the caller's connect options, never over them (its own
+ * `ca` or connector function stays as it is).
+ */
+export function withTrust(options: UndiciAgent.Options, ca: string[] | null): UndiciAgent.Options {
+  const connect = options.connect;
+  if (ca === null || typeof connect === "function" || (connect !== undefined && "ca" in connect && connect.ca !== undefined)) return options;
+  return { ...options, connect: { ...connect, ca } };
+}
+
+/**
  * The `ca` list Node would have used had it read NODE_EXTRA_CA_CERTS itself: its bundled roots
  * and the file's certificates. A file that cannot be read is a warning, as in Node, and ignored.
  */
@@ -50,7 +60,7 @@ export function loadUndici(): Promise<Undici> {
     return {
       newAgent: (options) => {
         trusted ??= deferredTrust(tls.rootCertificates);
-        return new Agent(trusted === null ? options : { ...options, connect: { ca: trusted } });
+        return new Agent(withTrust(options, trusted));
       },
       // What undici's own request() does before handing over to its dispatcher.
       request: (url, { dispatcher, ...options }) => {

@@ -3,6 +3,7 @@
 // Writes are atomic (temp file + rename); it never deletes anything in DIR.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { bytewise } from "../core/compare.js";
 import { mapConcurrent } from "../core/concurrency.js";
 import { siblingTempPath } from "../core/fs.js";
 import { UserError } from "../core/errors.js";
@@ -41,7 +42,7 @@ export async function writeMirror(dir: string, repos: readonly LockedSource[], o
     if (unreachable !== undefined) throw unreachable;
     const failures = details.map(({ dir, message }) => `  ${dir}: ${message}`);
     if (failures.length > 0) throw new UserError("DOWNLOAD_FAILED", `Could not mirror ${failures.length} archive(s):\n${failures.join("\n")}`);
-    skipped.sort((a, b) => a.dir.localeCompare(b.dir));
+    skipped.sort((a, b) => bytewise(a.dir, b.dir));
     return { written: results.filter((result) => result.ok && result.value === true).length, skipped, requests: session.stats.requests };
   } finally {
     await session.close();

@@ -3,7 +3,7 @@
 // a dune-project without a name gets the exact `-l NAME.opam.locked`; the compiler-mismatch warning
 // without an opam switch says to lock for the installed compiler; hints name `opam monorepo` when
 // opam runs us as its plugin.
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -74,5 +74,18 @@ describe("pull: the compiler-mismatch warning", () => {
     expect(system.stderr).toContain('4.13.1 in lockfile, yet 4.02.3 in PATH.\nNo opam switch is active, so this ocamlc is the system\'s: lock for it instead:\nopam-monorepo lock --ocaml-version "$(ocamlc -version)"\n');
     const switched = await pull({ OPAM_SWITCH_PREFIX: path.join(copy.dir, ".opam", "default") });
     expect(switched.stderr).toContain("yet 4.02.3 in switch.\nYou might want to change the compiler version of your switch accordingly:\nopam install ocaml.4.13.1 --update-invariant\n");
+  });
+
+  it("a lock file that cannot be read fails the pull before ocamlc runs", async () => {
+    const marked = path.join(copy.dir, "marked-bin");
+    mkdirSync(marked);
+    writeFileSync(path.join(marked, "ocamlc"), `#!/bin/sh\ntouch "${path.join(copy.dir, "ocamlc-ran")}"\necho 4.13.1\n`);
+    chmodSync(path.join(marked, "ocamlc"), 0o755);
+    const bad = path.join(copy.dir, "bad.opam.locked");
+    writeFileSync(bad, 'opam-version: "2.0"\ndepends: [\n');
+    const result = await runCli(["pull", "-l", bad], { cwd: copy.example, home: copy.dir, env: { PATH: `${marked}:${process.env.PATH}` } });
+    expect(result.code, show(result)).toBe(1);
+    expect(result.stderr).toContain("bad.opam.locked");
+    expect(existsSync(path.join(copy.dir, "ocamlc-ran"))).toBe(false);
   });
 });

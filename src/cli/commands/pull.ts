@@ -68,8 +68,6 @@ function askUser(context: CommandContext, args: PullArgs): (question: string) =>
 
 async function runPull(commandContext: CommandContext, args: PullArgs, dirs: string[]): Promise<number> {
   const context = args.json ? { ...commandContext, reporter: stepsAsInfo(commandContext.reporter) } : commandContext;
-  // The compiler check starts first: `ocamlc` runs on another core while the pull goes on.
-  const installed = args.downloadOnly ? Promise.resolve(undefined) : installedOcaml(context.env);
   const { root, lockfile, path: lockfilePath } = await loadLockfileArg(context, args);
   await checkLockFresh({ root, lockfile, env: context.env, cwd: context.cwd, reporter: context.reporter, command: invokedAs(undefined, context.env), locked: args.locked });
   const json = (fields: Record<string, unknown>) => args.json && context.stdout.write(renderJson({ lockfile: lockfilePath, ...fields }));
@@ -87,6 +85,9 @@ async function runPull(commandContext: CommandContext, args: PullArgs, dirs: str
     json({ downloadOnly: true, cache: options.cache.dir, ...summary });
     return 0;
   }
+  // The compiler check starts once the lock file is known good: `ocamlc` runs on another core
+  // while the pull goes on.
+  const installed = installedOcaml(context.env);
   await checkDuneProject(root, context.reporter, askUser(context, args));
   const started = nowMs();
   if (lockedOcamlVersion(lockfile) === undefined) throw new UserError("NO_COMPILER", "OCaml compiler not in lockfile", { hint: "re-run `opam-monorepo lock`" });
