@@ -1,6 +1,8 @@
 // Builds the 0install SAT encoding of a SolverInput, lazily from the roots: one role per package
 // name, a virtual role per `any` group, at-most-one per role, essential dependencies as
 // implications, conflicts as restrictions, conflict classes. Pure; reads only the input.
+// Without dummies, an implementation with a dependency no candidate passes is only forbidden:
+// what it depends on is not reached through it (see `hopeless`).
 import type { Candidate, Implementation, Need, SolverInput } from "./model.js";
 import { negLit, posLit, type Lit } from "./sat-literals.js";
 import { SatProblem } from "./sat.js";
@@ -141,6 +143,12 @@ class Builder {
     for (let v = 0; v < info.vars.length; v++) {
       const variable = info.vars[v];
       if (this.vars[variable].dummy) continue;
+      const impl = this.vars[variable].impl;
+      if (!this.dummy && impl !== undefined && this.hopeless(impl.needs)) {
+        this.literals += 1;
+        this.sat.atLeastOne([negLit(variable)]);
+        continue;
+      }
       const deps = this.depsOf(info, variable);
       this.vars[variable].deps = deps;
       for (let d = 0; d < deps.length; d++) {
@@ -185,6 +193,33 @@ class Builder {
         return;
       }
     }
+  }
+
+  /**
+   * Whether a package need of `needs` (outside `|` groups) has no candidate that passes: the
+   * implementation can never be selected, so only that is said (`¬v`), and what else it depends on
+   * is not reached through it. The selection does not move: the decider walks from the request
+   * along selected implementations' essential dependencies and takes each role's first candidate
+   * not ruled out, so it never walks to a role reached only through forbidden implementations, and
+   * no clause of such a role can force a literal it walks to (docs/performance.md, "Ninth pass").
+   * Names already reached are checked first: a hopeless implementation reads as few new names as
+   * it can.
+   */
+  private hopeless(needs: Need): boolean {
+    const fresh: (Need & { kind: "package" })[] = [];
+    return this.hopelessAmong(needs, fresh) || fresh.some((need) => !this.input.candidates(need.name).some((candidate) => candidate.ok && (need.accepts === undefined || need.accepts(candidate.impl.version))));
+  }
+
+  private hopelessAmong(need: Need, fresh: (Need & { kind: "package" })[]): boolean {
+    if (need.kind === "any") return false;
+    if (need.kind === "all") {
+      for (let i = 0; i < need.needs.length; i++) if (this.hopelessAmong(need.needs[i], fresh)) return true;
+      return false;
+    }
+    const role = this.roleByName.get(need.name);
+    if (role === undefined) fresh.push(need);
+    else if (this.passing({ role, name: need.name, essential: true, test: need.accepts, constraint: need.constraint }).length === 0) return true;
+    return false;
   }
 
   private addToClass(conflictClass: string, variable: number): void {

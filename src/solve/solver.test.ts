@@ -189,6 +189,25 @@ describe("problem construction", () => {
     expect(ids(result)).toEqual(["a.1"]);
   });
 
+  test("a version with a dependency nothing satisfies reaches nothing else", () => {
+    const context = memoryContext().add("ocaml", "4.14").add("a", "1", { depends: ["ocaml", "small"] });
+    context.add("a", "2", { depends: ["ocaml < 4.08", "big"] }).add("a", "3", { depends: [{ any: ["ocaml < 4", "other"] }] });
+    context.add("small", "1").add("big", "1", { depends: ["huge"] }).add("huge", "1").add("other", "1", { depends: ["ocaml >= 5"] });
+    const input = context.input(["a"]);
+    expect(ids(solved(input))).toEqual(["a.1", "ocaml.4.14", "small.1"]);
+    expect(input.queried).not.toContain("big");
+    expect(input.queried).not.toContain("huge");
+  });
+
+  test("a failing solve is still explained with every version's dependencies", () => {
+    const context = memoryContext().add("ocaml", "4.14").add("a", "1", { depends: ["ocaml < 4.08", "big"] }).add("big", "1");
+    const input = context.input(["a"]);
+    const result = solve(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.diagnostics.problems.map((p) => [p.name, p.restrictions.map((r) => r.constraint)])).toEqual([["ocaml", ["< 4.08"]]]);
+    expect(input.queried).toContain("big");
+  });
+
   test("a conflict on a package reached another way still applies", () => {
     const context = memoryContext().add("a", "1", { conflicts: ["big >= 2"], depends: ["user"] });
     context.add("user", "1", { depends: ["big"] }).add("big", "1").add("big", "2");
