@@ -68,6 +68,7 @@ class Builder {
   /** Passing candidates per role and constraint text (equal texts accept the same versions). */
   private readonly passCache: (Map<string, Lit[]> | undefined)[] = [];
   private literals = 0;
+  private readonly asked = new Map<string, readonly Candidate[]>();
 
   constructor(
     private readonly input: SolverInput,
@@ -86,6 +87,13 @@ class Builder {
     }
     const { sat, roles, vars, roleByName, literals } = this;
     return { sat, roles, vars, roleByName, rootRole, literals };
+  }
+
+  /** The input's candidates of `name`, asked for once (a hopeless check may ask before the role exists). */
+  private candidatesOf(name: string): readonly Candidate[] {
+    let candidates = this.asked.get(name);
+    if (candidates === undefined) this.asked.set(name, (candidates = this.input.candidates(name)));
+    return candidates;
   }
 
   private newRole(info: Omit<RoleInfo, "vars" | "amo">): number {
@@ -114,7 +122,7 @@ class Builder {
   private realRole(name: string): number {
     const known = this.roleByName.get(name);
     if (known !== undefined) return known;
-    const candidates = this.input.candidates(name);
+    const candidates = this.candidatesOf(name);
     const role = this.newRole({ kind: "real", name, owner: "", ownerVersion: "", candidates });
     this.roleByName.set(name, role);
     for (let i = 0; i < candidates.length; i++) {
@@ -196,21 +204,19 @@ class Builder {
   }
 
   /**
-   * Whether a package need of `needs` (outside `|` groups) has no candidate that passes: the
-   * implementation can never be selected, so only that is said (`¬v`), and what else it depends on
-   * is not reached through it. The selection does not move: the decider walks from the request
-   * along selected implementations' essential dependencies and takes each role's first candidate
-   * not ruled out, so it never walks to a role reached only through forbidden implementations, and
-   * no clause of such a role can force a literal it walks to (docs/performance.md, "Ninth pass").
-   * Names already reached are checked first: a hopeless implementation reads as few new names as
-   * it can.
+   * Whether a package need of `needs` (outside `|` groups) has no candidate that passes: then only
+   * `¬v` is said, and what else the implementation depends on is not reached through it. The
+   * selection does not move: the decider walks along selected implementations' essential
+   * dependencies only, so it never walks to a role reached only through forbidden ones, whose
+   * clauses can force nothing it walks to (docs/performance.md, "Ninth pass"). Names already
+   * reached are checked first: a hopeless implementation reads as few new names as it can.
    */
   private hopeless(needs: Need): boolean {
-    const fresh: (Need & { kind: "package" })[] = [];
-    return this.hopelessAmong(needs, fresh) || fresh.some((need) => !this.input.candidates(need.name).some((candidate) => candidate.ok && (need.accepts === undefined || need.accepts(candidate.impl.version))));
+    const fresh: PackageNeed[] = [];
+    return this.hopelessAmong(needs, fresh) || fresh.some((need) => !this.candidatesOf(need.name).some((candidate) => accepted(candidate, need)));
   }
 
-  private hopelessAmong(need: Need, fresh: (Need & { kind: "package" })[]): boolean {
+  private hopelessAmong(need: Need, fresh: PackageNeed[]): boolean {
     if (need.kind === "any") return false;
     if (need.kind === "all") {
       for (let i = 0; i < need.needs.length; i++) if (this.hopelessAmong(need.needs[i], fresh)) return true;
@@ -266,6 +272,13 @@ class Builder {
     if (fail.includes(posLit(user))) this.sat.atLeastOne([negLit(user)]);
     else this.sat.atMostOne([posLit(user), ...fail]);
   }
+}
+
+type PackageNeed = Need & { kind: "package" };
+
+/** Whether a usable candidate is one `need` accepts. */
+function accepted(candidate: Candidate, need: PackageNeed): boolean {
+  return candidate.ok && (need.accepts === undefined || need.accepts(candidate.impl.version));
 }
 
 /** Whether a variable satisfies an essential restriction (dummies and alternatives always do). */
