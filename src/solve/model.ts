@@ -1,6 +1,6 @@
 // The solver's vocabulary: what it is given (roots, candidates per package name, needs, conflicts,
-// conflict classes) and what it returns (a selection or diagnostics). Types only plus one constant;
-// independent of opam parsing: versions are opaque strings, compared only through the predicates.
+// conflict classes) and what it returns (a selection or diagnostics); types, one constant and how a
+// need prints. Independent of opam parsing: versions are opaque strings, compared by the predicates.
 import type { Rejection } from "./rejection.js";
 
 /**
@@ -154,4 +154,16 @@ export interface Diagnostics {
   notBuildableWithDune: string[];
   /** Failing packages with a model-rejected version that matches every restriction (AND-ed text). */
   noEligibleVersion: { name: string; constraint: string }[];
+}
+
+/** Printable form of a need, used to name `|` groups. */
+export function describeNeed(need: Need): string {
+  switch (need.kind) {
+    case "package":
+      return need.constraint === "" ? need.name : `${need.name} ${need.constraint}`;
+    case "all":
+      return need.needs.length === 1 ? describeNeed(need.needs[0]) : `(${need.needs.map(describeNeed).join(" & ")})`;
+    case "any":
+      return `(${need.needs.map(describeNeed).join(" | ")})`;
+  }
 }

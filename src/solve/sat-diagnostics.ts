@@ -2,9 +2,9 @@
 // role so the solve always succeeds, then explain, for each role that got the dummy, why every
 // version was unusable given the other selections. Returns data; never formats text for users.
 import { InternalError } from "../core/errors.js";
-import type { Diagnostics, RejectReason, RejectedVersion, Restriction, RoleProblem, SolverInput } from "./model.js";
+import { describeNeed, type Diagnostics, type RejectReason, type RejectedVersion, type Restriction, type RoleProblem, type SolverInput } from "./model.js";
 import { posLit, type Lit } from "./sat-literals.js";
-import { buildProblem, describeNeed, type Dep, type Problem } from "./sat-problem.js";
+import { buildProblem, type Dep, type Problem } from "./sat-problem.js";
 import { makeDecider, readRequiredBy, selectedRequirer, selectedVar, shortestChains } from "./sat-walk.js";
 import { bytewise } from "../core/compare.js";
 

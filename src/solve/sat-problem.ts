@@ -1,10 +1,9 @@
-// Builds the 0install SAT encoding of a SolverInput, lazily from the roots: one role per package
-// name, a virtual role per `any` group, at-most-one per role, essential dependencies as
-// implications, conflicts as restrictions, conflict classes. Pure; reads only the input.
-// Without dummies, an implementation with a dependency no candidate passes is only forbidden:
-// what it depends on is not reached through it (see `hopeless`).
-import type { Candidate, Implementation, Need, SolverInput } from "./model.js";
-import { negLit, posLit, type Lit } from "./sat-literals.js";
+// Builds the 0install SAT encoding of a SolverInput from the roots, lazily: a role per package name,
+// a virtual role per `any` group, at-most-one per role, dependencies as implications, conflicts and
+// conflict classes. Without dummies only what a dependency accepts is expanded. Pure.
+import { describeNeed, type Candidate, type Implementation, type Need, type SolverInput } from "./model.js";
+import { negLit, posLit, varOf, type Lit } from "./sat-literals.js";
+import { hopeless, type NeedView } from "./sat-prune.js";
 import { SatProblem } from "./sat.js";
 
 /** An edge from an implementation to a role: essential (`depends`) or a restriction (`conflicts`). */
@@ -69,6 +68,16 @@ class Builder {
   private readonly passCache: (Map<string, Lit[]> | undefined)[] = [];
   private literals = 0;
   private readonly asked = new Map<string, readonly Candidate[]>();
+  /** Without dummies: the variables accepted so far, in the order they are expanded. */
+  private readonly accepted = new Set<number>();
+  private readonly expanding: number[] = [];
+  private readonly needView: NeedView = {
+    passing: (need) => {
+      const role = this.roleByName.get(need.name);
+      return role === undefined ? undefined : this.passing({ role, name: need.name, essential: true, test: need.accepts, constraint: need.constraint }).length;
+    },
+    candidates: (name) => this.candidatesOf(name),
+  };
 
   constructor(
     private readonly input: SolverInput,
@@ -80,7 +89,8 @@ class Builder {
     const rootVar = this.newVar(rootRole, undefined, undefined);
     this.finishRole(rootRole);
     this.sat.atLeastOne([posLit(rootVar)]);
-    for (let next = 0; next < this.pending.length; next++) this.processRole(this.pending[next]);
+    if (this.dummy) for (let next = 0; next < this.pending.length; next++) this.processRole(this.pending[next]);
+    else this.expandAccepted(rootVar);
     for (const { user, dep } of this.conflictsLater) this.addConflict(user, dep);
     for (const members of this.classes.values()) {
       if (members.length > 1) this.sat.atMostOne(members.map(posLit));
@@ -142,27 +152,46 @@ class Builder {
   }
 
   /**
-   * Adds the clauses of every variable of a role (0install `add_impls_to_cache`'s second half).
-   * Indexed loops here and below: this code runs once per solve, mostly before the JIT optimises
-   * it, and `for...of` then allocates an iterator result per step.
+   * With dummies (explaining a failure), every variable of every role is expanded, as 0install's
+   * `add_impls_to_cache` does. Indexed loops here and below: this code runs once per solve, mostly
+   * before the JIT optimises it, and `for...of` then allocates an iterator result per step.
    */
   private processRole(role: number): void {
-    const info = this.roles[role];
-    for (let v = 0; v < info.vars.length; v++) {
-      const variable = info.vars[v];
-      if (this.vars[variable].dummy) continue;
-      const impl = this.vars[variable].impl;
-      if (!this.dummy && impl !== undefined && this.hopeless(impl.needs)) {
-        this.literals += 1;
-        this.sat.atLeastOne([negLit(variable)]);
-        continue;
-      }
-      const deps = this.depsOf(info, variable);
-      this.vars[variable].deps = deps;
-      for (let d = 0; d < deps.length; d++) {
-        if (deps[d].essential) this.addEssential(variable, deps[d]);
-        else this.conflictsLater.push({ user: variable, dep: deps[d] });
-      }
+    const vars = this.roles[role].vars;
+    for (let v = 0; v < vars.length; v++) if (!this.vars[vars[v]].dummy) this.expand(vars[v]);
+  }
+
+  /**
+   * Without dummies: expands the root, then each variable as an essential dependency accepts it
+   * (`addEssential`); one that none accepts, or that is hopeless, only gets `¬v` (sat-prune.ts).
+   */
+  private expandAccepted(rootVar: number): void {
+    this.accept(rootVar);
+    for (let next = 0; next < this.expanding.length; next++) this.expand(this.expanding[next]);
+    for (let variable = 0; variable < this.vars.length; variable++) if (!this.accepted.has(variable)) this.forbid(variable);
+  }
+
+  private accept(variable: number): void {
+    if (this.accepted.has(variable)) return;
+    this.accepted.add(variable);
+    this.expanding.push(variable);
+  }
+
+  private forbid(variable: number): void {
+    this.literals += 1;
+    this.sat.atLeastOne([negLit(variable)]);
+  }
+
+  /** Adds a variable's clauses, reaching the roles it depends on; a hopeless one is forbidden. */
+  private expand(variable: number): void {
+    const info = this.roles[this.vars[variable].role];
+    const impl = this.vars[variable].impl;
+    if (!this.dummy && impl !== undefined && hopeless(impl.needs, this.needView)) return this.forbid(variable);
+    const deps = this.depsOf(info, variable);
+    this.vars[variable].deps = deps;
+    for (let d = 0; d < deps.length; d++) {
+      if (deps[d].essential) this.addEssential(variable, deps[d]);
+      else this.conflictsLater.push({ user: variable, dep: deps[d] });
     }
   }
 
@@ -203,31 +232,6 @@ class Builder {
     }
   }
 
-  /**
-   * Whether a package need of `needs` (outside `|` groups) has no candidate that passes: then only
-   * `¬v` is said, and what else the implementation depends on is not reached through it. The
-   * selection does not move: the decider walks along selected implementations' essential
-   * dependencies only, so it never walks to a role reached only through forbidden ones, whose
-   * clauses can force nothing it walks to (docs/performance.md, "Ninth pass"). Names already
-   * reached are checked first: a hopeless implementation reads as few new names as it can.
-   */
-  private hopeless(needs: Need): boolean {
-    const fresh: PackageNeed[] = [];
-    return this.hopelessAmong(needs, fresh) || fresh.some((need) => !this.candidatesOf(need.name).some((candidate) => accepted(candidate, need)));
-  }
-
-  private hopelessAmong(need: Need, fresh: PackageNeed[]): boolean {
-    if (need.kind === "any") return false;
-    if (need.kind === "all") {
-      for (let i = 0; i < need.needs.length; i++) if (this.hopelessAmong(need.needs[i], fresh)) return true;
-      return false;
-    }
-    const role = this.roleByName.get(need.name);
-    if (role === undefined) fresh.push(need);
-    else if (this.passing({ role, name: need.name, essential: true, test: need.accepts, constraint: need.constraint }).length === 0) return true;
-    return false;
-  }
-
   private addToClass(conflictClass: string, variable: number): void {
     const members = this.classes.get(conflictClass);
     if (members === undefined) this.classes.set(conflictClass, [variable]);
@@ -239,6 +243,7 @@ class Builder {
     const pass = this.passing(dep);
     this.literals += pass.length + 1;
     this.sat.implies(posLit(user), pass);
+    if (!this.dummy) for (let i = 0; i < pass.length; i++) this.accept(varOf(pass[i]));
   }
 
   private passing(dep: Dep): Lit[] {
@@ -274,26 +279,7 @@ class Builder {
   }
 }
 
-type PackageNeed = Need & { kind: "package" };
-
-/** Whether a usable candidate is one `need` accepts. */
-function accepted(candidate: Candidate, need: PackageNeed): boolean {
-  return candidate.ok && (need.accepts === undefined || need.accepts(candidate.impl.version));
-}
-
 /** Whether a variable satisfies an essential restriction (dummies and alternatives always do). */
 export function passes(info: VarInfo, test: ((version: string) => boolean) | undefined): boolean {
   return test === undefined || info.impl === undefined || test(info.impl.version);
-}
-
-/** Printable form of a need, used to name `|` groups. */
-export function describeNeed(need: Need): string {
-  switch (need.kind) {
-    case "package":
-      return need.constraint === "" ? need.name : `${need.name} ${need.constraint}`;
-    case "all":
-      return need.needs.length === 1 ? describeNeed(need.needs[0]) : `(${need.needs.map(describeNeed).join(" & ")})`;
-    case "any":
-      return `(${need.needs.map(describeNeed).join(" | ")})`;
-  }
 }

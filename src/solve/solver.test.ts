@@ -194,9 +194,20 @@ describe("problem construction", () => {
     context.add("a", "2", { depends: ["ocaml < 4.08", "big"] }).add("a", "3", { depends: [{ any: ["ocaml < 4", "other"] }] });
     context.add("small", "1").add("big", "1", { depends: ["huge"] }).add("huge", "1").add("other", "1", { depends: ["ocaml >= 5"] });
     const input = context.input(["a"]);
-    expect(ids(solved(input))).toEqual(["a.1", "ocaml.4.14", "small.1"]);
+    const result = solve(input);
     expect(input.queried).not.toContain("big");
     expect(input.queried).not.toContain("huge");
+    expect(ids(result)).toEqual(["a.1", "ocaml.4.14", "small.1"]);
+  });
+
+  test("a version no dependency accepts is never expanded", () => {
+    const context = memoryContext().add("app", "1", { depends: ["a >= 2"] }).add("a", "1", { depends: ["big"] }).add("a", "2", { depends: ["small"] });
+    context.add("a", "3", { depends: ["other"] }).add("other", "1", { depends: ["a = 3", "ocaml >= 5"] }).add("ocaml", "4.14");
+    context.add("big", "1", { depends: ["huge"] }).add("small", "1").add("huge", "1");
+    const input = context.input(["app"]);
+    const result = solve(input);
+    expect(input.queried).toEqual(["app", "a", "other", "small", "ocaml"]);
+    expect(ids(result)).toEqual(["a.2", "app.1", "small.1"]);
   });
 
   test("a failing solve is still explained with every version's dependencies", () => {
