@@ -3,13 +3,14 @@
 // entries it is asked about, or only their heads (a facts entry's facts). A file failing any
 // check (magic, format, length, checksums, identity, code fingerprint, content stamp) is never
 // trusted; writes are atomic.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import path from "node:path";
 import { crc32 } from "node:zlib";
 import { close, mkdir, open, remove, rename, writeAll } from "../core/async-fs.js";
 import { errnoCode } from "../core/errors.js";
 import { siblingTempPath } from "../core/fs.js";
 import { nameHash } from "../core/name-hash.js";
+import { readFully } from "../core/read-fully.js";
 import { decodeTable, encodeTable, type StoredEntry } from "./index-table.js";
 
 export type { StoredEntry } from "./index-table.js";
@@ -67,12 +68,7 @@ export function indexFilePath(cacheDir: string, identity: string): string {
 /** `length` bytes at `position`, read into `into` (a new buffer by default); returns the view of them. */
 function readAt(fd: number, length: number, position: number, into: Buffer = Buffer.allocUnsafe(length)): Buffer {
   const buffer = into.subarray(0, length);
-  let filled = 0;
-  while (filled < length) {
-    const n = readSync(fd, buffer, filled, length - filled, position + filled);
-    if (n === 0) throw new Error("unexpected end of file");
-    filled += n;
-  }
+  if (readFully(fd, buffer, 0, length, position) < length) throw new Error("unexpected end of file");
   return buffer;
 }
 

@@ -64,7 +64,6 @@ export type LockSolveResult =
   /** `input`: what the failing pass solved, for the failure explanation (explain-cause.ts). */
   | { ok: false; phase: "dune" | "opam-provided"; diagnostics: Diagnostics; stats: SolveStats[]; input: SolverInput };
 
-
 /**
  * The request as opam-monorepo's `mk_request` builds it: `ocaml-base-compiler` FIRST (unless a
  * local package picks a compiler variant), then the targets in name order. The order matters: the
