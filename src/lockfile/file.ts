@@ -48,19 +48,25 @@ export async function writeLockfile(path: string, lockfile: Lockfile, root?: str
   await writeFileAtomic(path, lockfileText(lockfile, root));
 }
 
-/** The previous lock file at `path` (its text and, when it decodes, its model), if any. */
-export async function previousLockfile(path: string, root: string): Promise<{ text: string; lockfile: Lockfile | undefined } | undefined> {
+/**
+ * The previous lock file at `path`, if any: its text, and its model decoded on demand (undefined
+ * when it does not decode). A lock that writes the same text again never decodes it.
+ */
+export async function previousLockfile(path: string, root: string): Promise<{ text: string; lockfile: () => Lockfile | undefined } | undefined> {
   let text: string;
   try {
     text = await readInputText(path, "a lock file");
   } catch {
     return undefined;
   }
-  try {
-    return { text, lockfile: parseLockfile(text, path, root) };
-  } catch {
-    return { text, lockfile: undefined };
-  }
+  const lockfile = () => {
+    try {
+      return parseLockfile(text, path, root);
+    } catch {
+      return undefined;
+    }
+  };
+  return { text, lockfile };
 }
 
 /**

@@ -203,7 +203,8 @@ async function runLock(commandContext: CommandContext, lockOptions: LockOptions,
   });
   const previous = await previousLockfile(project.lockfilePath, project.root);
   const written = await writeLockfileIfChanged(project.lockfilePath, lockfile, project.root, previous?.text);
-  const changes = lockChanges(previous?.lockfile, lockfile, !written);
+  // Not written: the previous text is this lock file's, so its model is this one (not decoded again).
+  const changes = lockChanges(written ? previous?.lockfile() : lockfile, lockfile, !written);
   await inputs.repository.flush().catch(() => undefined);
   const shown = path.normalize(project.lockfilePath);
   const done = written ? `Wrote lockfile with ${repos.length} entries to ${shown}.` : `Lockfile with ${repos.length} entries at ${shown} is unchanged (not rewritten).`;
