@@ -35,7 +35,14 @@ export async function openIndexed(options: IndexedOptions, deps: OpenDeps): Prom
         deps.onProgress?.({ kind: "save", label: options.label, done: true });
       }
     : undefined;
-  const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist };
+  const derivedFile = useCache
+    ? (kind: string) => ({
+        file: `${file}.${kind}`,
+        key: { identity: `${key.identity}#${kind}`, stamp: key.stamp, codec: key.codec },
+        onWriteError: (error: unknown) => deps.reporter?.debug(`could not write ${file}.${kind}: ${String(error)}`),
+      })
+    : undefined;
+  const info = { label: options.label, url: options.url, commit: options.commit, source: options.source, persist, derivedFile };
   const loaded = useCache ? loadIndex(file, key) : undefined;
   if (loaded?.ok) return createTableRepository({ ...info, entries: new Map(), stored: loaded, fresh: false });
   deps.reporter?.debug(`index cache of ${options.label}: ${loaded?.reason ?? "disabled"}; reading every opam file`);

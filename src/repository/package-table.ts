@@ -13,6 +13,7 @@ import { encodeFacts, factsOnly, packageFromFacts } from "./package-facts.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { TableEntry, TableOptions } from "./table-entry.js";
 import type { Probe, Repository } from "./repository.js";
+import { openDerivedStore, type DerivedStore } from "./derived-store.js";
 
 /** A Repository over a table of entries (see table-entry.ts); a class because it is a cache. */
 class PackageTable implements Repository {
@@ -33,6 +34,7 @@ class PackageTable implements Repository {
   private dirty = false;
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
+  private readonly derivedStores = new Map<string, DerivedStore & { flush(): Promise<void> }>();
 
   constructor(private readonly options: TableOptions) {
     this.label = options.label;
@@ -47,6 +49,7 @@ class PackageTable implements Repository {
     this.readOpam = this.readOpam.bind(this);
     this.probe = this.probe.bind(this);
     this.flush = this.flush.bind(this);
+    if (options.derivedFile !== undefined) this.derived = this.derivedStore.bind(this);
     if (options.fresh) this.changed();
   }
 
@@ -99,13 +102,27 @@ class PackageTable implements Repository {
     return "present";
   }
 
+  derived?: (kind: string) => DerivedStore;
+
   flush(): Promise<void> {
     const persist = this.options.persist;
     if (this.dirty && persist !== undefined) {
       this.dirty = false;
       this.writing = this.writing.then(() => persist(() => this.snapshot()));
     }
+    for (const store of this.derivedStores.values()) this.writing = this.writing.then(() => store.flush());
     return this.writing;
+  }
+
+  /** The store of values derived under `kind`, opened on first use. */
+  private derivedStore(kind: string): DerivedStore {
+    let store = this.derivedStores.get(kind);
+    if (store === undefined) {
+      const where = this.options.derivedFile!(kind);
+      const stampOf = (name: string, version: string) => this.entriesOf(name).find((entry) => entry.version === version)?.stamp;
+      this.derivedStores.set(kind, (store = openDerivedStore({ ...where, stampOf })));
+    }
+    return store;
   }
 
   /** Something to write: flush once the caller yields to the event loop. */

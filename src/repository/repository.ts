@@ -2,6 +2,9 @@
 // first, parsed opam files), and the RepositorySpec union saying where one lives. Types only.
 import type { OpamPackage } from "../opam/package.js";
 import type { Reporter } from "../core/reporter.js";
+import type { DerivedStore } from "./derived-store.js";
+
+export type { DerivedStore } from "./derived-store.js";
 
 /**
  * An opened opam repository (or a stack of them). Opening is async (it may clone, download,
@@ -39,6 +42,12 @@ export interface Repository {
    * known versions (`why` over a lock file); absent: ask `versions`.
    */
   probe?(name: string, version: string): Probe;
+  /**
+   * A store of values derived from versions' opam files under `kind` (the solver's judgement of
+   * them), kept with the index cache; a value holds while its version's file is unchanged.
+   * Absent when there is no index cache.
+   */
+  derived?(kind: string): DerivedStore;
   /**
    * Persists what this process learnt into the index cache (a cold load, packages built, files
    * that changed) and resolves when the file is written. Never rejects: the cache is optional.

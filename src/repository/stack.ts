@@ -2,7 +2,7 @@
 // provides it (compare-equal spellings such as `1.01`/`1.1` count as the same version) wins, and
 // what it hides is recorded. Versions are merged and sorted newest first.
 import { compareVersions } from "../opam/version.js";
-import type { Repository, Shadowing, StackedRepository } from "./repository.js";
+import type { DerivedStore, Repository, Shadowing, StackedRepository } from "./repository.js";
 
 interface Provided {
   version: string;
@@ -55,9 +55,25 @@ export function stackRepositories(members: readonly Repository[]): StackedReposi
     versions: (name) => [...view(name).versions],
     providerOf: (name, version) => view(name).providers.get(version),
     readOpam: (name, version) => view(name).providers.get(version)?.readOpam(name, version),
+    derived: (kind) => stackedDerived(kind, (name, version) => view(name).providers.get(version)),
     shadowed: (name) => (name === undefined ? order.flatMap((n) => views.get(n)!.shadowed) : [...view(name).shadowed]),
     flush: async () => {
       await Promise.all(members.map((m) => m.flush()));
     },
+  };
+}
+
+/** Each version's derived values, kept by the member that provides it (none without its cache). */
+function stackedDerived(kind: string, providerOf: (name: string, version: string) => Repository | undefined): DerivedStore {
+  const stores = new Map<Repository, DerivedStore | undefined>();
+  const storeOf = (name: string, version: string): DerivedStore | undefined => {
+    const member = providerOf(name, version);
+    if (member === undefined) return undefined;
+    if (!stores.has(member)) stores.set(member, member.derived?.(kind));
+    return stores.get(member);
+  };
+  return {
+    get: (name, version) => storeOf(name, version)?.get(name, version),
+    set: (name, version, value) => storeOf(name, version)?.set(name, version, value),
   };
 }

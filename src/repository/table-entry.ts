@@ -3,7 +3,7 @@
 import type { UserError } from "../core/errors.js";
 import type { OpamPackage } from "../opam/package.js";
 import type { ParsedText } from "./cold-parse.js";
-import type { EntryToWrite, StoredEntry } from "./index-cache.js";
+import type { EntryToWrite, IndexKey, StoredEntry } from "./index-cache.js";
 
 export interface TableEntry {
   version: string;
@@ -55,6 +55,8 @@ export interface TableOptions {
   persist?: (snapshot: () => Map<string, EntryToWrite[]>) => Promise<void>;
   /** True after a cold parse: everything is fresh and the cache needs writing. */
   fresh: boolean;
+  /** Where values derived under `kind` are kept (derived-store.ts); absent when the cache is off. */
+  derivedFile?(kind: string): { file: string; key: IndexKey; onWriteError(error: unknown): void };
 }
 
 /** Cold-parse results grouped into table entries per name. */

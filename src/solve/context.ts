@@ -3,22 +3,14 @@
 // availability, user constraints, dune and cross-compile checks, avoid-version demotion,
 // preferred versions, opam-provided removal and same-source conflicts. Pure: no I/O of its own.
 import type { Env } from "../opam/env.js";
-import { dependencyFlagsEnv, mergeEnvs, packageEnv } from "../opam/env.js";
-import {
-  filterDependencies,
-  formatVersionFormula,
-  formulaAtoms,
-  removeNames,
-  versionSatisfies,
-  type PackageFormula,
-  type VersionFormula,
-} from "../opam/formula.js";
-import { hasFlag, isAvailable, isSafePackage, type OpamPackage } from "../opam/package.js";
+import { EMPTY, formatVersionFormula, removeNames, versionSatisfies, type PackageFormula, type VersionFormula } from "../opam/formula.js";
+import type { OpamPackage } from "../opam/package.js";
 import { compareVersions, versionsEqual } from "../opam/version.js";
-import type { Repository } from "../repository/repository.js";
+import type { DerivedStore, Repository } from "../repository/repository.js";
 import type { Candidate, Conflict, Implementation, Need, Root, SolverInput } from "./model.js";
 import type { Rejection } from "./rejection.js";
-import { sameSourceConflicts, sourceKeyOf, type SourceGroup, type SourceOffer } from "./same-source.js";
+import { recordSource, type OfferRecord, type RecordSource } from "./offer-record.js";
+import { sameSourceConflicts, type SourceGroup, type SourceOffer } from "./same-source.js";
 
 /** A version restriction given by the user (`--ocaml-version`) or by the first solve's pins. */
 export interface UserConstraint {
@@ -43,6 +35,8 @@ export interface ContextOptions {
   userConstraints: ReadonlyMap<string, UserConstraint>;
   /** opam-monorepo sets `dev` only for versions that are `dev` (explicit repositories). */
   devVersionsOnly: boolean;
+  /** Where versions' records are kept between runs (offer-record.ts); none: judged each time. */
+  records?: DerivedStore;
 }
 
 export interface SolverContext {
@@ -53,8 +47,9 @@ export interface SolverContext {
 
 export function createSolverContext(roots: Root[], options: ContextOptions): SolverContext {
   const sources = new Map<string, SourceGroup>();
+  const records = recordSource({ ...options, store: options.records });
   const candidates = (name: string): Candidate[] => {
-    const { offers, excluded } = offersOf(name, options);
+    const { offers, excluded } = offersOf(name, options, records);
     return [...orderCandidates(name, offers, options, sources), ...excluded];
   };
   // Packages are not kept once their candidates are made (the repository decodes them again):
@@ -68,9 +63,9 @@ export function createSolverContext(roots: Root[], options: ContextOptions): Sol
 }
 
 /**
- * What ordering a name's candidates needs of one version, derived as soon as the version is
- * decoded so that its package dies before the next is decoded (rather than a name's hundreds of
- * decoded versions outliving a scavenge together and being copied into the old generation).
+ * What ordering a name's candidates needs of one version, derived from its record (the record is
+ * kept only when the cross-compile check must see every version before the implementation is
+ * built): decoded packages die before the next version is read.
  */
 interface Offer extends SourceOffer {
   fixed: boolean;
@@ -82,7 +77,7 @@ interface Offer extends SourceOffer {
   /** The implementation, without its same-source conflicts (built for usable versions). */
   impl: Implementation | undefined;
   /** Kept instead when only the cross-compile check can tell whether it is needed. */
-  pkg: OpamPackage | undefined;
+  record: OfferRecord | undefined;
 }
 
 /**
@@ -90,7 +85,7 @@ interface Offer extends SourceOffer {
  * second solve's pins) excludes: their opam files are never read, they are rejected candidates
  * straight away (in the second solve that is nearly every version of every package).
  */
-function offersOf(name: string, options: ContextOptions): { offers: Offer[]; excluded: Candidate[] } {
+function offersOf(name: string, options: ContextOptions, records: RecordSource): { offers: Offer[]; excluded: Candidate[] } {
   const constraint = options.userConstraints.get(name);
   const allowed = (version: string) => constraint === undefined || versionSatisfies(version, constraint.versions);
   const excluded: Candidate[] = [];
@@ -99,7 +94,7 @@ function offersOf(name: string, options: ContextOptions): { offers: Offer[]; exc
   };
   const fixed = options.fixed.get(name);
   if (fixed) {
-    if (allowed(fixed.version)) return { offers: [offerOf(fixed, options)], excluded };
+    if (allowed(fixed.version)) return { offers: [offerOf(name, fixed.version, records.ofFixed(fixed), true, options)], excluded };
     exclude(fixed.version);
     return { offers: [], excluded };
   }
@@ -109,42 +104,31 @@ function offersOf(name: string, options: ContextOptions): { offers: Offer[]; exc
       exclude(version);
       continue;
     }
-    const pkg = options.repository.readOpam(name, version);
-    if (pkg) offers.push(offerOf(pkg, options));
+    const record = records.of(name, version);
+    if (record !== undefined) offers.push(offerOf(name, version, record, false, options));
   }
   return { offers, excluded };
 }
 
 /** A version's offer: its model rejection (user constraints are applied before) and what ordering reads. */
-function offerOf(pkg: OpamPackage, options: ContextOptions): Offer {
-  const fixed = options.fixed.has(pkg.name);
-  const available = fixed || isAvailable(pkg, options.env);
-  const notDune = !fixed && options.requireDune && !isSafePackage(pkg) && !buildsWithDune(pkg, options.allowJbuilder);
+function offerOf(name: string, version: string, record: OfferRecord, fixed: boolean, options: ContextOptions): Offer {
+  const available = fixed || record.available;
+  const notDune = !fixed && options.requireDune && !record.safe && !(record.dune || (options.allowJbuilder && record.jbuilder));
   const rejection: Rejection | undefined = !available ? { kind: "unavailable" } : notDune ? { kind: "not-dune" } : undefined;
-  const crossCompileTag = pkg.tags.includes("cross-compile");
   // With --require-cross-compile, an untagged version is rejected if a sibling is tagged.
-  const undecided = rejection === undefined && !fixed && options.requireCrossCompile && !crossCompileTag;
+  const undecided = rejection === undefined && !fixed && options.requireCrossCompile && !record.crossCompileTag;
   return {
-    name: pkg.name,
-    version: pkg.version,
+    name,
+    version,
     fixed,
     available,
     rejection,
-    crossCompileTag,
-    avoided: hasFlag(pkg, "avoid-version") || hasFlag(pkg, "deprecated"),
-    source: fixed || rejection !== undefined ? undefined : sourceKeyOf(pkg),
-    impl: rejection === undefined && !undecided ? implementationOf(pkg, options) : undefined,
-    pkg: undecided ? pkg : undefined,
+    crossCompileTag: record.crossCompileTag,
+    avoided: record.avoided,
+    source: fixed || rejection !== undefined ? undefined : (record.source ?? undefined),
+    impl: rejection === undefined && !undecided ? implementationOf(name, version, record, options) : undefined,
+    record: undecided ? record : undefined,
   };
-}
-
-/** opam-monorepo's dune check (`dependsOnDune`), without building name sets: it runs for every version. */
-function buildsWithDune(pkg: OpamPackage, allowJbuilder: boolean): boolean {
-  const mentions = (formula: OpamPackage["depends"]): boolean => {
-    if (formula.kind === "atom") return formula.atom.name === "dune" || (allowJbuilder && formula.atom.name === "jbuilder");
-    return formula.kind !== "empty" && formula.items.some(mentions);
-  };
-  return mentions(pkg.depends) || mentions(pkg.depopts);
 }
 
 function orderCandidates(name: string, offers: readonly Offer[], options: ContextOptions, sources: Map<string, SourceGroup>): Candidate[] {
@@ -162,7 +146,7 @@ function orderCandidates(name: string, offers: readonly Offer[], options: Contex
   }
   const sourceConflicts = sameSourceConflicts(ordered, sources);
   const accepted: Candidate[] = ordered.map((offer) => {
-    const impl = offer.impl ?? implementationOf(offer.pkg!, options);
+    const impl = offer.impl ?? implementationOf(offer.name, offer.version, offer.record!, options);
     const more = sourceConflicts.get(offer) ?? [];
     return { ok: true, impl: more.length === 0 ? impl : { ...impl, conflicts: [...impl.conflicts, ...more] } };
   });
@@ -172,28 +156,17 @@ function orderCandidates(name: string, offers: readonly Offer[], options: Contex
   return [...accepted, ...rejected];
 }
 
-/** The four filter_deps flag environments (with-test × dev), built once. */
-const FLAG_ENVS: Env[] = [false, true].flatMap((withTest) =>
-  [false, true].map((dev) => dependencyFlagsEnv({ build: true, post: true, withTest, withDoc: false, withDevSetup: false, dev })),
-);
-
-function dependencyEnv(pkg: OpamPackage, options: ContextOptions): Env {
-  const withTest = options.withTest.has(pkg.name);
-  const dev = options.devVersionsOnly ? pkg.version === "dev" : false;
-  return mergeEnvs(FLAG_ENVS[(withTest ? 2 : 0) + (dev ? 1 : 0)]!, packageEnv(pkg.name, pkg.version), options.env);
-}
-
-function implementationOf(pkg: OpamPackage, options: ContextOptions): Implementation {
-  const env = dependencyEnv(pkg, options);
-  const depends = removeNames(filterDependencies(pkg.depends, env), options.opamProvided);
-  const conflicts = formulaAtoms(filterDependencies(pkg.conflicts, env)).map(
+/** A usable version's implementation: its record's formulas, opam-provided names removed. */
+function implementationOf(name: string, version: string, record: OfferRecord, options: ContextOptions): Implementation {
+  const depends = removeNames(record.depends ?? EMPTY, options.opamProvided);
+  const conflicts = (record.conflicts ?? []).map(
     (atom): Conflict => ({
       name: atom.name,
-      rejects: (version: string) => versionSatisfies(version, atom.versions),
+      rejects: (candidate: string) => versionSatisfies(candidate, atom.versions),
       constraint: formatVersionFormula(atom.versions),
     }),
   );
-  return { name: pkg.name, version: pkg.version, needs: needOf(depends), conflicts, conflictClasses: pkg.conflictClass };
+  return { name, version, needs: needOf(depends), conflicts, conflictClasses: record.conflictClasses ?? [] };
 }
 
 /** A filtered package formula as a solver need. */

@@ -5,8 +5,9 @@ import { InternalError } from "../core/errors.js";
 import type { Env } from "../opam/env.js";
 import { atom, formulaNames, type VersionFormula } from "../opam/formula.js";
 import type { OpamPackage } from "../opam/package.js";
-import type { Repository } from "../repository/repository.js";
+import type { DerivedStore, Repository } from "../repository/repository.js";
 import { createSolverContext, type ContextOptions, type UserConstraint } from "./context.js";
+import { OFFER_RECORDS } from "./offer-record.js";
 import type { Diagnostics, Implementation, Requirement, Root, SolveStats, SolverInput } from "./model.js";
 import { solve } from "./solver.js";
 import { compareOpamNames } from "../opam/names.js";
@@ -82,7 +83,12 @@ function equalTo(version: string): UserConstraint {
   return { versions };
 }
 
-function contextOptions(request: LockSolveRequest, pass: "dune" | "opam-provided", pinnedVersions: Map<string, string>): ContextOptions {
+function contextOptions(
+  request: LockSolveRequest,
+  pass: "dune" | "opam-provided",
+  pinnedVersions: Map<string, string>,
+  records: DerivedStore | undefined,
+): ContextOptions {
   const fixed = new Map<string, OpamPackage>();
   for (const pkg of [...request.pins, ...request.locals]) fixed.set(pkg.name, pkg);
   const userConstraints = new Map<string, UserConstraint>();
@@ -100,11 +106,12 @@ function contextOptions(request: LockSolveRequest, pass: "dune" | "opam-provided
     preferred: request.preferred,
     userConstraints,
     devVersionsOnly: request.devVersionsOnly,
+    records,
   };
 }
 
-function runPass(request: LockSolveRequest, pass: "dune" | "opam-provided", pinnedVersions: Map<string, string>) {
-  const context = createSolverContext(lockRoots(request), contextOptions(request, pass, pinnedVersions));
+function runPass(request: LockSolveRequest, pass: "dune" | "opam-provided", pinnedVersions: Map<string, string>, records: DerivedStore | undefined) {
+  const context = createSolverContext(lockRoots(request), contextOptions(request, pass, pinnedVersions, records));
   return { result: solve({ ...context.input, deadline: request.deadline }), context };
 }
 
@@ -112,14 +119,16 @@ function runPass(request: LockSolveRequest, pass: "dune" | "opam-provided", pinn
 export function solveLock(request: LockSolveRequest): LockSolveResult {
   const localNames = new Set(request.locals.map((pkg) => pkg.name));
   const pinNames = new Set(request.pins.map((pkg) => pkg.name));
-  const first = runPass(request, "dune", new Map());
+  // Both passes judge versions alike (the options they differ in apply to the records).
+  const records = request.repository.derived?.(OFFER_RECORDS);
+  const first = runPass(request, "dune", new Map(), records);
   if (!first.result.ok) return { ok: false, phase: "dune", diagnostics: first.result.diagnostics, stats: [first.result.stats], input: first.context.input };
   const vendorable = new Map<string, string>();
   for (const [name, impl] of first.result.selection) if (!localNames.has(name)) vendorable.set(name, impl.version);
   let final = first;
   const stats = [first.result.stats];
   if (request.opamProvided.size > 0) {
-    final = runPass(request, "opam-provided", vendorable);
+    final = runPass(request, "opam-provided", vendorable, records);
     stats.push(final.result.stats);
     if (!final.result.ok) return { ok: false, phase: "opam-provided", diagnostics: final.result.diagnostics, stats, input: final.context.input };
   }
