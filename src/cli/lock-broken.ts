@@ -5,12 +5,12 @@ import { isUserError } from "../core/errors.js";
 import type { StackedRepository } from "../repository/repository.js";
 import type { OpamPackage } from "../opam/package.js";
 
-/** `repository` with `readOpam` answering undefined (and warning once) for a broken file. */
+/** `repository` with `readOpam` (and `readOpamOnce`) answering undefined (and warning once) for a broken file. */
 export function skippingBrokenFiles(repository: StackedRepository, warn: (message: string) => void): StackedRepository {
   const warned = new Set<string>();
-  const readOpam = (name: string, version: string): OpamPackage | undefined => {
+  const skipping = (read: (name: string, version: string) => OpamPackage | undefined) => (name: string, version: string): OpamPackage | undefined => {
     try {
-      return repository.readOpam(name, version);
+      return read(name, version);
     } catch (error) {
       if (!isUserError(error)) throw error;
       const id = `${name}.${version}`;
@@ -19,9 +19,13 @@ export function skippingBrokenFiles(repository: StackedRepository, warn: (messag
       return undefined;
     }
   };
+  const readOpam = skipping((name, version) => repository.readOpam(name, version));
+  const once = repository.readOpamOnce;
+  const readOpamOnce = skipping(once === undefined ? readOpam : (name, version) => once.call(repository, name, version));
   return new Proxy(repository, {
     get(target, property, receiver) {
       if (property === "readOpam") return readOpam;
+      if (property === "readOpamOnce") return readOpamOnce;
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

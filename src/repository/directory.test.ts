@@ -126,6 +126,33 @@ describe("directory repository", () => {
     expect(pkg).toEqual(cold.readOpam("a", "1.0"));
   });
 
+  it("keeps the facts of a version read once (readOpamOnce) only when readOpam asks for it too", async () => {
+    const { open, cacheDir, repoDir } = await setup();
+    const file = indexFilePath(cacheDir, `directory:${repoDir}`);
+    const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
+    const entryOf = (version: string) => {
+      const loaded = loadIndex(file, key);
+      if (!loaded.ok) throw new Error(loaded.reason);
+      return loaded.read(loaded.entries("a")!.find((e) => e[0] === version)!)!;
+    };
+    const { repo: first } = await open();
+    const once = first.readOpamOnce!("a", "1.0")!;
+    expect(once.depends).toMatchObject({ kind: "atom" });
+    expect(first.readOpam("a", "1.9")).toBeDefined();
+    await first.flush();
+    expect(factsOfEntry(entryOf("1.0"))).toBeUndefined();
+    expect(factsOfEntry(entryOf("1.9"))).toBeDefined();
+    // Read once again from its text in a new process: still no facts; asked for by readOpam: kept.
+    const { repo: second } = await open();
+    expect(second.readOpamOnce!("a", "1.0")).toEqual(once);
+    await second.flush();
+    expect(factsOfEntry(entryOf("1.0"))).toBeUndefined();
+    const { repo: third } = await open();
+    expect(third.readOpam("a", "1.0")).toEqual(once);
+    await third.flush();
+    expect(factsOfEntry(entryOf("1.0"))).toBeDefined();
+  });
+
   it("a cold read keeps the facts of a parsed package, and parses its text again for the other fields, equal to a direct parse", async () => {
     const { open, repoDir } = await setup();
     const file = path.join(repoDir, "packages/a/a.1.0/opam");

@@ -47,6 +47,7 @@ class PackageTable implements Repository {
     this.packageNames = this.packageNames.bind(this);
     this.versions = this.versions.bind(this);
     this.readOpam = this.readOpam.bind(this);
+    this.readOpamOnce = this.readOpamOnce.bind(this);
     this.probe = this.probe.bind(this);
     this.flush = this.flush.bind(this);
     if (options.derivedFile !== undefined) this.derived = this.derivedStore.bind(this);
@@ -72,8 +73,25 @@ class PackageTable implements Repository {
   }
 
   readOpam(name: string, version: string): OpamPackage | undefined {
+    return this.read(name, version, true);
+  }
+
+  readOpamOnce(name: string, version: string): OpamPackage | undefined {
+    return this.read(name, version, false);
+  }
+
+  /**
+   * A version's package; `wanted`: its facts are to be kept in the index (a cold lock writes the
+   * facts of the versions it locks, and only the texts of those it judged: its records hold those).
+   */
+  private read(name: string, version: string, wanted: boolean): OpamPackage | undefined {
     const probed = this.checked.has(name) ? undefined : this.probed.get(`${name}\0${version}`);
     const entry = probed ?? this.entriesOf(name).find((candidate) => candidate.version === version);
+    if (entry !== undefined && wanted && entry.factsWanted === undefined) {
+      entry.factsWanted = true;
+      // Parsed from text earlier without keeping its facts: the next flush writes them.
+      if (entry.value !== undefined) this.changed();
+    }
     const value = entry === undefined ? undefined : this.decode(name, entry);
     if (value instanceof UserError) throw new UserError(value.code, value.message, { hint: value.hint });
     return value;
@@ -204,8 +222,8 @@ class PackageTable implements Repository {
     if (text === undefined) return decodeFailure(bytes);
     const value = parseOpamText(text.text, text.file, name, entry.version);
     if (value instanceof UserError) return value;
-    // Kept, and the next flush stores its facts, so that the next process parses nothing.
-    this.changed();
+    // Kept; when wanted, the next flush stores its facts, so that the next process parses nothing.
+    if (entry.factsWanted) this.changed();
     return (entry.value = factsOnly(value, () => this.fullPackage(name, entry)));
   }
 
@@ -251,7 +269,7 @@ class PackageTable implements Repository {
    * `head` is the length of a facts entry's facts part.
    */
   private partsOf(name: string, entry: TableEntry): Omit<EntryToWrite, "version" | "stamp"> | undefined {
-    const parsed = entry.value !== undefined && !(entry.value instanceof UserError) ? entry.value : undefined;
+    const parsed = entry.factsWanted && entry.value !== undefined && !(entry.value instanceof UserError) ? entry.value : undefined;
     if (entry.text !== undefined) {
       const header = parsed === undefined ? textEntryHeader(entry.text.file) : factsEntryHeader(entry.text.file, encodeFacts(parsed));
       return { blob: [header, entry.text.bytes], head: factsHeadLength(header) };

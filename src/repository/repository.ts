@@ -36,6 +36,12 @@ export interface Repository {
   versions(name: string): string[];
   readOpam(name: string, version: string): OpamPackage | undefined;
   /**
+   * `readOpam` for a caller that keeps what it derives from the package, not the package (the
+   * solver's records of versions): the index keeps the version's facts only once `readOpam` asks
+   * for it. Absent: use `readOpam`.
+   */
+  readOpamOnce?(name: string, version: string): OpamPackage | undefined;
+  /**
    * Whether `name.version`, spelled exactly so, is here, checked against that version's file
    * alone (no listing of the name's versions): "present" (readOpam then answers from it),
    * "no-name" (no such package at all), "unknown" (ask `versions`). For views that read a few

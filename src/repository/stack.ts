@@ -55,6 +55,10 @@ export function stackRepositories(members: readonly Repository[]): StackedReposi
     versions: (name) => [...view(name).versions],
     providerOf: (name, version) => view(name).providers.get(version),
     readOpam: (name, version) => view(name).providers.get(version)?.readOpam(name, version),
+    readOpamOnce: (name, version) => {
+      const provider = view(name).providers.get(version);
+      return provider?.readOpamOnce !== undefined ? provider.readOpamOnce(name, version) : provider?.readOpam(name, version);
+    },
     derived: (kind) => stackedDerived(kind, (name, version) => view(name).providers.get(version)),
     shadowed: (name) => (name === undefined ? order.flatMap((n) => views.get(n)!.shadowed) : [...view(name).shadowed]),
     flush: async () => {

@@ -15,6 +15,8 @@ export interface TableEntry {
   stored?: StoredEntry;
   /** The package (or its error), once parsed from text (a package decoded from facts is not kept). */
   value?: OpamPackage | UserError;
+  /** Asked for by `readOpam` (not only `readOpamOnce`): the index keeps its facts once parsed. */
+  factsWanted?: true;
   /** The opam text, kept as read (a cold load keeps views of its buffers), to parse on first use. */
   text?: { file: string; bytes: Buffer };
 }

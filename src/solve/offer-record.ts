@@ -108,7 +108,7 @@ export interface RecordSource {
 }
 
 export interface RecordSourceOptions {
-  repository: Pick<Repository, "readOpam">;
+  repository: Pick<Repository, "readOpam" | "readOpamOnce">;
   env: Env;
   withTest: ReadonlySet<string>;
   devVersionsOnly: boolean;
@@ -129,7 +129,8 @@ export function recordSource(options: RecordSourceOptions): RecordSource {
       const flags = flagsOf(name, version);
       const stored = decodeRecord(options.store?.get(name, version));
       if (stored !== undefined && recordHolds(stored, flags, env)) return stored;
-      const pkg = options.repository.readOpam(name, version);
+      // The record is what is kept: the index need not keep this version's facts for it.
+      const pkg = options.repository.readOpamOnce !== undefined ? options.repository.readOpamOnce(name, version) : options.repository.readOpam(name, version);
       if (pkg === undefined) return undefined;
       const record = recordOf(pkg, env, flags);
       options.store?.set(name, version, encodeRecord(record));
