@@ -41,6 +41,17 @@ async function setup() {
   return { dir, repoDir, cacheDir, open };
 }
 
+/** The bytes the index file holds for a version of `a` (read again on each call). */
+function storedEntryOf(cacheDir: string, repoDir: string): (version: string) => Buffer {
+  const file = indexFilePath(cacheDir, `directory:${repoDir}`);
+  const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
+  return (version) => {
+    const loaded = loadIndex(file, key);
+    if (!loaded.ok) throw new Error(loaded.reason);
+    return loaded.read(loaded.entries("a")!.find((e) => e[0] === version)!)!;
+  };
+}
+
 function thrown(fn: () => unknown): unknown {
   try {
     fn();
@@ -87,12 +98,7 @@ describe("directory repository", () => {
     const { open, cacheDir, repoDir } = await setup();
     const file = indexFilePath(cacheDir, `directory:${repoDir}`);
     const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
-    const entryOf = (version: string) => {
-      const loaded = loadIndex(file, key);
-      if (!loaded.ok) throw new Error(loaded.reason);
-      const stored = loaded.entries("a")!.find((e) => e[0] === version)!;
-      return loaded.read(stored)!;
-    };
+    const entryOf = storedEntryOf(cacheDir, repoDir);
     const { repo: cold } = await open();
     // A cold open of a directory reads nothing up front, not even to list the names (as the
     // progress line does); the cache grows from what was asked.
@@ -128,13 +134,7 @@ describe("directory repository", () => {
 
   it("keeps the facts of a version read once (readOpamOnce) only when readOpam asks for it too", async () => {
     const { open, cacheDir, repoDir } = await setup();
-    const file = indexFilePath(cacheDir, `directory:${repoDir}`);
-    const key = { identity: `directory:${repoDir}`, stamp: "", codec: codecFingerprint() };
-    const entryOf = (version: string) => {
-      const loaded = loadIndex(file, key);
-      if (!loaded.ok) throw new Error(loaded.reason);
-      return loaded.read(loaded.entries("a")!.find((e) => e[0] === version)!)!;
-    };
+    const entryOf = storedEntryOf(cacheDir, repoDir);
     const { repo: first } = await open();
     const once = first.readOpamOnce!("a", "1.0")!;
     expect(once.depends).toMatchObject({ kind: "atom" });
