@@ -72,5 +72,9 @@ describe("record codec", () => {
     expect(decodeRecord(encodeRecord(unavailable))).toEqual(unavailable);
     expect(encodeRecord(record).length).toBeLessThan(JSON.stringify(record).length / 2);
     expect([decodeRecord("{not json"), decodeRecord("[1,2]"), decodeRecord(undefined)]).toEqual([undefined, undefined, undefined]);
+    // Shapes no encoder writes: judged again, never a crash.
+    for (const bad of ['[0,{},0,0,null,null,null]', '[0,[],0,0,{"|":3},null,null]', '[0,[],0,0,[1],null,null]', '[0,[],0,0,["a",[">="]],null,null]', '[0,[],0,0,null,[7],null]', '[0,[],0,5,null,null,null]', '[0,[],0,0,null,null,"x"]', '[0,[[1,"",null]],0,0,null,null,null]']) {
+      expect(decodeRecord(bad)).toBeUndefined();
+    }
   });
 });

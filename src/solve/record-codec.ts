@@ -39,14 +39,20 @@ export function encodeRecord(record: OfferRecord): string {
 /** The record of `text`; undefined when it is not one (the store is a cache: judge again). */
 export function decodeRecord(text: string | undefined): OfferRecord | undefined {
   if (text === undefined) return undefined;
-  let stored: Stored;
   try {
-    stored = JSON.parse(text) as Stored;
+    return recordOfStored(JSON.parse(text) as Stored);
   } catch {
+    // Not JSON, or not the shape a record is written in (a formula that is not one, …).
     return undefined;
   }
+}
+
+function recordOfStored(stored: Stored): OfferRecord | undefined {
   if (!Array.isArray(stored) || stored.length !== 7) return undefined;
   const [flags, reads, bits, source, depends, conflicts, conflictClasses] = stored;
+  if (typeof flags !== "number" || typeof bits !== "number" || !Array.isArray(reads) || !reads.every(isRead)) return undefined;
+  if (!(source === 0 || (Array.isArray(source) && source.every((text) => typeof text === "string")))) return undefined;
+  if (!(conflictClasses === null || (Array.isArray(conflictClasses) && conflictClasses.every((text) => typeof text === "string")))) return undefined;
   const record: OfferRecord = {
     flags,
     reads,
@@ -64,6 +70,10 @@ export function decodeRecord(text: string | undefined): OfferRecord | undefined 
   return record;
 }
 
+function isRead(read: unknown): boolean {
+  return Array.isArray(read) && read.length === 3 && typeof read[0] === "string" && typeof read[1] === "string";
+}
+
 function encodeFormula<A, C>(formula: Formula<A>, atom: (value: A) => C): Compact<C> {
   switch (formula.kind) {
     case "empty":
@@ -77,6 +87,7 @@ function encodeFormula<A, C>(formula: Formula<A>, atom: (value: A) => C): Compac
   }
 }
 
+/** Throws on what is not a formula written by encodeFormula (decodeRecord then has no record). */
 function decodeFormula<A, C>(compact: Compact<C>, atom: (value: C) => A): Formula<A> {
   if (compact === 0) return { kind: "empty" };
   if (typeof compact === "object" && compact !== null && !Array.isArray(compact)) {
@@ -93,7 +104,13 @@ function encodePackage(atom: PackageAtom): CompactPackage {
 
 function decodePackage(compact: CompactPackage): PackageAtom {
   if (typeof compact === "string") return { name: compact, versions: { kind: "empty" } };
-  const versions: VersionFormula = decodeFormula(compact[1], ([op, version]: [RelOp, string]) => ({ op, version }));
+  if (!Array.isArray(compact) || typeof compact[0] !== "string") throw new Error("not a package atom");
+  const versions: VersionFormula = decodeFormula(compact[1], decodeConstraint);
   return { name: compact[0], versions };
+}
+
+function decodeConstraint(compact: [RelOp, string]): VersionConstraint {
+  if (!Array.isArray(compact) || typeof compact[0] !== "string" || typeof compact[1] !== "string") throw new Error("not a version constraint");
+  return { op: compact[0], version: compact[1] };
 }
 
