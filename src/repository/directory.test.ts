@@ -216,6 +216,27 @@ describe("directory repository", () => {
     expect(again.repo.readOpam("b", "1")?.tags).toEqual(["edited"]);
   });
 
+  it("a small tree is listed once per open: a name it lacks costs no lookup, and one added later is seen by the next open", async () => {
+    const { open, repoDir } = await setup();
+    const { repo } = await open();
+    expect(repo.versions("absent")).toEqual([]);
+    expect(repo.versions("b")).toEqual(["1"]);
+    await mkdir(path.join(repoDir, "packages/late/late.1"), { recursive: true });
+    await writeFile(path.join(repoDir, "packages/late/late.1/opam"), opamText("late", "1"));
+    expect(repo.versions("late")).toEqual([]);
+    expect((await open()).repo.versions("late")).toEqual(["1"]);
+  });
+
+  it("a large tree is not listed: a name added after the open is seen on first use", async () => {
+    const { open, repoDir } = await setup();
+    for (let i = 0; i < 401; i++) await mkdir(path.join(repoDir, "packages", `filler${i}`));
+    const { repo } = await open();
+    expect(repo.versions("absent")).toEqual([]);
+    await mkdir(path.join(repoDir, "packages/late/late.1"), { recursive: true });
+    await writeFile(path.join(repoDir, "packages/late/late.1/opam"), opamText("late", "1"));
+    expect(repo.versions("late")).toEqual(["1"]);
+  });
+
   it("rebuilds entries whose cached bytes are corrupt, and a truncated or foreign cache file", async () => {
     const { open, cacheDir, repoDir } = await setup();
     const { repo: fresh } = await open();

@@ -41,8 +41,23 @@ function checkRepositoryRoot(root: string, url: string): void {
   }
 }
 
+/**
+ * The package names of a small tree (an overlay), listed once: a stack asks every member for
+ * every name it reaches, and a name an overlay lacks then costs no system call. Undefined for a
+ * large tree (opam-repository: listing it costs more than asking for its names one by one), and
+ * where a directory's link count does not tell how many subdirectories it has.
+ */
+function smallTreeNames(packagesDir: string): ReadonlySet<string> | undefined {
+  const links = statSync(packagesDir, { throwIfNoEntry: false })?.nlink ?? 0;
+  return links >= 2 && links - 2 <= SMALL_TREE ? new Set(packageDirNames(packagesDir)) : undefined;
+}
+
+/** Package directories a tree may have to be listed whole (opam-overlays has ~80). */
+const SMALL_TREE = 400;
+
 function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   let names: string[] | undefined;
+  let small: ReadonlySet<string> | undefined | null = null;
   const reparse = (name: string, version: string): Buffer | undefined => {
     const read = readFileEntry(path.join(packagesDir, name, `${name}.${version}`, "opam"));
     return read === undefined ? undefined : entryBytes(read);
@@ -51,6 +66,8 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
     const out: TableEntry[] = [];
     // Names also come from lock files (`why`): only those a repository can hold make a path.
     if (!isPackageName(name)) return out;
+    if (small === null) small = smallTreeNames(packagesDir);
+    if (small !== undefined && !small.has(name)) return out;
     for (const [version, file] of versionDirs(packagesDir, name)) {
       const known = cached?.find((entry) => entry.version === version);
       // A version the cache does not know is read at once (its stamp comes with the read).
