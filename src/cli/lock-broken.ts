@@ -19,9 +19,9 @@ export function skippingBrokenFiles(repository: StackedRepository, warn: (messag
       return undefined;
     }
   };
-  const readOpam = skipping((name, version) => repository.readOpam(name, version));
   const once = repository.readOpamOnce;
-  const readOpamOnce = skipping(once === undefined ? readOpam : (name, version) => once.call(repository, name, version));
+  const readOpam = skipping((name, version) => repository.readOpam(name, version));
+  const readOpamOnce = skipping((name, version) => (once === undefined ? repository.readOpam(name, version) : once.call(repository, name, version)));
   return new Proxy(repository, {
     get(target, property, receiver) {
       if (property === "readOpam") return readOpam;

@@ -35,6 +35,8 @@ class PackageTable implements Repository {
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
   private readonly derivedStores = new Map<string, DerivedStore & { flush(): Promise<void> }>();
+  /** Set when the index cache is on (Repository.derived). */
+  readonly derived?: (kind: string) => DerivedStore;
 
   constructor(private readonly options: TableOptions) {
     this.label = options.label;
@@ -119,8 +121,6 @@ class PackageTable implements Repository {
     this.probed.set(key, found);
     return "present";
   }
-
-  derived?: (kind: string) => DerivedStore;
 
   flush(): Promise<void> {
     const persist = this.options.persist;
