@@ -2,6 +2,7 @@
 // removed (pure), and the lines `lock` prints for it. No I/O.
 import type { Lockfile } from "../lockfile/model.js";
 import { compareVersions } from "../opam/version.js";
+import { bytewise } from "../core/compare.js";
 
 export interface VersionChange {
   name: string;
@@ -38,7 +39,7 @@ export function lockChanges(previous: Lockfile | undefined, next: Lockfile, unch
 }
 
 function byName(a: [string, string], b: [string, string]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+  return bytewise(a[0], b[0]);
 }
 
 const SHOWN = 25;
@@ -59,7 +60,7 @@ export function changesMessage(changes: LockChanges, all: boolean): string | und
   const parts = counts.filter(([count]) => count > 0).map(([count, word]) => `${count} ${word}`);
   if (parts.length === 0) return "No package version changed (the lock file's sources, repositories or options did).";
   const lines = [
-    ...[...changes.upgraded, ...changes.downgraded].sort((a, b) => byName([a.name, ""], [b.name, ""])).map((c) => `${c.name} ${c.from} → ${c.to}`),
+    ...[...changes.upgraded, ...changes.downgraded].sort((a, b) => bytewise(a.name, b.name)).map((c) => `${c.name} ${c.from} → ${c.to}`),
     ...changes.added.map((p) => `added ${p.name} ${p.version}`),
     ...changes.removed.map((p) => `removed ${p.name} ${p.version}`),
   ];

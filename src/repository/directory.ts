@@ -47,9 +47,9 @@ function checkRepositoryRoot(root: string, url: string): void {
  * large tree (opam-repository: listing it costs more than asking for its names one by one), and
  * where a directory's link count does not tell how many subdirectories it has.
  */
-function smallTreeNames(packagesDir: string): ReadonlySet<string> | undefined {
+function smallTreeNames(packagesDir: string, listNames: () => string[]): ReadonlySet<string> | undefined {
   const links = statSync(packagesDir, { throwIfNoEntry: false })?.nlink ?? 0;
-  return links >= 2 && links - 2 <= SMALL_TREE ? new Set(packageDirNames(packagesDir)) : undefined;
+  return links >= 2 && links - 2 <= SMALL_TREE ? new Set(listNames()) : undefined;
 }
 
 /** Package directories a tree may have to be listed whole (opam-overlays has ~80). */
@@ -58,6 +58,7 @@ const SMALL_TREE = 400;
 function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   let names: string[] | undefined;
   let small: ReadonlySet<string> | undefined | null = null;
+  const listNames = () => (names ??= packageDirNames(packagesDir));
   const reparse = (name: string, version: string): Buffer | undefined => {
     const read = readFileEntry(path.join(packagesDir, name, `${name}.${version}`, "opam"));
     return read === undefined ? undefined : entryBytes(read);
@@ -66,7 +67,7 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
     const out: TableEntry[] = [];
     // Names also come from lock files (`why`): only those a repository can hold make a path.
     if (!isPackageName(name)) return out;
-    if (small === null) small = smallTreeNames(packagesDir);
+    if (small === null) small = smallTreeNames(packagesDir, listNames);
     if (small !== undefined && !small.has(name)) return out;
     for (const [version, file] of versionDirs(packagesDir, name)) {
       const known = cached?.find((entry) => entry.version === version);
@@ -92,7 +93,7 @@ function treeSource(packagesDir: string, revalidate: boolean): TableSource {
   };
   return {
     reparse,
-    listNames: () => (names ??= packageDirNames(packagesDir)),
+    listNames,
     ...(revalidate ? { refresh, probe } : {}),
   };
 }

@@ -3,6 +3,7 @@
 // repository selection and their contents (`repo/<name>/` or `repo/<name>.tar.gz`), its pins
 // with their overlay opam files, and its installed compiler version. Never writes anything.
 import { existsSync } from "node:fs";
+import { bytewise } from "../core/compare.js";
 import { readInputTextSync } from "../core/read-input.js";
 import path from "node:path";
 import { errnoCode, isUserError, UserError } from "../core/errors.js";
@@ -128,7 +129,7 @@ function readPins(prefix: string, pinned: readonly string[]): SwitchPin[] {
     const parsed = readOpamText(file);
     const opam = parsed === undefined ? undefined : packageFromOpam(parsed, split.name, split.version);
     return [{ ...split, opamFile: parsed === undefined ? undefined : file, opam }];
-  }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  }).sort((x, y) => bytewise(x.name, y.name));
 }
 
 function readSwitch(root: string, config: RootConfig, name: string, cwd: string): OpamSwitchInfo {

@@ -87,8 +87,7 @@ class PackageTable implements Repository {
    * facts of the versions it locks, and only the texts of those it judged: its records hold those).
    */
   private read(name: string, version: string, wanted: boolean): OpamPackage | undefined {
-    const probed = this.checked.has(name) ? undefined : this.probed.get(`${name}\0${version}`);
-    const entry = probed ?? this.entriesOf(name).find((candidate) => candidate.version === version);
+    const entry = this.entryOf(name, version);
     if (entry !== undefined && wanted && entry.factsWanted === undefined) {
       entry.factsWanted = true;
       // Parsed from text earlier without keeping its facts: the next flush writes them.
@@ -137,10 +136,16 @@ class PackageTable implements Repository {
     let store = this.derivedStores.get(kind);
     if (store === undefined) {
       const where = this.options.derivedFile!(kind);
-      const stampOf = (name: string, version: string) => this.entriesOf(name).find((entry) => entry.version === version)?.stamp;
+      const stampOf = (name: string, version: string) => this.entryOf(name, version)?.stamp;
       this.derivedStores.set(kind, (store = openDerivedStore({ ...where, stampOf })));
     }
     return store;
+  }
+
+  /** The entry of `name.version`: checked alone (`probe`) when its name was not checked whole. */
+  private entryOf(name: string, version: string): TableEntry | undefined {
+    const probed = this.checked.has(name) ? undefined : this.probed.get(`${name}\0${version}`);
+    return probed ?? this.entriesOf(name).find((candidate) => candidate.version === version);
   }
 
   /** Something to write: flush once the caller yields to the event loop. */

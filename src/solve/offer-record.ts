@@ -3,7 +3,7 @@
 // it while the global variables its filters read (kept with it) answer the same.
 import type { Env, EnvValue } from "../opam/env.js";
 import { dependencyFlagsEnv, mergeEnvs, packageEnv } from "../opam/env.js";
-import { filterDependencies, formulaAtoms, type PackageAtom, type PackageFormula } from "../opam/formula.js";
+import { filterDependencies, formulaAtoms, formulaNames, type PackageAtom, type PackageFormula } from "../opam/formula.js";
 import { hasFlag, isAvailable, isSafePackage, type OpamPackage } from "../opam/package.js";
 import type { DerivedStore, Repository } from "../repository/repository.js";
 import { decodeRecord, encodeRecord } from "./record-codec.js";
@@ -46,13 +46,15 @@ export function recordOf(pkg: OpamPackage, env: Env, flags: number, fixed = fals
     return answer;
   };
   const available = isAvailable(pkg, recording);
+  // opam-monorepo's dune check reads whether depends or depopts name a package anywhere.
+  const mentioned = formulaNames(pkg.depopts, formulaNames(pkg.depends));
   const record: OfferRecord = {
     flags,
     reads: [],
     available,
     safe: isSafePackage(pkg),
-    dune: mentions(pkg, "dune"),
-    jbuilder: mentions(pkg, "jbuilder"),
+    dune: mentioned.has("dune"),
+    jbuilder: mentioned.has("jbuilder"),
     crossCompileTag: pkg.tags.includes("cross-compile"),
     avoided: hasFlag(pkg, "avoid-version") || hasFlag(pkg, "deprecated"),
     source: sourceKeyOf(pkg) ?? null,
@@ -85,15 +87,6 @@ function sameValue(a: EnvValue | null, b: EnvValue | null): boolean {
   if (a === b) return true;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
   return a.every((item, i) => item === b[i]);
-}
-
-/** opam-monorepo's dune check reads whether depends or depopts name a package anywhere. */
-function mentions(pkg: OpamPackage, name: string): boolean {
-  const named = (formula: OpamPackage["depends"]): boolean => {
-    if (formula.kind === "atom") return formula.atom.name === name;
-    return formula.kind !== "empty" && formula.items.some(named);
-  };
-  return named(pkg.depends) || named(pkg.depopts);
 }
 
 /** Where a context gets its versions' records. */
