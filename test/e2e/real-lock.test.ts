@@ -2,7 +2,7 @@
 // repositories, overlays first): a MirageOS unikernel for hvt, a dream web service and a library
 // with many dependencies, each solution checked by test/helpers/lock-check.ts; and real failures
 // explained. One index cache (XDG_CACHE_HOME) is shared by the file's tests.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
@@ -132,7 +132,10 @@ suite("lock on real opam repositories", () => {
     const lockText = await readFile(path.join(dir, "big.opam.locked"), "utf8");
     check(lockText, { repos: order, local: { name: "big", text }, buildOnly: true });
     expect(readLock(lockText).depends.length).toBeGreaterThan(60);
-    // A second lock (warm index cache) writes the same bytes.
+    // A second lock (warm index cache) writes the same bytes, from the records of versions the
+    // first one kept beside the index files.
+    const records = (await readdir(path.join(home, ".cache", "opam-monorepo", "index"))).filter((file) => file.endsWith(".offers-2"));
+    expect(records.length).toBeGreaterThan(0);
     const again = await lockProject("big", {}, ["--build-only"]);
     expect(again.result.code).toBe(0);
     expect(await readFile(path.join(dir, "big.opam.locked"), "utf8")).toBe(lockText);
