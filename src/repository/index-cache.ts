@@ -5,8 +5,8 @@
 // trusted; writes are atomic.
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import path from "node:path";
-import { crc32 } from "node:zlib";
 import { close, mkdir, open, remove, rename, writeAll } from "../core/async-fs.js";
+import { crc32 } from "../core/crc32.js";
 import { errnoCode } from "../core/errors.js";
 import { siblingTempPath } from "../core/fs.js";
 import { nameHash } from "../core/name-hash.js";
