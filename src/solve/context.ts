@@ -89,8 +89,10 @@ function offersOf(name: string, options: ContextOptions, records: RecordSource):
   const constraint = options.userConstraints.get(name);
   const allowed = (version: string) => constraint === undefined || versionSatisfies(version, constraint.versions);
   const excluded: Candidate[] = [];
+  let text: string | undefined;
   const exclude = (version: string) => {
-    excluded.push({ ok: false, name, version, rejection: { kind: "user-constraint", constraint: formatVersionFormula(constraint!.versions) } });
+    text ??= formatVersionFormula(constraint!.versions);
+    excluded.push({ ok: false, name, version, rejection: { kind: "user-constraint", constraint: text } });
   };
   const fixed = options.fixed.get(name);
   if (fixed) {
