@@ -13,7 +13,10 @@ export interface TableEntry {
   blob?: Buffer;
   /** Where the entry's bytes sit in the loaded index file. */
   stored?: StoredEntry;
-  /** The package (or its error), once parsed from text (a package decoded from facts is not kept). */
+  /**
+   * The package (or its error) parsed from text, kept while its facts are wanted (a package decoded
+   * from facts, or parsed only for the solver's record of it, is not kept).
+   */
   value?: OpamPackage | UserError;
   /** Asked for by `readOpam` (not only `readOpamOnce`): the index keeps its facts once parsed. */
   factsWanted?: true;
