@@ -153,6 +153,20 @@ describe("directory repository", () => {
     expect(factsOfEntry(entryOf("1.0"))).toBeDefined();
   });
 
+  it("does not keep a package read once (readOpamOnce) from its text, but keeps one readOpam asks for", async () => {
+    const { open } = await setup();
+    const { repo } = await open();
+    // Parsed again on each call: nothing of it outlives the caller's use (a lock judges thousands).
+    const first = repo.readOpamOnce!("a", "1.0")!;
+    const again = repo.readOpamOnce!("a", "1.0")!;
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    // Its facts are wanted: kept until the index is written.
+    const wanted = repo.readOpam("a", "1.0")!;
+    expect(repo.readOpam("a", "1.0")).toBe(wanted);
+    expect(repo.readOpamOnce!("a", "1.0")).toBe(wanted);
+  });
+
   it("a cold read keeps the facts of a parsed package, and parses its text again for the other fields, equal to a direct parse", async () => {
     const { open, repoDir } = await setup();
     const file = path.join(repoDir, "packages/a/a.1.0/opam");
