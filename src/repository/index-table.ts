@@ -44,19 +44,21 @@ export function encodeTable(header: TableHeader, names: readonly (readonly [stri
   names.forEach(([, entries], i) => {
     nameRecords.writeUInt32LE(entry, i * NAME_RECORD);
     nameRecords.writeUInt32LE(entries.length, i * NAME_RECORD + 4);
-    for (const [version, stamp, offset, length, crc, headOffset, head, headCrc] of entries) {
-      const text = `${version}\t${stamp}`;
+    for (let k = 0; k < entries.length; k++) {
+      // Indexed, not destructured: a first lock writes thousands before this is optimised.
+      const record = entries[k]!;
+      const text = `${record[0]}\t${record[1]}`;
       const bytes = Buffer.byteLength(text, "utf8");
       texts.push(text);
       const at = entry++ * ENTRY_RECORD;
-      entryRecords.writeUInt32LE(offset, at);
-      entryRecords.writeUInt32LE(length, at + 4);
-      entryRecords.writeUInt32LE(crc, at + 8);
+      entryRecords.writeUInt32LE(record[2], at);
+      entryRecords.writeUInt32LE(record[3], at + 4);
+      entryRecords.writeUInt32LE(record[4], at + 8);
       entryRecords.writeUInt32LE(textOffset, at + 12);
       entryRecords.writeUInt32LE(bytes, at + 16);
-      entryRecords.writeUInt32LE(headOffset, at + 20);
-      entryRecords.writeUInt32LE(head, at + 24);
-      entryRecords.writeUInt32LE(headCrc, at + 28);
+      entryRecords.writeUInt32LE(record[5], at + 20);
+      entryRecords.writeUInt32LE(record[6], at + 24);
+      entryRecords.writeUInt32LE(record[7], at + 28);
       textOffset += bytes;
     }
   });
