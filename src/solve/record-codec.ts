@@ -20,10 +20,12 @@ type Stored = [
 ];
 
 const BITS = ["available", "safe", "dune", "jbuilder", "crossCompileTag", "avoided"] as const;
+/** The bit of each of those fields in a stored record, from its place in BITS. */
+const BIT = Object.fromEntries(BITS.map((field, i) => [field, 1 << i])) as Record<(typeof BITS)[number], number>;
 
 export function encodeRecord(record: OfferRecord): string {
   let bits = 0;
-  BITS.forEach((field, i) => (bits |= record[field] ? 1 << i : 0));
+  BITS.forEach((field) => (bits |= record[field] ? BIT[field] : 0));
   const stored: Stored = [
     record.flags,
     record.reads,
@@ -56,12 +58,12 @@ function recordOfStored(stored: Stored): OfferRecord | undefined {
   const record: OfferRecord = {
     flags,
     reads,
-    available: (bits & 1) !== 0,
-    safe: (bits & 2) !== 0,
-    dune: (bits & 4) !== 0,
-    jbuilder: (bits & 8) !== 0,
-    crossCompileTag: (bits & 16) !== 0,
-    avoided: (bits & 32) !== 0,
+    available: (bits & BIT.available) !== 0,
+    safe: (bits & BIT.safe) !== 0,
+    dune: (bits & BIT.dune) !== 0,
+    jbuilder: (bits & BIT.jbuilder) !== 0,
+    crossCompileTag: (bits & BIT.crossCompileTag) !== 0,
+    avoided: (bits & BIT.avoided) !== 0,
     source: source === 0 ? null : { devRepo: source[0], checksums: source.slice(1) },
   };
   if (depends !== null) record.depends = decodeFormula(depends, decodePackage);
