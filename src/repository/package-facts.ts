@@ -83,18 +83,6 @@ export function packageFromFacts(name: string, version: string, file: string, js
   return factsPackage(name, version, file, JSON.parse(json) as Facts, full);
 }
 
-/**
- * A parsed package reduced to its facts, as a warm lock decodes them: a cold lock keeps thousands
- * of versions, and a parsed one holds what only a lock file reads (field positions, x-fields…).
- * The other fields are parsed again, by `full`, for the few packages that are locked. The fact
- * fields are the parsed values themselves, not a copy through JSON: the copy freed the opam
- * text that their longer substrings still point into (2–4 MB of a cold lock's peak RSS), but
- * encoding and decoding it took 9–15 % of a cold lock (docs/performance.md, "Eighth pass").
- */
-export function factsOnly(pkg: OpamPackage, full: () => OpamPackage): OpamPackage {
-  return factsPackage(pkg.name, pkg.version, pkg.file, pkg, full);
-}
-
 function factsPackage(name: string, version: string, file: string, facts: Facts, full: () => OpamPackage): OpamPackage {
   // Spelled out: every package gets the same shape, and fields JSON dropped (undefined) are back.
   const pkg = {

@@ -10,7 +10,7 @@ import { compareVersions } from "../opam/version.js";
 import { decodeFailure, factsOfEntry, isFactsEntry, textOfEntry } from "./codec.js";
 import { entryParts } from "./entry-write.js";
 import { parseOpamText } from "./opam-text.js";
-import { factsOnly, packageFromFacts } from "./package-facts.js";
+import { packageFromFacts } from "./package-facts.js";
 import type { EntryToWrite, StoredEntry } from "./index-cache.js";
 import type { TableEntry, TableOptions } from "./table-entry.js";
 import type { Probe, Repository } from "./repository.js";
@@ -230,14 +230,16 @@ class PackageTable implements Repository {
     if (value instanceof UserError) return value;
     // When wanted, the next flush stores its facts, so that the next process parses nothing.
     if (entry.factsWanted) this.changed();
-    return this.keptIfWanted(entry, factsOnly(value, () => this.fullPackage(name, entry)));
+    return this.keptIfWanted(entry, value);
   }
 
   /**
    * A package parsed from text is kept only when its facts are to be written (the lock file's
    * versions): a judged version's record is what the solver keeps, and a thousand parsed versions
    * alive until the end were copied by every scavenge (cold odoc 0.205 → 0.180 s, mirage-hvt 0.369
-   * → 0.350 s, peak RSS 3–8 MB lower). A failure is kept: its file is not parsed again.
+   * → 0.350 s, peak RSS 3–8 MB lower). A failure is kept: its file is not parsed again. It is the
+   * parsed package itself: the lock file reads all of it, and one the solver judged alone dies
+   * here (a facts view of each, with its lazy fields, took 2–3 % of a first lock).
    */
   private keptIfWanted(entry: TableEntry, value: OpamPackage | UserError): OpamPackage | UserError {
     if (entry.factsWanted || value instanceof UserError) entry.value = value;
@@ -266,8 +268,7 @@ class PackageTable implements Repository {
   private decode(name: string, entry: TableEntry): OpamPackage | UserError | undefined {
     if (entry.value !== undefined) return entry.value;
     if (entry.text !== undefined) {
-      const value = parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version);
-      return this.keptIfWanted(entry, value instanceof UserError ? value : factsOnly(value, () => this.fullPackage(name, entry)));
+      return this.keptIfWanted(entry, parseOpamText(entry.text.bytes.toString("utf8"), entry.text.file, name, entry.version));
     }
     const bytes = this.factsHeadOf(name, entry) ?? this.bytesOf(name, entry);
     if (bytes === undefined) return undefined;
