@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/real-data.js";
 
-const LOCK_FLAGS = ["--max-semi-space-size=1", "--v8-pool-size=1", "--no-turbo-inlining"];
+const LOCK_FLAGS = ["--max-semi-space-size=1", "--v8-pool-size=1", "--no-turbo-inlining", "--concurrent-sparkplug"];
 const OTHER_FLAGS = ["--v8-pool-size=1"];
 
 let fakeBin: string;
