@@ -14,8 +14,9 @@ export interface TableEntry {
   /** Where the entry's bytes sit in the loaded index file. */
   stored?: StoredEntry;
   /**
-   * The package (or its error) parsed from text, kept while its facts are wanted (a package decoded
-   * from facts, or parsed only for the solver's record of it, is not kept).
+   * The package parsed from text, kept while its facts are wanted (a package decoded from facts,
+   * or parsed only for the solver's record of it, is not kept), or the error parsing it gave
+   * (always kept: the file is not parsed again).
    */
   value?: OpamPackage | UserError;
   /** Asked for by `readOpam` (not only `readOpamOnce`): the index keeps its facts once parsed. */
